@@ -1,0 +1,13 @@
+//! The importers' test binary (one binary, several modules: fewer link steps on small machines).
+//!
+//! `meeting_guide_snapshots`: every fixture feed in, a compact projection snapshot out.
+//! `meeting_guide_quirks`: one focused test per quirk of real feeds. `normalize`: the helpers'
+//! public behaviour. `properties`: parsers never panic. Fixtures live in `tests/fixtures/`
+//! (trimmed, scrubbed copies of real feeds; see the README there), snapshots in
+//! `tests/snapshots/`. Nothing here reads outside the crate.
+
+mod meeting_guide_quirks;
+mod meeting_guide_snapshots;
+mod normalize;
+mod properties;
+mod support;

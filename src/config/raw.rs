@@ -1,0 +1,143 @@
+//! Phase one of configuration: the TOML file as written, deserialized with every default.
+//!
+//! Values stay close to the text (strings for addresses, URLs, crons, zones and topics; wide
+//! integers for bounded numbers) so that `validate` can name the key and the fix when one is
+//! wrong, instead of a generic type error. Unknown keys are rejected here by serde. Nothing in
+//! this file interprets a value; environment overrides (`env`) and checks (`validate`) do.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// The whole file. An empty file is a valid configuration with no sources.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    pub server: RawServer,
+    pub store: RawStore,
+    pub fetch: RawFetch,
+    pub ingest: RawIngest,
+    pub sources: Vec<RawSource>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawServer {
+    pub listen: String,
+    pub max_page_size: u64,
+    pub max_query_depth: u64,
+    pub max_query_complexity: u64,
+}
+
+impl Default for RawServer {
+    fn default() -> Self {
+        RawServer {
+            listen: "127.0.0.1:8080".to_owned(),
+            max_page_size: 100,
+            max_query_depth: 12,
+            max_query_complexity: 2000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawStore {
+    pub path: String,
+}
+
+impl Default for RawStore {
+    fn default() -> Self {
+        RawStore { path: "data/supportmesh.sled".to_owned() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawFetch {
+    pub timeout_secs: u64,
+    pub connect_timeout_secs: u64,
+    pub max_body_bytes: u64,
+    pub retries: u64,
+    pub user_agent: String,
+    pub block_private_networks: bool,
+}
+
+impl Default for RawFetch {
+    fn default() -> Self {
+        RawFetch {
+            timeout_secs: 30,
+            connect_timeout_secs: 10,
+            max_body_bytes: 20_000_000,
+            retries: 2,
+            user_agent: "supportmesh/0.1 (+https://github.com/supportmesh)".to_owned(),
+            block_private_networks: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawIngest {
+    pub missing_grace_days: u64,
+    pub max_removal_share: f64,
+}
+
+impl Default for RawIngest {
+    fn default() -> Self {
+        RawIngest { missing_grace_days: 14, max_removal_share: 0.5 }
+    }
+}
+
+/// One `[[sources]]` table. `id`, `format` and `url` have no useful default, so they are
+/// options here and `validate` says which one is missing.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSource {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub format: Option<String>,
+    pub url: Option<String>,
+    pub schedule: String,
+    pub enabled: bool,
+    pub trust: i64,
+    pub defaults: RawDefaults,
+    /// Local type code -> the format's own code.
+    pub codes: BTreeMap<String, String>,
+}
+
+impl Default for RawSource {
+    fn default() -> Self {
+        RawSource {
+            id: None,
+            name: None,
+            format: None,
+            url: None,
+            schedule: "0 0 */6 * * *".to_owned(),
+            enabled: true,
+            trust: 50,
+            defaults: RawDefaults::default(),
+            codes: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawDefaults {
+    pub timezone: String,
+    pub country: Option<String>,
+    pub topics: Vec<String>,
+    pub kind: Option<String>,
+}
+
+impl Default for RawDefaults {
+    fn default() -> Self {
+        RawDefaults { timezone: "UTC".to_owned(), country: None, topics: Vec::new(), kind: None }
+    }
+}
+
+/// Parses the file text. The error is toml's own message (line, column, the offending key).
+pub fn parse(text: &str) -> Result<RawConfig, toml::de::Error> {
+    toml::from_str(text)
+}

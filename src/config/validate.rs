@@ -1,0 +1,159 @@
+//! Phase two of configuration: raw values (already overridden from the environment) become
+//! the runtime `Settings`, or the first problem becomes a `ConfigError` naming the origin
+//! (file or environment variable), the key and the fix.
+//!
+//! This file checks the sections and what spans sources (unique ids, and ids that would share
+//! environment variable names); one source's own table is checked in `source`. It also owns
+//! how keys are named in messages (`server.listen`, `sources.sepa.schedule`, `sources[2].id`)
+//! so that `env` can blame a variable with the same key.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use super::env::Overrides;
+use super::raw::{RawConfig, RawFetch, RawIngest, RawServer, RawSource, RawStore};
+use super::source::valid_id;
+use super::{ConfigError, FetchSettings, IngestSettings, ServerSettings, Settings, SourceSettings, StoreSettings};
+
+pub fn validate(
+    raw: RawConfig,
+    origin: &Path,
+    overrides: &Overrides,
+    operator_token: Option<String>,
+) -> Result<Settings, ConfigError> {
+    let cx = Context { origin, overrides };
+    Ok(Settings {
+        server: server(&cx, raw.server)?,
+        store: store(&cx, raw.store)?,
+        fetch: fetch(&cx, raw.fetch)?,
+        ingest: ingest(&cx, raw.ingest)?,
+        sources: sources(&cx, raw.sources)?,
+        operator_token,
+    })
+}
+
+fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
+    let listen = raw.listen.trim().parse::<SocketAddr>().map_err(|_| {
+        let fix = "not a socket address; use IP:PORT, e.g. \"127.0.0.1:8080\" or \"[::]:8080\"";
+        cx.invalid("server.listen", quoted(&raw.listen), fix)
+    })?;
+    let count = |key: &str, value: u64| -> Result<usize, ConfigError> {
+        Ok(usize::try_from(cx.at_least(key, value, 1)?).unwrap_or(usize::MAX))
+    };
+    Ok(ServerSettings {
+        listen,
+        max_page_size: count("server.max_page_size", raw.max_page_size)?,
+        max_query_depth: count("server.max_query_depth", raw.max_query_depth)?,
+        max_query_complexity: count("server.max_query_complexity", raw.max_query_complexity)?,
+    })
+}
+
+fn store(cx: &Context, raw: RawStore) -> Result<StoreSettings, ConfigError> {
+    if raw.path.trim().is_empty() {
+        let fix = "empty; give a directory for the sled store, e.g. \"data/supportmesh.sled\"";
+        return Err(cx.invalid("store.path", quoted(&raw.path), fix));
+    }
+    Ok(StoreSettings { path: raw.path.into() })
+}
+
+fn fetch(cx: &Context, raw: RawFetch) -> Result<FetchSettings, ConfigError> {
+    let secs = |key: &str, value: u64| -> Result<Duration, ConfigError> {
+        Ok(Duration::from_secs(cx.at_least(key, value, 1)?))
+    };
+    let retries = u32::try_from(raw.retries).ok().filter(|retries| *retries <= 10);
+    let Some(retries) = retries else {
+        return Err(cx.invalid("fetch.retries", raw.retries.to_string(), "at most 10 extra attempts"));
+    };
+    let agent = raw.user_agent.trim();
+    if agent.is_empty() || !agent.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        let problem = "must be non-empty printable ASCII";
+        return Err(cx.invalid("fetch.user_agent", quoted(&raw.user_agent), problem));
+    }
+    Ok(FetchSettings {
+        timeout: secs("fetch.timeout_secs", raw.timeout_secs)?,
+        connect_timeout: secs("fetch.connect_timeout_secs", raw.connect_timeout_secs)?,
+        max_body_bytes: cx.at_least("fetch.max_body_bytes", raw.max_body_bytes, 1)?,
+        retries,
+        user_agent: agent.to_owned(),
+        block_private_networks: raw.block_private_networks,
+    })
+}
+
+fn ingest(cx: &Context, raw: RawIngest) -> Result<IngestSettings, ConfigError> {
+    let share = raw.max_removal_share;
+    if !(0.0..=1.0).contains(&share) {
+        let problem = "must be a share between 0.0 and 1.0, e.g. 0.5";
+        return Err(cx.invalid("ingest.max_removal_share", share.to_string(), problem));
+    }
+    let days = raw.missing_grace_days;
+    if days > 3650 {
+        return Err(cx.invalid("ingest.missing_grace_days", days.to_string(), "at most 3650 days"));
+    }
+    Ok(IngestSettings { missing_grace: Duration::from_secs(days * 86_400), max_removal_share: share })
+}
+
+/// Each source on its own (`source.rs`), then unique ids, also once '-' reads as '_' as in
+/// environment variable names.
+fn sources(cx: &Context, raw: Vec<RawSource>) -> Result<Vec<SourceSettings>, ConfigError> {
+    let config_dir = cx.origin.parent().unwrap_or(Path::new(""));
+    let mut sources: Vec<SourceSettings> = Vec::with_capacity(raw.len());
+    let mut env_ids: BTreeMap<String, usize> = BTreeMap::new();
+    for (index, raw_source) in raw.into_iter().enumerate() {
+        let source = cx.source(index, raw_source, config_dir)?;
+        let env_id = source.id.replace('-', "_");
+        if let Some(&first) = env_ids.get(&env_id) {
+            let problem = if sources[first].id == source.id {
+                format!("duplicate source id (also sources[{first}]); ids must be unique")
+            } else {
+                let var = format!("SUPPORTMESH_SOURCES_{}_*", env_id.to_ascii_uppercase());
+                format!("clashes with sources[{first}] id {:?}: both would be {var}; rename one", sources[first].id)
+            };
+            return Err(cx.invalid(&format!("sources[{index}].id"), quoted(&source.id), problem));
+        }
+        env_ids.insert(env_id, index);
+        sources.push(source);
+    }
+    Ok(sources)
+}
+
+/// How errors and overrides name a source's key: by id once the id is usable, else by index.
+pub fn source_key(index: usize, id: Option<&str>, field: &str) -> String {
+    match id {
+        Some(id) if valid_id(id) => format!("sources.{id}.{field}"),
+        _ => format!("sources[{index}].{field}"),
+    }
+}
+
+pub(super) struct Context<'a> {
+    origin: &'a Path,
+    overrides: &'a Overrides,
+}
+
+impl Context<'_> {
+    pub(super) fn invalid(
+        &self,
+        key: &str,
+        value: impl Into<Option<String>>,
+        problem: impl Into<String>,
+    ) -> ConfigError {
+        let file = self.origin.display();
+        let origin = match self.overrides.get(key) {
+            Some(var) => format!("environment variable {var} (overriding {file})"),
+            None => file.to_string(),
+        };
+        ConfigError::Invalid { origin, key: key.to_owned(), value: value.into(), problem: problem.into() }
+    }
+
+    fn at_least(&self, key: &str, value: u64, min: u64) -> Result<u64, ConfigError> {
+        match value >= min {
+            true => Ok(value),
+            false => Err(self.invalid(key, value.to_string(), format!("must be at least {min}"))),
+        }
+    }
+}
+
+pub(super) fn quoted(text: &str) -> Option<String> {
+    Some(format!("{text:?}"))
+}

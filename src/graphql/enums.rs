@@ -1,0 +1,109 @@
+//! GraphQL enums, mirrored from the importers' model and the store's documents.
+
+use async_graphql::Enum;
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "importers::Topic")]
+pub enum Topic {
+    MentalHealth,
+    Depression,
+    Anxiety,
+    Bipolar,
+    Psychosis,
+    Ocd,
+    Ptsd,
+    EatingDisorders,
+    Bpd,
+    SelfHarm,
+    Suicide,
+    Addiction,
+    Alcohol,
+    Drugs,
+    Gambling,
+    Bereavement,
+    Caring,
+    FamilyAndFriends,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "importers::GroupKind")]
+pub enum GroupKind {
+    PeerSupport,
+    TwelveStep,
+    ProfessionallyLed,
+    TherapyGroup,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "importers::Attendance")]
+pub enum Attendance {
+    InPerson,
+    Online,
+    Hybrid,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "importers::Weekday")]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "importers::Audience")]
+pub enum Audience {
+    Women,
+    Men,
+    YoungPeople,
+    Seniors,
+    Lgbtq,
+    Transgender,
+    NonBinary,
+    PeopleOfColour,
+    Indigenous,
+    Professionals,
+    FamilyAndFriends,
+    Newcomers,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "importers::Accessibility")]
+pub enum Accessibility {
+    WheelchairAccess,
+    AccessibleToilet,
+    SignLanguage,
+    HearingLoop,
+    ChildcareAvailable,
+    FragranceFree,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::store::GroupStatus")]
+pub enum GroupStatus {
+    Active,
+    Missing,
+    Removed,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::store::RunOutcome")]
+pub enum RunOutcome {
+    Succeeded,
+    Unchanged,
+    Failed,
+    Held,
+}
+
+/// How a meeting repeats.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum Recurrence {
+    Weekly,
+    MonthlyNth,
+    Once,
+    ByAppointment,
+}

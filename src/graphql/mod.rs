@@ -1,0 +1,65 @@
+//! The GraphQL API: schema assembly and the state resolvers read.
+//!
+//! One file per area: `query` (groups, sources, federation entities), `mutation` (operator
+//! actions), `subscription` (live events), `types`/`enums`/`sources` (objects), `filter`
+//! (inputs), `auth` (operator guard), `errors` (what clients may see), `telemetry` (query
+//! shapes, never variables). HTTP wiring lives in `crate::http`.
+
+mod auth;
+mod enums;
+mod errors;
+mod filter;
+mod mutation;
+mod query;
+mod sources;
+mod subscription;
+mod telemetry;
+mod types;
+
+use async_graphql::{SDLExportOptions, Schema};
+
+use crate::events::EventBus;
+use crate::ingest::Ingestor;
+use crate::store::Store;
+
+pub use auth::Caller;
+pub use mutation::MutationRoot;
+pub use query::QueryRoot;
+pub use subscription::SubscriptionRoot;
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// What resolvers read, handed to the schema as data.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub ingestor: Ingestor,
+    pub events: EventBus,
+    pub max_page_size: usize,
+}
+
+/// Limits that protect the server from expensive queries.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub depth: usize,
+    pub complexity: usize,
+}
+
+/// Builds the schema: federation v2 enabled, depth and complexity limits, query-shape logging.
+pub fn build_schema(state: Option<AppState>, limits: Limits) -> AppSchema {
+    let mut builder = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+        .enable_federation()
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .extension(telemetry::QueryShapeLogger);
+    if let Some(state) = state {
+        builder = builder.data(state);
+    }
+    builder.finish()
+}
+
+/// The SDL committed as schema/schema.graphql (federation v2 directives included).
+pub fn sdl() -> String {
+    let schema = build_schema(None, Limits { depth: 64, complexity: 100_000 });
+    schema.sdl_with_options(SDLExportOptions::new().federation().compose_directive())
+}

@@ -1,0 +1,243 @@
+//! The `Group` entity and the objects it is made of, resolved from stored documents.
+
+use async_graphql::{Context, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+
+use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus, Recurrence, Topic, Weekday};
+use super::errors::OrInternal;
+use super::AppState;
+use crate::store::{RecordKey, StoredGroup};
+
+/// A support group: one real group, merged from every source that lists it.
+pub struct Group(pub StoredGroup);
+
+#[Object]
+impl Group {
+    /// Stable id; an id that was merged into another group keeps resolving to it.
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.listing.name
+    }
+    /// Plain text (sanitised at import: never markup).
+    async fn description(&self) -> Option<&str> {
+        self.0.listing.description.as_deref()
+    }
+    async fn kind(&self) -> GroupKind {
+        self.0.listing.kind.into()
+    }
+    async fn topics(&self) -> Vec<Topic> {
+        self.0.listing.topics.iter().map(|t| t.topic.into()).collect()
+    }
+    /// Each topic with the rule that gave it, so a wrong tag can be traced.
+    async fn topic_tags(&self) -> Vec<TopicTag> {
+        self.0.listing.topics.iter().map(|t| TopicTag { topic: t.topic.into(), rule: t.rule.clone() }).collect()
+    }
+    async fn audience(&self) -> Vec<Audience> {
+        self.0.listing.audience.iter().map(|a| (*a).into()).collect()
+    }
+    async fn attendance(&self) -> Attendance {
+        self.0.listing.attendance.into()
+    }
+    async fn meetings(&self) -> Vec<Meeting> {
+        self.0.listing.meetings.iter().map(Meeting::from).collect()
+    }
+    async fn location(&self) -> Option<Location> {
+        self.0.listing.location.as_ref().map(Location::from)
+    }
+    async fn online(&self) -> Option<OnlineAccess> {
+        self.0.listing.online.as_ref().map(|o| OnlineAccess {
+            url: o.url.clone(),
+            phone: o.phone.clone(),
+            notes: o.notes.clone(),
+        })
+    }
+    async fn contact(&self) -> Contact {
+        let c = &self.0.listing.contact;
+        Contact { email: c.email.clone(), phone: c.phone.clone(), website: c.website.clone() }
+    }
+    async fn organisation(&self) -> Option<&str> {
+        self.0.listing.organisation.as_deref()
+    }
+    async fn cost(&self) -> Option<&str> {
+        self.0.listing.cost.as_deref()
+    }
+    /// BCP 47 language tags.
+    async fn languages(&self) -> &[String] {
+        &self.0.listing.languages
+    }
+    async fn accessibility(&self) -> Vec<Accessibility> {
+        self.0.listing.accessibility.iter().map(|a| (*a).into()).collect()
+    }
+    /// True: anyone may attend; false: only people who share the problem; null: unknown.
+    async fn open(&self) -> Option<bool> {
+        self.0.listing.open
+    }
+    /// The sources' own type codes, as published.
+    async fn source_codes(&self) -> &[String] {
+        &self.0.listing.codes
+    }
+    async fn status(&self) -> GroupStatus {
+        self.0.status.into()
+    }
+    /// False when the sources mark the group inactive or temporarily closed.
+    async fn active(&self) -> bool {
+        self.0.listing.active
+    }
+    async fn first_seen_at(&self) -> DateTime<Utc> {
+        self.0.first_seen
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The source records merged into this group, with provenance.
+    async fn records(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SourceRecord>> {
+        let state = ctx.data::<AppState>()?;
+        let mut out = Vec::with_capacity(self.0.records.len());
+        for key in &self.0.records {
+            let rec = state.store.record(key).or_internal()?;
+            out.push(SourceRecord::new(key, rec.as_ref()));
+        }
+        Ok(out)
+    }
+    /// Why these records were put together: one entry per link, with the evidence.
+    async fn match_explanation(&self) -> Vec<MatchLink> {
+        self.0
+            .links
+            .iter()
+            .map(|l| MatchLink { a: l.a.to_string(), b: l.b.to_string(), score: l.score, evidence: l.evidence.clone() })
+            .collect()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct TopicTag {
+    pub topic: Topic,
+    pub rule: String,
+}
+
+/// One meeting of a group, in the group's local time.
+#[derive(SimpleObject)]
+pub struct Meeting {
+    pub weekday: Option<Weekday>,
+    /// Local start time, "HH:MM".
+    pub start_time: Option<String>,
+    /// Local end time, "HH:MM", when the source gives one.
+    pub end_time: Option<String>,
+    /// IANA time zone of the times.
+    pub timezone: String,
+    pub recurrence: Recurrence,
+    /// For MONTHLY_NTH: which weeks of the month (1..5, -1 = last).
+    pub weeks_of_month: Vec<i32>,
+    /// For ONCE: the date, "YYYY-MM-DD".
+    pub date: Option<String>,
+}
+
+impl From<&importers::Meeting> for Meeting {
+    fn from(m: &importers::Meeting) -> Self {
+        let (recurrence, weeks, date) = match &m.recurrence {
+            importers::Recurrence::Weekly => (Recurrence::Weekly, Vec::new(), None),
+            importers::Recurrence::MonthlyNth { weeks } => {
+                (Recurrence::MonthlyNth, weeks.iter().map(|w| i32::from(*w)).collect(), None)
+            }
+            importers::Recurrence::Once { date } => (Recurrence::Once, Vec::new(), Some(date.to_string())),
+            importers::Recurrence::ByAppointment => (Recurrence::ByAppointment, Vec::new(), None),
+        };
+        Meeting {
+            weekday: m.weekday.map(Into::into),
+            start_time: m.start.map(|t| t.format("%H:%M").to_string()),
+            end_time: m.end.map(|t| t.format("%H:%M").to_string()),
+            timezone: m.timezone.clone(),
+            recurrence,
+            weeks_of_month: weeks,
+            date,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Location {
+    /// Building or landmark.
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub locality: Option<String>,
+    pub region: Option<String>,
+    pub postcode: Option<String>,
+    pub country: Option<String>,
+    /// The whole address on one line.
+    pub formatted: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// True when the point is only city- or region-level.
+    pub approximate: bool,
+    pub notes: Option<String>,
+}
+
+impl From<&importers::Location> for Location {
+    fn from(l: &importers::Location) -> Self {
+        Location {
+            name: l.name.clone(),
+            address: l.address.clone(),
+            locality: l.locality.clone(),
+            region: l.region.clone(),
+            postcode: l.postcode.clone(),
+            country: l.country.clone(),
+            formatted: l.formatted.clone(),
+            latitude: l.latitude,
+            longitude: l.longitude,
+            approximate: l.approximate,
+            notes: l.notes.clone(),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct OnlineAccess {
+    pub url: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+}
+
+/// One source's listing of a group.
+#[derive(SimpleObject)]
+pub struct SourceRecord {
+    pub source_id: ID,
+    pub external_id: String,
+    /// The listing's page at the source.
+    pub url: Option<String>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// Set while the record is missing from its feed.
+    pub missing_since: Option<DateTime<Utc>>,
+}
+
+impl SourceRecord {
+    fn new(key: &RecordKey, rec: Option<&crate::store::StoredRecord>) -> Self {
+        SourceRecord {
+            source_id: ID(key.source_id.clone()),
+            external_id: key.external_id.clone(),
+            url: rec.and_then(|r| r.listing.url.clone()),
+            last_seen_at: rec.map(|r| r.last_seen),
+            missing_since: rec.and_then(|r| r.missing_since),
+        }
+    }
+}
+
+/// One link between two records of a group.
+#[derive(SimpleObject)]
+pub struct MatchLink {
+    /// "sourceId:externalId" of each record.
+    pub a: String,
+    pub b: String,
+    /// 0..1.
+    pub score: f64,
+    /// What matched, in words.
+    pub evidence: Vec<String>,
+}

@@ -1,0 +1,84 @@
+//! HTTP routes: GraphQL over POST and WebSocket, GraphiQL, health, readiness, metrics.
+//!
+//! The only place that reads HTTP headers: it turns `Authorization` into a `Caller` for the
+//! operator guard. Everything else is the schema's business.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower::ServiceExt;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::graphql::{AppSchema, AppState, Caller};
+
+/// What the routes need.
+#[derive(Clone)]
+pub struct HttpState {
+    pub schema: AppSchema,
+    pub app: AppState,
+    pub operator_token: Option<String>,
+    pub metrics: PrometheusHandle,
+}
+
+/// Largest GraphQL request body accepted.
+const MAX_REQUEST_BYTES: usize = 256 * 1024;
+
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route("/", get(graphiql))
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+    let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let caller = Caller::from_header(auth, s.operator_token.as_deref());
+    s.schema.execute(req.into_inner().data(caller)).await.into()
+}
+
+/// A WebSocket upgrade goes to subscriptions (graphql-transport-ws or legacy graphql-ws);
+/// a plain GET gets GraphiQL.
+async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response {
+    let upgrade = req.headers().get(header::UPGRADE).and_then(|v| v.to_str().ok());
+    if upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+        match GraphQLSubscription::new(s.schema.clone()).oneshot(req).await {
+            Ok(resp) => resp.into_response(),
+            Err(never) => match never {},
+        }
+    } else {
+        graphiql().await.into_response()
+    }
+}
+
+async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").title("supportmesh").finish())
+}
+
+async fn readyz(State(s): State<HttpState>) -> Response {
+    match s.app.store.live_group_count() {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "store not readable");
+            (StatusCode::SERVICE_UNAVAILABLE, "store not readable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(s): State<HttpState>) -> Response {
+    if let Ok(n) = s.app.store.live_group_count() {
+        metrics::gauge!("supportmesh_groups").set(n as f64);
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render()).into_response()
+}

@@ -1,0 +1,108 @@
+//! Comparing a parsed feed with the records the store holds for that source. Pure.
+//!
+//! Decides, per record, added / updated / unchanged / newly missing / still missing /
+//! removed (missing past the grace period), and whether the run removes an unusual share of
+//! the source and must be held. Grouping is left to `regroup`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use importers::{Listing, Problem};
+
+use crate::dedup::{blocking_keys, listing_hash};
+use crate::store::{RecordKey, RunCounts, StoredRecord};
+
+/// The record-level outcome of one run, before grouping.
+#[derive(Debug, Default)]
+pub struct RecordChanges {
+    /// New state of every record that changed (added, updated, reappeared, newly missing).
+    pub put: Vec<StoredRecord>,
+    /// Records missing past the grace period.
+    pub delete: Vec<StoredRecord>,
+    /// Records of the source still in the feed, unchanged.
+    pub unchanged: usize,
+    pub counts: RunCounts,
+    pub problems: Vec<Problem>,
+    /// Live (not missing) records the source had before the run.
+    pub previously_present: usize,
+    /// Records that disappeared in this run.
+    pub newly_missing: usize,
+}
+
+/// Compares `listings` (the feed now) with `existing` (the store's records of the source).
+pub fn diff(
+    source_id: &str,
+    listings: Vec<Listing>,
+    existing: Vec<StoredRecord>,
+    now: DateTime<Utc>,
+    grace: chrono::Duration,
+) -> RecordChanges {
+    let mut out = RecordChanges::default();
+    let mut old: BTreeMap<String, StoredRecord> =
+        existing.into_iter().map(|r| (r.key.external_id.clone(), r)).collect();
+    out.previously_present = old.values().filter(|r| r.missing_since.is_none()).count();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for listing in listings {
+        out.counts.seen += 1;
+        if !seen.insert(listing.external_id.clone()) {
+            out.problems.push(Problem::dropped(
+                Some(listing.external_id.clone()),
+                None,
+                "the feed lists this id twice; the first listing is kept",
+            ));
+            continue;
+        }
+        let hash = listing_hash(&listing);
+        match old.remove(&listing.external_id) {
+            Some(prev) if prev.hash == hash && prev.missing_since.is_none() => out.unchanged += 1,
+            Some(prev) => {
+                out.counts.updated += 1;
+                out.put.push(StoredRecord {
+                    blocks: blocking_keys(&listing),
+                    listing,
+                    hash,
+                    last_seen: now,
+                    missing_since: None,
+                    ..prev
+                });
+            }
+            None => {
+                out.counts.added += 1;
+                out.put.push(StoredRecord {
+                    key: RecordKey::new(source_id, listing.external_id.clone()),
+                    blocks: blocking_keys(&listing),
+                    listing,
+                    hash,
+                    first_seen: now,
+                    last_seen: now,
+                    missing_since: None,
+                    group_id: String::new(),
+                });
+            }
+        }
+    }
+    out.counts.unchanged = out.unchanged as u64;
+    for (_, rec) in old {
+        match rec.missing_since {
+            None => {
+                out.newly_missing += 1;
+                out.counts.missing += 1;
+                out.put.push(StoredRecord { missing_since: Some(now), ..rec });
+            }
+            Some(since) if now - since > grace => {
+                out.counts.removed += 1;
+                out.delete.push(rec);
+            }
+            Some(_) => out.counts.missing += 1,
+        }
+    }
+    out
+}
+
+impl RecordChanges {
+    /// True when the run would take away more than `max_share` of the source's live records
+    /// (only judged for sources of at least 10 records).
+    pub fn removes_unusual_share(&self, max_share: f64) -> bool {
+        self.previously_present >= 10 && self.newly_missing as f64 > max_share * self.previously_present as f64
+    }
+}

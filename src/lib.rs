@@ -1,0 +1,20 @@
+//! supportmesh: one deduplicated, always-fresh directory of support groups, served as GraphQL.
+//!
+//! Pipeline: `scheduler` decides when, `ingest` runs one source (`fetch` -> `importers` ->
+//! `ingest::diff` -> `dedup` -> `store`), `events` carries what changed to `graphql`
+//! subscriptions; `http` and `startup` put the service on the network; `cli` is the binary's
+//! front door. See README.md for the codemap and invariants.
+
+pub mod cli;
+pub mod config;
+pub mod dedup;
+pub mod events;
+pub mod export;
+pub mod fetch;
+pub mod graphql;
+pub mod http;
+pub mod ingest;
+pub mod scheduler;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,100 @@
+//! `Application`: the service assembled from settings, as `serve` runs it and tests spawn it.
+//!
+//! `build` opens the store, builds the fetcher, ingestor, schema and router and binds the
+//! listener (port 0 works); `run_until_stopped` serves until the shutdown future resolves,
+//! then stops the scheduler, lets the in-flight HTTP requests finish and flushes the store.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::events::EventBus;
+use crate::fetch::Fetcher;
+use crate::graphql::{build_schema, AppState, Limits};
+use crate::http::{router, HttpState};
+use crate::ingest::Ingestor;
+use crate::store::Store;
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    http: HttpState,
+    run_scheduler: bool,
+}
+
+impl Application {
+    /// Builds everything and binds the listen address; `run_scheduler` false leaves imports to
+    /// the caller (tests drive them directly).
+    pub async fn build(settings: Settings, run_scheduler: bool) -> anyhow::Result<Application> {
+        let store = Store::open(&settings.store.path)?;
+        let fetcher = Fetcher::new(&settings.fetch).context("building the HTTP client")?;
+        let events = EventBus::new(1024);
+        let ingestor =
+            Ingestor::new(store.clone(), fetcher, events.clone(), settings.ingest.clone(), settings.sources.clone());
+        let state = AppState { store, ingestor, events, max_page_size: settings.server.max_page_size };
+        let limits =
+            Limits { depth: settings.server.max_query_depth, complexity: settings.server.max_query_complexity };
+        let schema = build_schema(Some(state.clone()), limits);
+        let http = HttpState {
+            schema,
+            app: state.clone(),
+            operator_token: settings.operator_token.clone(),
+            metrics: crate::telemetry::metrics_handle(),
+        };
+        let listener = TcpListener::bind(settings.server.listen)
+            .await
+            .with_context(|| format!("listening on {}", settings.server.listen))?;
+        Ok(Application { listener, state, http, run_scheduler })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// The state the API reads (the ingestor, the store, the event bus).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let mut scheduler = if self.run_scheduler {
+            Some(crate::scheduler::start(self.state.ingestor.clone(), self.state.store.clone()).await?)
+        } else {
+            None
+        };
+        tracing::info!(addr = %self.listener.local_addr()?, "serving GraphQL on /graphql");
+        axum::serve(self.listener, router(self.http)).with_graceful_shutdown(shutdown).await.context("serving HTTP")?;
+        if let Some(s) = scheduler.as_mut() {
+            if let Err(e) = s.shutdown().await {
+                tracing::warn!(error = %e, "stopping the scheduler");
+            }
+        }
+        self.state.store.flush().await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received");
+}

@@ -1,0 +1,164 @@
+//! Applying one import run to the store in a single sled transaction.
+//!
+//! The caller (ingest) decides what changed; this file keeps the secondary structures
+//! (indexes, blocking keys, the live-group counter, redirects) in step with the documents,
+//! so records, groups and indexes always agree.
+
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::Transactional;
+
+use super::docs::{ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
+use super::{index, record_key, Trees, LIVE_GROUPS};
+
+/// Everything one run writes.
+#[derive(Debug, Clone)]
+pub struct RunCommit {
+    pub source_id: String,
+    /// New or changed records (unchanged ones need not be listed).
+    pub records_put: Vec<StoredRecord>,
+    pub records_delete: Vec<RecordKey>,
+    /// Live groups, new or changed.
+    pub groups_put: Vec<StoredGroup>,
+    /// Groups whose records are all gone: kept as resolvable tombstones, out of every index.
+    pub groups_tombstone: Vec<StoredGroup>,
+    /// Merged-away ids: (from, to). `from` leaves the live groups and resolves to `to`.
+    pub redirects: Vec<(String, String)>,
+    pub run: ImportRun,
+    pub source_state: SourceState,
+}
+
+impl RunCommit {
+    /// A commit that only records a run and the source's state.
+    pub fn run_only(source_id: &str, run: ImportRun, source_state: SourceState) -> Self {
+        RunCommit {
+            source_id: source_id.to_owned(),
+            records_put: Vec::new(),
+            records_delete: Vec::new(),
+            groups_put: Vec::new(),
+            groups_tombstone: Vec::new(),
+            redirects: Vec::new(),
+            run,
+            source_state,
+        }
+    }
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<String>>;
+
+pub(crate) fn apply(t: &Trees, c: RunCommit) -> anyhow::Result<()> {
+    let records = c
+        .records_put
+        .iter()
+        .map(|r| Ok((record_key(&r.key), serde_json::to_vec(r)?, r)))
+        .collect::<serde_json::Result<Vec<_>>>()?;
+    let groups =
+        c.groups_put.iter().map(|g| Ok((serde_json::to_vec(g)?, g))).collect::<serde_json::Result<Vec<_>>>()?;
+    let tombs =
+        c.groups_tombstone.iter().map(|g| Ok((serde_json::to_vec(g)?, g))).collect::<serde_json::Result<Vec<_>>>()?;
+    let run_key = run_key(&c.run);
+    let run = serde_json::to_vec(&c.run)?;
+    let state = serde_json::to_vec(&c.source_state)?;
+
+    let result =
+        (&t.records, &t.groups, &t.tombstones, &t.redirects, &t.index, &t.blocks, &t.runs, &t.sources, &t.meta)
+            .transaction(
+                |(records_t, groups_t, tombs_t, redirects_t, index_t, blocks_t, runs_t, sources_t, meta_t)| {
+                    let mut live = read_counter(meta_t)?;
+                    for (key, bytes, rec) in &records {
+                        if let Some(old) = records_t.get(key)? {
+                            unblock(blocks_t, &old, key)?;
+                        }
+                        for b in &rec.blocks {
+                            blocks_t.insert(block_key(b, key), &[][..])?;
+                        }
+                        records_t.insert(key.as_slice(), bytes.as_slice())?;
+                    }
+                    for k in &c.records_delete {
+                        let key = record_key(k);
+                        if let Some(old) = records_t.remove(key.as_slice())? {
+                            unblock(blocks_t, &old, &key)?;
+                        }
+                    }
+                    for (bytes, g) in &groups {
+                        if unindex(groups_t, index_t, &g.id)? {
+                            live = live.saturating_sub(1);
+                        }
+                        tombs_t.remove(g.id.as_bytes())?;
+                        redirects_t.remove(g.id.as_bytes())?;
+                        groups_t.insert(g.id.as_bytes(), bytes.as_slice())?;
+                        for (k, v) in index::entries(g) {
+                            index_t.insert(k, v)?;
+                        }
+                        live += 1;
+                    }
+                    for (bytes, g) in &tombs {
+                        if unindex(groups_t, index_t, &g.id)? {
+                            live = live.saturating_sub(1);
+                        }
+                        groups_t.remove(g.id.as_bytes())?;
+                        tombs_t.insert(g.id.as_bytes(), bytes.as_slice())?;
+                    }
+                    for (from, to) in &c.redirects {
+                        if unindex(groups_t, index_t, from)? {
+                            live = live.saturating_sub(1);
+                        }
+                        groups_t.remove(from.as_bytes())?;
+                        tombs_t.remove(from.as_bytes())?;
+                        redirects_t.insert(from.as_bytes(), to.as_bytes())?;
+                    }
+                    runs_t.insert(run_key.as_slice(), run.as_slice())?;
+                    sources_t.insert(c.source_id.as_bytes(), state.as_slice())?;
+                    meta_t.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
+                    Ok(())
+                },
+            );
+    match result {
+        Ok(()) => Ok(()),
+        Err(TransactionError::Abort(msg)) => Err(anyhow::anyhow!("store commit aborted: {msg}")),
+        Err(TransactionError::Storage(e)) => Err(anyhow::Error::new(e).context("store commit failed")),
+    }
+}
+
+/// Removes a live group's index entries; true when the group existed.
+fn unindex(groups_t: &TransactionalTree, index_t: &TransactionalTree, id: &str) -> TxResult<bool> {
+    let Some(old) = groups_t.get(id.as_bytes())? else { return Ok(false) };
+    let old: StoredGroup = decode(&old)?;
+    for (k, _) in index::entries(&old) {
+        index_t.remove(k)?;
+    }
+    Ok(true)
+}
+
+fn unblock(blocks_t: &TransactionalTree, old: &[u8], key: &[u8]) -> TxResult<()> {
+    let old: StoredRecord = decode(old)?;
+    for b in &old.blocks {
+        blocks_t.remove(block_key(b, key))?;
+    }
+    Ok(())
+}
+
+fn read_counter(meta_t: &TransactionalTree) -> TxResult<u64> {
+    Ok(meta_t.get(LIVE_GROUPS)?.and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)).unwrap_or(0))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> TxResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| ConflictableTransactionError::Abort(format!("corrupt document: {e}")))
+}
+
+/// `block \0 record key`.
+fn block_key(block: &str, record_key: &[u8]) -> Vec<u8> {
+    let mut k = block.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(record_key);
+    k
+}
+
+/// `source \0 started millis (big-endian, sortable) \0 run id`.
+fn run_key(run: &ImportRun) -> Vec<u8> {
+    let mut k = run.source_id.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(&run.started_at.timestamp_millis().to_be_bytes());
+    k.push(0);
+    k.extend_from_slice(run.id.as_bytes());
+    k
+}

@@ -1,0 +1,205 @@
+//! The sled store: the only module that touches sled.
+//!
+//! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups,
+//! still resolvable), `redirects` (merged-away id -> id), `index` (one key per filter value,
+//! see `index.rs`), `blocks` (matching blocking key -> record), `runs` (import runs),
+//! `sources` (per-source state), `meta` (counters). One import run is one `RunCommit`,
+//! applied in a single sled transaction over all trees and behind a write lock, so readers
+//! never see half a run. Matching, merging and deciding what changed belong to ingest/dedup.
+
+mod commit;
+pub mod docs;
+pub mod index;
+mod query;
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use serde::de::DeserializeOwned;
+
+pub use commit::RunCommit;
+pub use docs::*;
+pub use query::{haversine_km, Cursor, GroupPage, GroupQuery, Near, PageItem};
+
+/// A handle on the store; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: sled::Db,
+    trees: Trees,
+    /// Commits take it for writing, multi-key reads for reading: no torn reads across a run.
+    lock: RwLock<()>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Trees {
+    pub records: sled::Tree,
+    pub groups: sled::Tree,
+    pub tombstones: sled::Tree,
+    pub redirects: sled::Tree,
+    pub index: sled::Tree,
+    pub blocks: sled::Tree,
+    pub runs: sled::Tree,
+    pub sources: sled::Tree,
+    pub meta: sled::Tree,
+}
+
+const LIVE_GROUPS: &[u8] = b"live_groups";
+
+impl Store {
+    /// Opens (or creates) the store at `path`.
+    pub fn open(path: &Path) -> anyhow::Result<Store> {
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .with_context(|| format!("opening the store at {}", path.display()))?;
+        let tree = |name: &str| db.open_tree(name).with_context(|| format!("opening store tree {name}"));
+        let trees = Trees {
+            records: tree("records")?,
+            groups: tree("groups")?,
+            tombstones: tree("tombstones")?,
+            redirects: tree("redirects")?,
+            index: tree("index")?,
+            blocks: tree("blocks")?,
+            runs: tree("runs")?,
+            sources: tree("sources")?,
+            meta: tree("meta")?,
+        };
+        Ok(Store { inner: Arc::new(Inner { db, trees, lock: RwLock::new(()) }) })
+    }
+
+    /// Applies one import run atomically.
+    pub fn commit(&self, run: RunCommit) -> anyhow::Result<()> {
+        let _w = self.inner.lock.write().unwrap_or_else(|e| e.into_inner());
+        commit::apply(&self.inner.trees, run)
+    }
+
+    /// Flushes to disk (at shutdown; sled also flushes periodically).
+    pub async fn flush(&self) -> anyhow::Result<()> {
+        self.inner.db.flush_async().await.context("flushing the store")?;
+        Ok(())
+    }
+
+    /// A group by id, following redirects of merged-away ids; removed groups resolve too.
+    pub fn group(&self, id: &str) -> anyhow::Result<Option<StoredGroup>> {
+        let _r = self.read();
+        let t = &self.inner.trees;
+        let mut id = id.to_owned();
+        for _ in 0..16 {
+            if let Some(g) = get_json::<StoredGroup>(&t.groups, id.as_bytes())? {
+                return Ok(Some(g));
+            }
+            if let Some(g) = get_json::<StoredGroup>(&t.tombstones, id.as_bytes())? {
+                return Ok(Some(g));
+            }
+            match t.redirects.get(id.as_bytes())? {
+                Some(next) => id = String::from_utf8_lossy(&next).into_owned(),
+                None => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Groups by id (no redirects), in the order given; missing ids are skipped.
+    pub fn groups_by_id(&self, ids: &[String]) -> anyhow::Result<Vec<StoredGroup>> {
+        let _r = self.read();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(g) = get_json::<StoredGroup>(&self.inner.trees.groups, id.as_bytes())? {
+                out.push(g);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs a filtered, paginated query over live groups, using the indexes.
+    pub fn query_groups(&self, q: &GroupQuery) -> anyhow::Result<GroupPage> {
+        let _r = self.read();
+        query::run(self, &self.inner.trees, q)
+    }
+
+    /// Number of live (active or missing) groups.
+    pub fn live_group_count(&self) -> anyhow::Result<u64> {
+        Ok(read_u64(&self.inner.trees.meta, LIVE_GROUPS)?)
+    }
+
+    pub fn record(&self, key: &RecordKey) -> anyhow::Result<Option<StoredRecord>> {
+        get_json(&self.inner.trees.records, &record_key(key))
+    }
+
+    /// Every record of one source.
+    pub fn records_of_source(&self, source_id: &str) -> anyhow::Result<Vec<StoredRecord>> {
+        let _r = self.read();
+        let mut prefix = source_id.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.inner.trees.records.scan_prefix(prefix) {
+            let (_, v) = kv?;
+            out.push(serde_json::from_slice(&v).context("decoding a stored record")?);
+        }
+        Ok(out)
+    }
+
+    /// Records that share a matching blocking key.
+    pub fn records_with_block(&self, block: &str) -> anyhow::Result<Vec<RecordKey>> {
+        let mut prefix = block.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.inner.trees.blocks.scan_prefix(&prefix) {
+            let (k, _) = kv?;
+            out.push(decode_record_key(&k[prefix.len()..])?);
+        }
+        Ok(out)
+    }
+
+    pub fn source_state(&self, source_id: &str) -> anyhow::Result<SourceState> {
+        Ok(get_json(&self.inner.trees.sources, source_id.as_bytes())?.unwrap_or_default())
+    }
+
+    /// The latest runs of a source, newest first.
+    pub fn runs(&self, source_id: &str, limit: usize) -> anyhow::Result<Vec<ImportRun>> {
+        let mut prefix = source_id.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.inner.trees.runs.scan_prefix(prefix).rev().take(limit) {
+            let (_, v) = kv?;
+            out.push(serde_json::from_slice(&v).context("decoding an import run")?);
+        }
+        Ok(out)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+        self.inner.lock.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// `source \0 external id`: records of one source are contiguous.
+pub(crate) fn record_key(k: &RecordKey) -> Vec<u8> {
+    let mut v = k.source_id.as_bytes().to_vec();
+    v.push(0);
+    v.extend_from_slice(k.external_id.as_bytes());
+    v
+}
+
+pub(crate) fn decode_record_key(bytes: &[u8]) -> anyhow::Result<RecordKey> {
+    let pos = bytes.iter().position(|b| *b == 0).context("malformed record key in store")?;
+    Ok(RecordKey::new(
+        String::from_utf8_lossy(&bytes[..pos]).into_owned(),
+        String::from_utf8_lossy(&bytes[pos + 1..]).into_owned(),
+    ))
+}
+
+pub(crate) fn get_json<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> anyhow::Result<Option<T>> {
+    match tree.get(key)? {
+        Some(v) => Ok(Some(serde_json::from_slice(&v).context("decoding a stored document")?)),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn read_u64(tree: &sled::Tree, key: &[u8]) -> sled::Result<u64> {
+    Ok(tree.get(key)?.and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)).unwrap_or(0))
+}

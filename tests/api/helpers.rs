@@ -1,0 +1,246 @@
+//! `spawn_app()` and friends: a running app with a temp store, a local feed server, and a
+//! GraphQL client over HTTP and WebSocket.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use supportmesh::config::Settings;
+use supportmesh::ingest::Ingestor;
+use supportmesh::startup::Application;
+use supportmesh::store::ImportRun;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+pub const TOKEN: &str = "test-operator-token-3b1f";
+
+/// A real HTTP server standing in for every feed; `put` swaps a feed's content.
+#[derive(Clone)]
+pub struct FeedServer {
+    pub addr: SocketAddr,
+    files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+    hits: Arc<Mutex<HashMap<String, (usize, usize)>>>,
+}
+
+impl FeedServer {
+    pub async fn start() -> FeedServer {
+        let files: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
+        let hits: Arc<Mutex<HashMap<String, (usize, usize)>>> = Arc::default();
+        let app = axum::Router::new()
+            .route("/{name}", axum::routing::get(serve_feed))
+            .with_state((files.clone(), hits.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind feed server");
+        let addr = listener.local_addr().expect("feed server address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        FeedServer { addr, files, hits }
+    }
+
+    pub fn put(&self, name: &str, body: impl Into<Vec<u8>>) -> String {
+        self.files.lock().unwrap().insert(name.to_owned(), body.into());
+        self.url(name)
+    }
+
+    pub fn url(&self, name: &str) -> String {
+        format!("http://{}/{name}", self.addr)
+    }
+
+    /// (full responses, 304 responses) served for a feed.
+    pub fn hits(&self, name: &str) -> (usize, usize) {
+        self.hits.lock().unwrap().get(name).copied().unwrap_or_default()
+    }
+}
+
+type FeedState = (Arc<Mutex<HashMap<String, Vec<u8>>>>, Arc<Mutex<HashMap<String, (usize, usize)>>>);
+
+async fn serve_feed(State((files, hits)): State<FeedState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
+    let Some(body) = files.lock().unwrap().get(&name).cloned() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!(
+        "\"{:x}\"",
+        body.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+    );
+    let mut hits = hits.lock().unwrap();
+    let entry = hits.entry(name).or_default();
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        entry.1 += 1;
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    entry.0 += 1;
+    ([(header::ETAG, etag), (header::CONTENT_TYPE, "application/json".to_owned())], body).into_response()
+}
+
+/// A running app.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub feeds: FeedServer,
+    pub ingestor: Ingestor,
+    pub client: reqwest::Client,
+    _store_dir: tempfile::TempDir,
+}
+
+/// One source of a test app: id, feed file name, extra TOML lines for the source table.
+pub struct TestSource<'a> {
+    pub id: &'a str,
+    pub feed: &'a str,
+    pub extra: &'a str,
+}
+
+pub fn source<'a>(id: &'a str, feed: &'a str) -> TestSource<'a> {
+    TestSource { id, feed, extra: "" }
+}
+
+/// Spawns the app on port 0 with a temp store, the given sources served by `feeds`, the
+/// operator token set, and no scheduler (tests run imports themselves).
+pub async fn spawn_app_with(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
+    spawn(feeds, sources, false).await
+}
+
+/// Like `spawn_app_with`, with the cron scheduler running as `serve` runs it.
+pub async fn spawn_scheduled_app(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
+    spawn(feeds, sources, true).await
+}
+
+async fn spawn(feeds: FeedServer, sources: &[TestSource<'_>], scheduler: bool) -> TestApp {
+    let store_dir = tempfile::tempdir().expect("temp dir");
+    let mut toml = format!(
+        "[server]\nlisten = \"127.0.0.1:0\"\n[store]\npath = \"{}\"\n",
+        store_dir.path().join("store").display()
+    );
+    for s in sources {
+        toml.push_str(&format!(
+            "[[sources]]\nid = \"{}\"\nformat = \"meeting_guide\"\nurl = \"{}\"\nschedule = \"0 0 3 * * *\"\n{}\n[sources.defaults]\ntimezone = \"America/New_York\"\ncountry = \"US\"\ntopics = [\"alcohol\"]\n",
+            s.id,
+            feeds.url(s.feed),
+            s.extra
+        ));
+    }
+    let env = vec![("SUPPORTMESH_OPERATOR_TOKEN".to_owned(), TOKEN.to_owned())];
+    let settings =
+        Settings::from_toml_str_with_env(&toml, std::path::Path::new("test.toml"), env).expect("test config is valid");
+    let app = Application::build(settings, scheduler).await.expect("app builds");
+    let addr = app.local_addr().expect("bound");
+    let ingestor = app.state().ingestor.clone();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp { addr, feeds, ingestor, client: reqwest::Client::new(), _store_dir: store_dir }
+}
+
+/// `spawn_app_with` on a fresh feed server holding `sepa.json` (the SE Pennsylvania sample)
+/// as source `sepa`.
+pub async fn spawn_app() -> TestApp {
+    let feeds = FeedServer::start().await;
+    feeds.put("sepa.json", sepa_sample());
+    spawn_app_with(feeds, &[source("sepa", "sepa.json")]).await
+}
+
+/// 80 real meetings from SE Pennsylvania (2021), scrubbed of personal details.
+pub fn sepa_sample() -> Vec<u8> {
+    include_bytes!("../fixtures/sepa-sample.json").to_vec()
+}
+
+pub fn sepa_rows() -> Vec<Value> {
+    serde_json::from_slice(&sepa_sample()).expect("fixture is JSON")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a GraphQL request; returns the whole response body.
+    pub async fn gql_raw(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
+        let mut req = self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request sent").json().await.expect("JSON response")
+    }
+
+    /// A GraphQL request that must succeed; returns `data`.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql_raw(query, variables, None).await;
+        assert!(body.get("errors").is_none(), "GraphQL errors: {body}");
+        body["data"].clone()
+    }
+
+    pub async fn total(&self) -> i64 {
+        self.gql("{ groups(first: 1) { totalCount } }", json!({})).await["groups"]["totalCount"].as_i64().unwrap()
+    }
+
+    /// Runs an import directly, as the scheduler would.
+    pub async fn import(&self, source: &str) -> ImportRun {
+        self.ingestor.run_source(source).await.expect("source is configured")
+    }
+
+    /// Every group, walking the connection page by page.
+    pub async fn all_groups(&self, fields: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let q = format!("query($after: String) {{ groups(first: 50, after: $after) {{ edges {{ node {{ {fields} }} }} pageInfo {{ hasNextPage endCursor }} }} }}");
+            let d = self.gql(&q, json!({ "after": after })).await;
+            out.extend(d["groups"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()));
+            if !d["groups"]["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+                return out;
+            }
+            after = d["groups"]["pageInfo"]["endCursor"].clone();
+        }
+    }
+}
+
+/// A WebSocket GraphQL client speaking one of the two subprotocols.
+pub struct WsClient {
+    ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    pub protocol: &'static str,
+}
+
+impl WsClient {
+    pub async fn connect(app: &TestApp, protocol: &'static str) -> WsClient {
+        let mut req = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+        req.headers_mut().insert("Sec-WebSocket-Protocol", protocol.parse().unwrap());
+        let (ws, _) = tokio_tungstenite::connect_async(req).await.expect("websocket connects");
+        let mut c = WsClient { ws, protocol };
+        c.send(json!({ "type": "connection_init", "payload": {} })).await;
+        let ack = c.next_json(Duration::from_secs(5)).await.expect("an answer to connection_init");
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        c
+    }
+
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        let ty = if self.protocol == "graphql-ws" { "start" } else { "subscribe" };
+        self.send(json!({ "id": id, "type": ty, "payload": { "query": query, "variables": variables } })).await;
+        // Give the server a moment to register the subscription before events are produced.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    /// The next data payload, or None when nothing arrives within `wait`.
+    pub async fn next_data(&mut self, wait: Duration) -> Option<Value> {
+        loop {
+            let msg = self.next_json(wait).await?;
+            match msg["type"].as_str() {
+                Some("next") | Some("data") => return Some(msg["payload"]["data"].clone()),
+                Some("ka") | Some("ping") | Some("pong") => continue,
+                _ => panic!("unexpected message: {msg}"),
+            }
+        }
+    }
+
+    async fn send(&mut self, v: Value) {
+        self.ws.send(Message::Text(v.to_string().into())).await.expect("websocket send");
+    }
+
+    async fn next_json(&mut self, wait: Duration) -> Option<Value> {
+        loop {
+            let msg = tokio::time::timeout(wait, self.ws.next()).await.ok()??.ok()?;
+            if let Message::Text(t) = msg {
+                return serde_json::from_str(&t).ok();
+            }
+        }
+    }
+}

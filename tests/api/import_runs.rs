@@ -1,0 +1,145 @@
+//! Import runs as an operator sees them: re-imports, broken and empty feeds, missing records,
+//! held runs.
+
+use serde_json::json;
+
+use crate::helpers::{sepa_rows, sepa_sample, source, spawn_app, spawn_app_with, spawn_scheduled_app, FeedServer};
+use supportmesh::store::RunOutcome;
+
+#[tokio::test]
+async fn reimporting_an_unchanged_feed_changes_nothing() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let before = app.all_groups("id name updatedAt").await;
+
+    let again = app.import("sepa").await;
+
+    assert_eq!(again.outcome, RunOutcome::Unchanged, "{again:?}");
+    assert_eq!(app.feeds.hits("sepa.json").1, 1, "the second fetch was a conditional GET answered 304");
+    assert_eq!(app.all_groups("id name updatedAt").await, before);
+}
+
+#[tokio::test]
+async fn a_malformed_feed_leaves_the_store_as_it_was_and_says_why() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let before = app.all_groups("id name").await;
+    app.feeds.put("sepa.json", "<html><body>502 Bad Gateway</body></html>");
+
+    let run = app.import("sepa").await;
+
+    assert_eq!(run.outcome, RunOutcome::Failed);
+    let error = run.error.clone().unwrap();
+    assert!(error.contains("sepa") && error.contains(&app.feeds.url("sepa.json")), "{error}");
+    assert!(error.to_lowercase().contains("html"), "the cause is named: {error}");
+    assert_eq!(app.all_groups("id name").await, before);
+    let d = app.gql("{ sources { id lastRun { outcome error } lastSuccessAt } }", json!({})).await;
+    assert_eq!(d["sources"][0]["lastRun"]["outcome"], "FAILED");
+    assert_eq!(d["sources"][0]["lastRun"]["error"], error.as_str());
+    assert!(!d["sources"][0]["lastSuccessAt"].is_null());
+}
+
+#[tokio::test]
+async fn an_empty_feed_is_a_failed_fetch_not_a_mass_removal() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let total = app.total().await;
+    app.feeds.put("sepa.json", "[]");
+
+    let run = app.import("sepa").await;
+
+    assert_eq!(run.outcome, RunOutcome::Failed);
+    assert!(run.error.unwrap().contains("no listings"));
+    assert_eq!(app.total().await, total);
+}
+
+#[tokio::test]
+async fn a_dead_url_fails_the_run_with_the_url_and_the_status() {
+    let feeds = FeedServer::start().await;
+    feeds.put("sepa.json", sepa_sample());
+    let app = spawn_app_with(feeds, &[source("sepa", "sepa.json"), source("gone", "never-published.json")]).await;
+    app.import("sepa").await;
+    let total = app.total().await;
+
+    let run = app.import("gone").await;
+
+    assert_eq!(run.outcome, RunOutcome::Failed, "{run:?}");
+    let error = run.error.unwrap();
+    assert!(error.contains("never-published.json") && error.contains("404"), "{error}");
+    assert_eq!(app.total().await, total);
+}
+
+#[tokio::test]
+async fn a_record_that_disappears_is_marked_missing_not_removed() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let rows = sepa_rows();
+    let gone = rows[3]["slug"].clone();
+    let kept: Vec<_> = rows.iter().filter(|r| r["slug"] != gone).cloned().collect();
+    app.feeds.put("sepa.json", serde_json::to_vec(&kept).unwrap());
+
+    let run = app.import("sepa").await;
+
+    assert_eq!(run.outcome, RunOutcome::Succeeded, "{run:?}");
+    assert_eq!(run.counts.missing, 1);
+    assert_eq!(run.counts.removed, 0);
+    assert_eq!(app.total().await as usize, rows.len(), "a missing group is still listed within the grace period");
+    let groups = app.all_groups("status records { externalId missingSince }").await;
+    let missing: Vec<_> = groups.iter().filter(|g| g["status"] == "MISSING").collect();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0]["records"][0]["externalId"], gone);
+    assert!(!missing[0]["records"][0]["missingSince"].is_null());
+}
+
+#[tokio::test]
+async fn a_run_that_would_drop_most_of_a_source_is_held() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let rows = sepa_rows();
+    app.feeds.put("sepa.json", serde_json::to_vec(&rows[..10]).unwrap());
+
+    let run = app.import("sepa").await;
+
+    assert_eq!(run.outcome, RunOutcome::Held, "{run:?}");
+    assert!(run.error.unwrap().contains("70 of the 80 records"));
+    let groups = app.all_groups("status").await;
+    assert_eq!(groups.len(), rows.len());
+    assert!(groups.iter().all(|g| g["status"] == "ACTIVE"));
+}
+
+#[tokio::test]
+async fn one_bad_record_is_a_problem_on_the_run_and_the_rest_import() {
+    let app = spawn_app().await;
+    let mut rows = sepa_rows();
+    rows[5] = json!({ "slug": "broken", "day": 2, "time": "19:00" });
+    app.feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+
+    let run = app.import("sepa").await;
+
+    assert_eq!(run.outcome, RunOutcome::Succeeded);
+    assert_eq!(run.counts.added as usize, rows.len() - 1);
+    assert!(run.problems.iter().any(|p| p.record.as_deref() == Some("broken") && p.dropped), "{:?}", run.problems);
+    let d = app
+        .gql("{ sources { lastRun { counts { problems } problems { record field message dropped } } } }", json!({}))
+        .await;
+    assert!(d["sources"][0]["lastRun"]["counts"]["problems"].as_i64().unwrap() >= 1);
+}
+
+#[tokio::test]
+async fn the_scheduler_imports_a_source_never_run_before_at_startup() {
+    let feeds = FeedServer::start().await;
+    feeds.put("sepa.json", sepa_sample());
+
+    let app = spawn_scheduled_app(feeds, &[source("sepa", "sepa.json")]).await;
+
+    let mut total = 0;
+    for _ in 0..100 {
+        total = app.total().await;
+        if total > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(total as usize, sepa_rows().len(), "the startup run imported the feed");
+    assert_eq!(app.feeds.hits("sepa.json").0, 1, "exactly one startup run");
+}

@@ -1,0 +1,70 @@
+//! The published contract: the committed SDL, federation, GraphiQL, health, metrics, limits.
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[test]
+fn the_committed_schema_matches_the_code() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/schema.graphql"))
+        .expect("schema/schema.graphql is committed");
+    let generated = supportmesh::graphql::sdl();
+    assert!(
+        committed == generated,
+        "schema/schema.graphql is out of date: run `cargo run -- schema > schema/schema.graphql` and commit it"
+    );
+}
+
+#[tokio::test]
+async fn group_is_a_federation_entity() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let g = app.gql("{ groups(first: 1) { edges { node { id name } } } }", json!({})).await;
+    let node = &g["groups"]["edges"][0]["node"];
+
+    let sdl = app.gql("{ _service { sdl } }", json!({})).await;
+    let ent = app
+        .gql(
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on Group { id name } } }",
+            json!({ "r": [{ "__typename": "Group", "id": node["id"] }] }),
+        )
+        .await;
+
+    let sdl = sdl["_service"]["sdl"].as_str().unwrap();
+    assert!(sdl.contains("type Group @key(fields: \"id\")"), "{sdl}");
+    assert!(sdl.contains("specs.apollo.dev/federation/v2"));
+    assert_eq!(ent["_entities"][0]["name"], node["name"]);
+}
+
+#[tokio::test]
+async fn graphiql_health_readiness_and_metrics_are_served() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    app.total().await;
+    let get = |path: &str| app.client.get(app.url(path)).send();
+
+    let graphiql = get("/graphql").await.unwrap().text().await.unwrap();
+    let root = get("/").await.unwrap().text().await.unwrap();
+    let health = get("/healthz").await.unwrap();
+    let ready = get("/readyz").await.unwrap();
+    let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+
+    assert!(graphiql.contains("graphiql") || graphiql.contains("GraphiQL"));
+    assert!(root.contains("graphiql") || root.contains("GraphiQL"));
+    assert_eq!(health.status(), 200);
+    assert_eq!(ready.status(), 200);
+    assert!(metrics.contains("supportmesh_groups 80"), "{metrics}");
+    assert!(metrics.contains("supportmesh_import_runs_total"));
+    assert!(metrics.contains("supportmesh_graphql_requests_total"));
+    assert!(!metrics.contains("ALCOHOL") && !metrics.contains("latitude"), "metrics carry shapes, not arguments");
+}
+
+#[tokio::test]
+async fn overly_deep_queries_are_refused() {
+    let app = spawn_app().await;
+    let deep = format!("{{ __schema {{ types {{ {} name {} }} }} }}", "ofType { ".repeat(20), "}".repeat(20));
+
+    let body = app.gql_raw(&deep.replace("types { ofType", "types { name ofType"), json!({}), None).await;
+
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase().contains("too deep"), "{body}");
+}
