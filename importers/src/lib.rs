@@ -1,25 +1,99 @@
 //! Pure parsers for the formats support-group directories publish.
 //!
-//! Bytes of one source document plus the source's options go in; `Parsed { listings,
-//! problems }` comes out. No IO, no async, no clock: fetching, storing and matching belong to
-//! the service. One bad record never fails a document: it becomes a `Problem` naming the
-//! record and the field. A document that cannot be read at all is one `DocumentError`.
+//! The bytes of a source's documents plus the source's options go in; `Parsed { listings,
+//! problems, wants }` comes out. No IO, no async, no clock: fetching, storing and matching
+//! belong to the service. One bad record never fails a document: it becomes a `Problem`
+//! naming the record and the field. A document that cannot be read at all is one
+//! `DocumentError`.
+//!
+//! Formats that span several documents (next pages, the tables of a datapackage, detail
+//! pages) say which further URLs they need in `Parsed::wants`; the service fetches them and
+//! parses again with them in `Documents::extra`, until nothing more is wanted or its page
+//! cap is reached. After the format parser, the topic and kind rules of `taxonomy` run on
+//! every listing, so every format gets the same tagging.
 
 pub mod model;
 pub mod normalize;
 pub mod options;
 pub mod problem;
+pub mod taxonomy;
 
+pub mod bmlt;
+pub mod delimited;
+pub mod hsds_datapackage;
+pub mod hsds_json;
+pub mod html;
+pub mod ical;
+pub mod jsonld;
 pub mod meeting_guide;
 mod meeting_guide_codes;
+pub mod meeting_guide_csv;
+pub mod oruk;
+pub mod peer;
+pub mod rss;
+
+use std::collections::BTreeMap;
 
 pub use model::*;
 pub use options::{Format, SourceOptions};
 pub use problem::{DocumentError, Parsed, Problem};
 
-/// Parses one fetched document of the given format.
-pub fn parse(format: Format, bytes: &[u8], options: &SourceOptions) -> Result<Parsed, DocumentError> {
+/// The documents of one source run: the root document and whatever further documents
+/// earlier parses asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Documents<'a> {
+    /// Where the root came from: an absolute http(s) or file URL; the base for relative links.
+    pub url: &'a str,
+    pub root: &'a [u8],
+    /// Further documents by the absolute URL a parse asked for in `Parsed::wants`.
+    pub extra: &'a BTreeMap<String, Vec<u8>>,
+}
+
+impl<'a> Documents<'a> {
+    /// Just one document, with no base URL worth resolving against.
+    pub fn single(root: &'a [u8]) -> Documents<'a> {
+        static EMPTY: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        Documents { url: "file:///feed", root, extra: &EMPTY }
+    }
+}
+
+/// Parses a source's documents in the given format, then applies the topic and kind rules.
+pub fn parse(format: Format, docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, DocumentError> {
+    let mut parsed = match format {
+        Format::MeetingGuide => meeting_guide::parse(docs.root, options)?,
+        Format::MeetingGuideCsv => meeting_guide_csv::parse(docs, options)?,
+        Format::Delimited => delimited::parse(docs, options)?,
+        Format::Bmlt => bmlt::parse(docs, options)?,
+        Format::HsdsDatapackage => hsds_datapackage::parse(docs, options)?,
+        Format::HsdsJson => hsds_json::parse(docs, options)?,
+        Format::Oruk => oruk::parse(docs, options)?,
+        Format::Html => html::parse(docs, options)?,
+        Format::JsonLd => jsonld::parse(docs, options)?,
+        Format::Rss => rss::parse(docs, options)?,
+        Format::Ical => ical::parse(docs, options)?,
+        Format::Supportmesh => peer::parse(docs, options)?,
+    };
+    for listing in &mut parsed.listings {
+        taxonomy::apply(listing, &options.rules);
+    }
+    Ok(parsed)
+}
+
+/// Checks a source's format options (the `[sources.options]` table) before any run, so a
+/// wrong recipe fails at startup with the key named.
+pub fn check_options(format: Format, options: &serde_json::Value) -> Result<(), String> {
     match format {
-        Format::MeetingGuide => meeting_guide::parse(bytes, options),
+        Format::MeetingGuide => options::no_options(options),
+        Format::MeetingGuideCsv => meeting_guide_csv::check_options(options),
+        Format::Delimited => delimited::check_options(options),
+        Format::Bmlt => bmlt::check_options(options),
+        Format::HsdsDatapackage => hsds_datapackage::check_options(options),
+        Format::HsdsJson => hsds_json::check_options(options),
+        Format::Oruk => oruk::check_options(options),
+        Format::Html => html::check_options(options),
+        Format::JsonLd => jsonld::check_options(options),
+        Format::Rss => rss::check_options(options),
+        Format::Ical => ical::check_options(options),
+        Format::Supportmesh => peer::check_options(options),
     }
 }

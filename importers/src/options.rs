@@ -5,20 +5,75 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{GroupKind, Topic};
+use crate::taxonomy::Rule;
 
 /// The document formats this crate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
+    /// Meeting Guide JSON (12 Step Meeting List, Meeting Guide app)
     MeetingGuide,
+    /// Meeting Guide / TSML spreadsheet (CSV with plain-language headers)
+    MeetingGuideCsv,
+    /// delimited exports (tab, pipe...) with a configured column map
+    Delimited,
+    /// BMLT (NA) meetings, both API shapes
+    Bmlt,
+    /// Open Referral HSDS 1.1 tabular datapackage
+    HsdsDatapackage,
+    /// Open Referral HSDS 3.0 JSON API
+    HsdsJson,
+    /// Open Referral UK API
+    Oruk,
+    /// HTML directories scraped with a CSS selector recipe
+    Html,
+    /// schema.org JSON-LD in HTML pages
+    JsonLd,
+    /// RSS / Atom feeds
+    Rss,
+    /// iCalendar feeds
+    Ical,
+    /// a peer supportmesh instance over GraphQL
+    Supportmesh,
 }
 
 impl Format {
-    pub const ALL: [Format; 1] = [Format::MeetingGuide];
+    pub const ALL: [Format; 12] = [
+        Format::MeetingGuide,
+        Format::MeetingGuideCsv,
+        Format::Delimited,
+        Format::Bmlt,
+        Format::HsdsDatapackage,
+        Format::HsdsJson,
+        Format::Oruk,
+        Format::Html,
+        Format::JsonLd,
+        Format::Rss,
+        Format::Ical,
+        Format::Supportmesh,
+    ];
 
+    /// True when one document holds the whole source, so an unchanged document (304, same
+    /// hash) means an unchanged source. Paged and multi-table formats are not.
+    pub fn single_document(self) -> bool {
+        !matches!(self, Format::HsdsDatapackage | Format::HsdsJson | Format::Oruk | Format::Html | Format::Supportmesh)
+    }
+
+    /// The name used in configuration (`format = "..."`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::MeetingGuide => "meeting_guide",
+            Format::MeetingGuideCsv => "meeting_guide_csv",
+            Format::Delimited => "delimited",
+            Format::Bmlt => "bmlt",
+            Format::HsdsDatapackage => "hsds_datapackage",
+            Format::HsdsJson => "hsds_json",
+            Format::Oruk => "oruk",
+            Format::Html => "html",
+            Format::JsonLd => "jsonld",
+            Format::Rss => "rss",
+            Format::Ical => "ical",
+            Format::Supportmesh => "supportmesh",
         }
     }
 
@@ -41,6 +96,12 @@ pub struct SourceOptions {
     /// Local type-code meanings that replace the format's table for this source, code ->
     /// meaning code of the format's own table (e.g. New York's "S" -> "ST").
     pub code_overrides: BTreeMap<String, String>,
+    /// Topic and kind rules applied to every listing after parsing (config's global rules,
+    /// the source's own, and the core keyword rules unless the source turns them off).
+    pub rules: Vec<Rule>,
+    /// The format's own options (`[sources.options]` in config): column maps, CSS selector
+    /// recipes, taxonomy filters. `Null` when none are given. Checked by `check_options`.
+    pub format_options: serde_json::Value,
 }
 
 impl Default for SourceOptions {
@@ -51,6 +112,17 @@ impl Default for SourceOptions {
             topics: Vec::new(),
             kind: None,
             code_overrides: BTreeMap::new(),
+            rules: Vec::new(),
+            format_options: serde_json::Value::Null,
         }
+    }
+}
+
+/// `check_options` for formats that take no options.
+pub fn no_options(options: &serde_json::Value) -> Result<(), String> {
+    match options {
+        serde_json::Value::Null => Ok(()),
+        serde_json::Value::Object(m) if m.is_empty() => Ok(()),
+        _ => Err("this format takes no options".to_owned()),
     }
 }

@@ -9,6 +9,9 @@ use crate::model::Listing;
 pub struct Parsed {
     pub listings: Vec<Listing>,
     pub problems: Vec<Problem>,
+    /// Absolute URLs of further documents this parse needs (next pages, datapackage tables,
+    /// detail pages), not yet in `Documents::extra`. Empty when the parse is complete.
+    pub wants: Vec<String>,
 }
 
 /// One record (or one field of a record) that could not be used as given.

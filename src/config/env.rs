@@ -23,7 +23,7 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "server.listen",
     "server.max_page_size",
     "server.max_query_depth",
@@ -37,6 +37,7 @@ const KEYS: [&str; 13] = [
     "fetch.block_private_networks",
     "ingest.missing_grace_days",
     "ingest.max_removal_share",
+    "ingest.max_documents",
 ];
 
 const SOURCE_KEYS: [&str; 4] = ["enabled", "url", "schedule", "trust"];
@@ -97,6 +98,7 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         "fetch.user_agent" => raw.fetch.user_agent = value.to_owned(),
         "fetch.block_private_networks" => raw.fetch.block_private_networks = boolean(var, value)?,
         "ingest.missing_grace_days" => raw.ingest.missing_grace_days = whole(var, value)?,
+        "ingest.max_documents" => raw.ingest.max_documents = whole(var, value)?,
         "ingest.max_removal_share" => {
             raw.ingest.max_removal_share =
                 value.trim().parse().map_err(|_| env_error(var, value, "expected a number such as 0.5"))?

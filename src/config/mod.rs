@@ -11,6 +11,7 @@
 
 mod env;
 mod raw;
+mod rules;
 mod source;
 mod validate;
 
@@ -76,6 +77,8 @@ pub struct IngestSettings {
     /// A run that would mark more than this share (0.0..=1.0) of a source's records missing
     /// is held for an operator.
     pub max_removal_share: f64,
+    /// Most documents one run fetches (next pages, tables, detail pages), the first included.
+    pub max_documents: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

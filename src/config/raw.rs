@@ -17,7 +17,20 @@ pub struct RawConfig {
     pub store: RawStore,
     pub fetch: RawFetch,
     pub ingest: RawIngest,
+    /// Topic and kind rules for every source (`[[rules]]`).
+    pub rules: Vec<RawRule>,
     pub sources: Vec<RawSource>,
+}
+
+/// One `[[rules]]` or `[[sources.rules]]` table: exactly one of `code` / `keyword`, and
+/// exactly one of `topic` / `kind`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawRule {
+    pub code: Option<String>,
+    pub keyword: Option<String>,
+    pub topic: Option<String>,
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -81,11 +94,13 @@ impl Default for RawFetch {
 pub struct RawIngest {
     pub missing_grace_days: u64,
     pub max_removal_share: f64,
+    /// Most documents one run fetches (next pages, tables, detail pages), the first included.
+    pub max_documents: u64,
 }
 
 impl Default for RawIngest {
     fn default() -> Self {
-        RawIngest { missing_grace_days: 14, max_removal_share: 0.5 }
+        RawIngest { missing_grace_days: 14, max_removal_share: 0.5, max_documents: 50 }
     }
 }
 
@@ -104,6 +119,13 @@ pub struct RawSource {
     pub defaults: RawDefaults,
     /// Local type code -> the format's own code.
     pub codes: BTreeMap<String, String>,
+    /// The format's own options (column maps, selector recipes...), checked by the importer.
+    pub options: Option<toml::Table>,
+    /// This source's topic and kind rules, applied before the global ones.
+    pub rules: Vec<RawRule>,
+    /// Apply the built-in keyword rules (default: on, except for 12-step meeting formats,
+    /// whose names are not about topics).
+    pub core_keywords: Option<bool>,
 }
 
 impl Default for RawSource {
@@ -118,6 +140,9 @@ impl Default for RawSource {
             trust: 50,
             defaults: RawDefaults::default(),
             codes: BTreeMap::new(),
+            options: None,
+            rules: Vec::new(),
+            core_keywords: None,
         }
     }
 }

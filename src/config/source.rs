@@ -46,6 +46,7 @@ impl Context<'_> {
         index: usize,
         raw: RawSource,
         config_dir: &Path,
+        global_rules: &[importers::taxonomy::Rule],
     ) -> Result<SourceSettings, ConfigError> {
         let id_key = format!("sources[{index}].id");
         let id = match raw.id {
@@ -82,7 +83,13 @@ impl Context<'_> {
         let Some(trust) = trust else {
             return Err(bad("trust", Some(raw.trust.to_string()), "must be from 0 to 100".into()));
         };
-        let options = options(raw.defaults, raw.codes, &bad)?;
+        let mut options = options(raw.defaults, raw.codes, &bad)?;
+        options.format_options = super::rules::format_options(format, raw.options, &bad)?;
+        options.rules = super::rules::rules(&raw.rules, "rules", &bad)?;
+        options.rules.extend(global_rules.iter().cloned());
+        if raw.core_keywords.unwrap_or_else(|| super::rules::core_keywords_default(format)) {
+            options.rules.extend(importers::taxonomy::core_rules());
+        }
         let enabled = raw.enabled;
         Ok(SourceSettings { id, name, format, location, schedule, enabled, trust, options })
     }
@@ -137,7 +144,14 @@ fn options(
         let problem = "type codes and their meanings must be non-empty".to_owned();
         return Err(bad(&format!("codes.{code:?}"), quoted(meaning), problem));
     }
-    Ok(SourceOptions { timezone: timezone.to_owned(), country, topics, kind, code_overrides: codes })
+    Ok(SourceOptions {
+        timezone: timezone.to_owned(),
+        country,
+        topics,
+        kind,
+        code_overrides: codes,
+        ..SourceOptions::default()
+    })
 }
 
 const LOCATION_FIX: &str = "give an http(s):// URL, a file:// URL or a path relative to the config file";

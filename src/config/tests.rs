@@ -120,7 +120,7 @@ fn each_bad_value_names_file_key_and_fix() {
         ("[[sources]]\nformat = \"meeting_guide\"\nurl = \"a.json\"".into(), &["sources[0].id is missing"]),
         ("[[sources]]\nid = \"SEPA\"".into(), &["sources[0].id = \"SEPA\"", "lower-case"]),
         (format!("{}{}", source_with(""), source_with("")), &["sources[1].id = \"sepa\"", "duplicate", "sources[0]"]),
-        (source_with("format = \"bmlt\"").replace("format = \"meeting_guide\"\n", ""), &["sources.sepa.format = \"bmlt\"", "meeting_guide"]),
+        (source_with("format = \"gopher\"").replace("format = \"meeting_guide\"\n", ""), &["sources.sepa.format = \"gopher\"", "meeting_guide"]),
         ("[[sources]]\nid = \"sepa\"\nurl = \"a.json\"".into(), &["sources.sepa.format is missing", "meeting_guide"]),
         ("[[sources]]\nid = \"sepa\"\nformat = \"meeting_guide\"".into(), &["sources.sepa.url is missing"]),
         (source_with("").replace("https://", "ftp://"), &["sources.sepa.url", "unsupported scheme \"ftp\"", "https://"]),
@@ -255,4 +255,27 @@ fn the_committed_default_config_is_valid() {
     let report = check_report(&settings);
     assert!(report.contains("127.0.0.1:8080") && report.contains("4 enabled"), "{report}");
     assert!(report.contains("edmonton") && report.contains("config/demo/edmonton.json"), "{report}");
+}
+
+#[test]
+fn rules_from_config_reach_the_parser_options_in_order() {
+    let text = format!(
+        "[[rules]]\nkeyword = \"grief\"\ntopic = \"bereavement\"\n{}[[sources.rules]]\ncode = \"EDA\"\ntopic = \"eating_disorders\"\n",
+        source_with("")
+    );
+    let settings = Settings::from_toml_str(&text, Path::new(ORIGIN)).expect("valid");
+    let rules = &settings.sources[0].options.rules;
+    assert_eq!(rules[0], importers::taxonomy::Rule::code("EDA", Topic::EatingDisorders), "the source's own rule first");
+    assert_eq!(rules[1], importers::taxonomy::Rule::keyword("grief", Topic::Bereavement));
+    assert_eq!(rules.len(), 2, "meeting_guide sources do not get the core keyword rules by default");
+}
+
+#[test]
+fn bad_rules_and_options_name_the_key() {
+    let bad_topic = error_for(&format!("{}[[sources.rules]]\ncode = \"X\"\ntopic = \"sadness\"\n", source_with("")));
+    let two_conditions = error_for("[[rules]]\ncode = \"X\"\nkeyword = \"y\"\ntopic = \"ocd\"\n");
+    let options = error_for(&source_with("[sources.options]\ncolumns = 3\n"));
+    assert!(bad_topic.contains("sources.sepa.rules[0].topic") && bad_topic.contains("depression"), "{bad_topic}");
+    assert!(two_conditions.contains("rules[0]") && two_conditions.contains("exactly one"), "{two_conditions}");
+    assert!(options.contains("sources.sepa.options") && options.contains("takes no options"), "{options}");
 }

@@ -29,7 +29,11 @@ pub fn validate(
         store: store(&cx, raw.store)?,
         fetch: fetch(&cx, raw.fetch)?,
         ingest: ingest(&cx, raw.ingest)?,
-        sources: sources(&cx, raw.sources)?,
+        sources: {
+            let bad = |key: &str, value: Option<String>, problem: String| cx.invalid(key, value, problem);
+            let global = super::rules::rules(&raw.rules, "rules", &bad)?;
+            sources(&cx, raw.sources, &global)?
+        },
         operator_token,
     })
 }
@@ -91,17 +95,23 @@ fn ingest(cx: &Context, raw: RawIngest) -> Result<IngestSettings, ConfigError> {
     if days > 3650 {
         return Err(cx.invalid("ingest.missing_grace_days", days.to_string(), "at most 3650 days"));
     }
-    Ok(IngestSettings { missing_grace: Duration::from_secs(days * 86_400), max_removal_share: share })
+    let max_documents =
+        usize::try_from(cx.at_least("ingest.max_documents", raw.max_documents, 1)?).unwrap_or(usize::MAX);
+    Ok(IngestSettings { missing_grace: Duration::from_secs(days * 86_400), max_removal_share: share, max_documents })
 }
 
 /// Each source on its own (`source.rs`), then unique ids, also once '-' reads as '_' as in
 /// environment variable names.
-fn sources(cx: &Context, raw: Vec<RawSource>) -> Result<Vec<SourceSettings>, ConfigError> {
+fn sources(
+    cx: &Context,
+    raw: Vec<RawSource>,
+    global_rules: &[importers::taxonomy::Rule],
+) -> Result<Vec<SourceSettings>, ConfigError> {
     let config_dir = cx.origin.parent().unwrap_or(Path::new(""));
     let mut sources: Vec<SourceSettings> = Vec::with_capacity(raw.len());
     let mut env_ids: BTreeMap<String, usize> = BTreeMap::new();
     for (index, raw_source) in raw.into_iter().enumerate() {
-        let source = cx.source(index, raw_source, config_dir)?;
+        let source = cx.source(index, raw_source, config_dir, global_rules)?;
         let env_id = source.id.replace('-', "_");
         if let Some(&first) = env_ids.get(&env_id) {
             let problem = if sources[first].id == source.id {

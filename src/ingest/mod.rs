@@ -7,9 +7,10 @@
 //! share of a source changes nothing but the run log.
 
 mod diff;
+mod follow;
 mod regroup;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -148,21 +149,19 @@ impl Ingestor {
         };
         run.http_status = doc.status;
         run.fetched_bytes = doc.bytes.len() as u64;
-        let doc_hash = hex(&Sha256::digest(&doc.bytes));
         let mut state = SourceState {
             etag: doc.validators.etag.clone(),
             last_modified: doc.validators.last_modified.clone(),
             ..state
         };
-        if state.document_hash.as_deref() == Some(doc_hash.as_str()) {
+        let single = source.format.single_document();
+        if single && state.document_hash.as_deref() == Some(hex(&Sha256::digest(&doc.bytes)).as_str()) {
             return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
         }
-
-        let (format, options) = (source.format, source.options.clone());
-        let parsed = tokio::task::spawn_blocking(move || importers::parse(format, &doc.bytes, &options))
-            .await
-            .context("the parser stopped unexpectedly")?
-            .map_err(|e| anyhow::anyhow!("the document cannot be read as {}: {e}", source.format.as_str()))?;
+        let (parsed, doc_hash) = self.parse_all(source, doc.bytes, run).await?;
+        if !single && state.document_hash.as_deref() == Some(doc_hash.as_str()) {
+            return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
+        }
         run.problems = parsed.problems;
         if parsed.listings.is_empty() && has_records {
             anyhow::bail!("the feed has no listings (an empty feed is treated as a failed fetch; nothing changed)");
@@ -212,6 +211,63 @@ impl Ingestor {
             self.inner.events.publish(e);
         }
         Ok(done)
+    }
+
+    /// Parses the root document, fetching whatever further documents the parser wants
+    /// (pages, tables, detail pages) up to `ingest.max_documents`. Any failed fetch fails
+    /// the run. Returns the parse and a hash over every document.
+    async fn parse_all(
+        &self,
+        source: &SourceSettings,
+        root: Vec<u8>,
+        run: &mut Run,
+    ) -> anyhow::Result<(importers::Parsed, String)> {
+        let url = follow::root_url(&source.location);
+        let mut extra: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut root = root;
+        loop {
+            let (format, options, base) = (source.format, source.options.clone(), url.clone());
+            let (result, back_root, back_extra) = tokio::task::spawn_blocking(move || {
+                let docs = importers::Documents { url: &base, root: &root, extra: &extra };
+                (importers::parse(format, &docs, &options), root, extra)
+            })
+            .await
+            .context("the parser stopped unexpectedly")?;
+            (root, extra) = (back_root, back_extra);
+            let mut parsed = result
+                .map_err(|e| anyhow::anyhow!("the document cannot be read as {}: {e}", source.format.as_str()))?;
+            let wants: Vec<String> = parsed.wants.iter().filter(|w| !extra.contains_key(*w)).cloned().collect();
+            let room = self.inner.settings.max_documents.saturating_sub(1 + extra.len());
+            if wants.is_empty() || room == 0 {
+                if !wants.is_empty() {
+                    parsed.problems.push(importers::Problem::dropped(
+                        None,
+                        None,
+                        format!(
+                            "stopped after {} documents (ingest.max_documents); {} more were not fetched",
+                            1 + extra.len(),
+                            wants.len()
+                        ),
+                    ));
+                }
+                let mut hasher = Sha256::new();
+                hasher.update(&root);
+                for (k, v) in &extra {
+                    hasher.update(k.as_bytes());
+                    hasher.update(v);
+                }
+                return Ok((parsed, hex(&hasher.finalize())));
+            }
+            for want in wants.into_iter().take(room) {
+                let location = follow::location(&source.location, &want)?;
+                let doc = match self.inner.fetcher.fetch(&location, &Validators::default()).await? {
+                    FetchOutcome::Fetched(doc) => doc,
+                    FetchOutcome::NotModified { status } => anyhow::bail!("{want}: unexpected HTTP {status}"),
+                };
+                run.fetched_bytes += doc.bytes.len() as u64;
+                extra.insert(want, doc.bytes);
+            }
+        }
     }
 
     async fn finish_unchanged(

@@ -1,0 +1,181 @@
+//! Topic and kind rules: how listings get their topics, whatever the format.
+//!
+//! A rule says "when a listing carries this source code (type code, taxonomy id or term) or
+//! this keyword in its name or description, give it this topic (or kind)". The core keyword
+//! rules cover the conditions and situations of the core taxonomy; configuration adds rules
+//! per source or globally, without code changes. Each topic a rule gives records the rule,
+//! so a wrong tag can be traced. Parsers put source codes in `Listing::codes`; this module
+//! never looks at source bytes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{GroupKind, Listing, Topic, TopicTag};
+
+/// One mapping rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rule {
+    pub when: Condition,
+    pub then: Effect,
+}
+
+/// What a rule looks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// A source code, compared case-insensitively with each of `Listing::codes`.
+    Code(String),
+    /// Words at the start of words of the name or description, case-insensitive
+    /// ("depress" matches "Depression Support"; "eating disorder" matches the phrase).
+    Keyword(String),
+}
+
+/// What a rule gives.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    Topic(Topic),
+    Kind(GroupKind),
+}
+
+impl Rule {
+    pub fn keyword(word: &str, topic: Topic) -> Rule {
+        Rule { when: Condition::Keyword(word.to_owned()), then: Effect::Topic(topic) }
+    }
+
+    pub fn code(code: &str, topic: Topic) -> Rule {
+        Rule { when: Condition::Code(code.to_owned()), then: Effect::Topic(topic) }
+    }
+
+    /// How the rule is shown on a topic it gave: `code "EDA"`, `keyword "bereave"`.
+    pub fn describe(&self) -> String {
+        match &self.when {
+            Condition::Code(c) => format!("code \"{c}\""),
+            Condition::Keyword(k) => format!("keyword \"{k}\""),
+        }
+    }
+}
+
+/// The built-in keyword rules for the core taxonomy.
+pub fn core_rules() -> Vec<Rule> {
+    use Topic::*;
+    const TABLE: &[(Topic, &[&str])] = &[
+        (MentalHealth, &["mental health", "mental illness", "mental wellbeing"]),
+        (Depression, &["depress", "low mood"]),
+        (Anxiety, &["anxiety", "anxious", "panic attack", "phobia"]),
+        (Bipolar, &["bipolar", "manic depress"]),
+        (Psychosis, &["psychosis", "psychotic", "schizo", "hearing voices"]),
+        (Ocd, &["ocd", "obsessive compulsive"]),
+        (Ptsd, &["ptsd", "post traumatic", "trauma"]),
+        (EatingDisorders, &["eating disorder", "anorexi", "bulimi", "binge eating", "arfid"]),
+        (Bpd, &["bpd", "borderline personality", "emotionally unstable personality", "personality disorder"]),
+        (SelfHarm, &["self harm", "self injur"]),
+        (Suicide, &["suicid"]),
+        (Addiction, &["addiction", "addicts"]),
+        (Alcohol, &["alcohol", "problem drinking"]),
+        (Drugs, &["narcotic", "drug", "substance use", "substance misuse", "cocaine", "heroin", "cannabis", "opioid"]),
+        (Gambling, &["gambl"]),
+        (Bereavement, &["bereave", "grief", "grieving", "widow"]),
+        (Caring, &["carer", "caregiver", "caring for"]),
+        (FamilyAndFriends, &["family and friends", "friends and family", "families of", "al anon", "alateen"]),
+    ];
+    TABLE.iter().flat_map(|(topic, words)| words.iter().map(move |w| Rule::keyword(w, *topic))).collect()
+}
+
+/// Applies `rules` in order: adds each topic a rule gives (once per topic, keeping the first
+/// rule that gave it, and keeping topics the parser already set); the first kind rule that
+/// matches sets the kind.
+pub fn apply(listing: &mut Listing, rules: &[Rule]) {
+    if rules.is_empty() {
+        return;
+    }
+    let text = words_of(&format!("{} {}", listing.name, listing.description.as_deref().unwrap_or("")));
+    let codes: Vec<String> = listing.codes.iter().map(|c| c.trim().to_lowercase()).collect();
+    let mut kind_set = false;
+    for rule in rules {
+        let hit = match &rule.when {
+            Condition::Code(c) => codes.iter().any(|x| x.eq_ignore_ascii_case(c.trim())),
+            Condition::Keyword(k) => {
+                let k = words_of(k);
+                !k.trim().is_empty() && text.contains(&format!(" {}", k.trim()))
+            }
+        };
+        if !hit {
+            continue;
+        }
+        match rule.then {
+            Effect::Topic(topic) => {
+                if !listing.topics.iter().any(|t| t.topic == topic) {
+                    listing.topics.push(TopicTag { topic, rule: rule.describe() });
+                }
+            }
+            Effect::Kind(kind) if !kind_set => {
+                listing.kind = kind;
+                kind_set = true;
+            }
+            Effect::Kind(_) => {}
+        }
+    }
+}
+
+/// Lower-case words separated by single spaces, with a leading space, so " word" finds a
+/// word start.
+fn words_of(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 1);
+    out.push(' ');
+    let mut space = true;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(name: &str, codes: &[&str]) -> Listing {
+        Listing { name: name.to_owned(), codes: codes.iter().map(|c| c.to_string()).collect(), ..Default::default() }
+    }
+
+    #[test]
+    fn keywords_match_word_starts_and_record_the_rule() {
+        let mut l = listing("Depression & Anxiety Peer Support", &[]);
+        apply(&mut l, &core_rules());
+        let got: Vec<_> = l.topics.iter().map(|t| (t.topic, t.rule.as_str())).collect();
+        assert_eq!(got, [(Topic::Depression, "keyword \"depress\""), (Topic::Anxiety, "keyword \"anxiety\"")]);
+    }
+
+    #[test]
+    fn keywords_do_not_match_inside_words() {
+        let mut l = listing("Sundrug Pharmacy Walkers", &[]);
+        apply(&mut l, &core_rules());
+        assert!(l.topics.is_empty(), "{:?}", l.topics);
+    }
+
+    #[test]
+    fn codes_give_topics_and_kinds_first_rule_wins() {
+        let mut l = listing("Thursday group", &["EDA"]);
+        let rules = vec![
+            Rule::code("eda", Topic::EatingDisorders),
+            Rule { when: Condition::Code("EDA".into()), then: Effect::Kind(GroupKind::TwelveStep) },
+            Rule { when: Condition::Code("EDA".into()), then: Effect::Kind(GroupKind::TherapyGroup) },
+        ];
+        apply(&mut l, &rules);
+        assert_eq!(l.topics, [TopicTag { topic: Topic::EatingDisorders, rule: "code \"eda\"".into() }]);
+        assert_eq!(l.kind, GroupKind::TwelveStep);
+    }
+
+    #[test]
+    fn a_topic_the_parser_set_is_kept_with_its_rule() {
+        let mut l = listing("Alcohol free social", &[]);
+        l.topics.push(TopicTag { topic: Topic::Alcohol, rule: "source default".into() });
+        apply(&mut l, &core_rules());
+        assert_eq!(l.topics, [TopicTag { topic: Topic::Alcohol, rule: "source default".into() }]);
+    }
+}
