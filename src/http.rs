@@ -49,16 +49,39 @@ async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: Graph
 }
 
 /// A WebSocket upgrade goes to subscriptions (graphql-transport-ws or legacy graphql-ws);
-/// a plain GET gets GraphiQL.
+/// a GET with `?query=` runs a query (GraphQL over HTTP; never a mutation, so a link cannot
+/// change anything); a plain GET gets GraphiQL.
 async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response {
     let upgrade = req.headers().get(header::UPGRADE).and_then(|v| v.to_str().ok());
     if upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
-        match GraphQLSubscription::new(s.schema.clone()).oneshot(req).await {
+        return match GraphQLSubscription::new(s.schema.clone()).oneshot(req).await {
             Ok(resp) => resp.into_response(),
             Err(never) => match never {},
-        }
-    } else {
-        graphiql().await.into_response()
+        };
+    }
+    let Some(query_string) = req.uri().query().filter(|q| q.contains("query=")) else {
+        return graphiql().await.into_response();
+    };
+    let request = match async_graphql::http::parse_query_string(query_string) {
+        Ok(r) => r,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("bad GraphQL GET request: {e}")).into_response(),
+    };
+    if is_mutation(&request.query) {
+        let body = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
+            "mutations are not allowed over GET; use POST",
+            None,
+        )]);
+        return (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
+    }
+    let caller = Caller::Anonymous;
+    GraphQLResponse::from(s.schema.execute(request.data(caller)).await).into_response()
+}
+
+fn is_mutation(query: &str) -> bool {
+    use async_graphql::parser::types::OperationType;
+    match async_graphql::parser::parse_query(query) {
+        Ok(doc) => doc.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query),
+        Err(_) => false,
     }
 }
 

@@ -28,6 +28,7 @@ pub mod jsonld;
 pub mod meeting_guide;
 mod meeting_guide_codes;
 pub mod meeting_guide_csv;
+mod openreferral;
 pub mod oruk;
 pub mod peer;
 pub mod rss;

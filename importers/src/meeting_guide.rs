@@ -24,6 +24,12 @@ use fields::Fields;
 /// Parses one Meeting Guide feed.
 pub fn parse(bytes: &[u8], opts: &SourceOptions) -> Result<Parsed, DocumentError> {
     let items = read_document(bytes)?;
+    Ok(parse_records(&items, opts))
+}
+
+/// Maps already-read Meeting Guide records (JSON objects with the spec's keys) to listings;
+/// shared with the spreadsheet form (`meeting_guide_csv`), which builds such objects per row.
+pub(crate) fn parse_records(items: &[Value], opts: &SourceOptions) -> Parsed {
     let mut parsed = Parsed::default();
     let mut used_ids: HashSet<String> = HashSet::new();
     for (index, item) in items.iter().enumerate() {
@@ -64,7 +70,7 @@ pub fn parse(bytes: &[u8], opts: &SourceOptions) -> Result<Parsed, DocumentError
         parsed.listings.extend(listings);
         parsed.problems.append(&mut f.problems);
     }
-    Ok(parsed)
+    parsed
 }
 
 /// The English label of a type code ("X" -> "Wheelchair Access", "onl" -> "Online") and

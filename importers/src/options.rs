@@ -56,7 +56,15 @@ impl Format {
     /// True when one document holds the whole source, so an unchanged document (304, same
     /// hash) means an unchanged source. Paged and multi-table formats are not.
     pub fn single_document(self) -> bool {
-        !matches!(self, Format::HsdsDatapackage | Format::HsdsJson | Format::Oruk | Format::Html | Format::Supportmesh)
+        !matches!(
+            self,
+            Format::Bmlt
+                | Format::HsdsDatapackage
+                | Format::HsdsJson
+                | Format::Oruk
+                | Format::Html
+                | Format::Supportmesh
+        )
     }
 
     /// The name used in configuration (`format = "..."`).

@@ -1,13 +1,95 @@
-//! Open Referral UK API. Not written yet: every document is refused with a clear error.
+//! Open Referral UK (ORUK v1) API responses: a paged `/services` list (Spring-style
+//! `{totalElements, totalPages, number, first, last, content: [...]}`), a `/services/{id}`
+//! detail object, or a bare array of services (pages concatenated, as the collected OpenPlace
+//! exports are).
+//!
+//! Further pages are wanted as `?page=N`. ORUK is a UK standard: with no zone configured
+//! (the "UTC" default) meetings are in Europe/London, and the country defaults to GB, so
+//! postcodes are written the UK way. OpenPlace's vendor fields are read too: the
+//! `deliverable_type`, `attending_type` and `attending_access` labels become taxonomy terms
+//! (so `taxonomy_codes = ["Peer group"]` can select on them), `pc_targetAudience` gives
+//! audiences, codes and the few topics it states outright, `pc_metadata.date_modified` the
+//! update time. `pc_metadata.assured_by` and `contacts` name people and are never read.
+//! Selection and listing fields are shared with the other Open Referral formats
+//! (`openreferral/`); options as for `hsds_json`.
 
-use crate::{DocumentError, Documents, Parsed};
+use crate::model::{Attendance, Audience, Topic, TopicTag};
+use crate::normalize::time;
+use crate::openreferral::json::{self, Obj};
+use crate::openreferral::{self, paging, Context, Service, Term};
+use crate::problem::{DocumentError, Parsed};
+use crate::Documents;
+
+const EXPECTED: &str = "not an Open Referral UK response: expected a page of services, a service or an array of them";
 
 /// Parses the source's documents.
-pub fn parse(_docs: &Documents<'_>, _options: &crate::SourceOptions) -> Result<Parsed, DocumentError> {
-    Err(DocumentError("the oruk format is not supported yet".to_owned()))
+pub fn parse(docs: &Documents<'_>, options: &crate::SourceOptions) -> Result<Parsed, DocumentError> {
+    let ctx = Context::new(options, Some(("Europe/London", "GB")))?;
+    let pages = paging::items(docs, EXPECTED)?;
+    let mut collected = json::Collected::default();
+    for (position, item) in &pages.items {
+        collected.item(item, position, &openplace);
+    }
+    let mut parsed = Parsed { wants: pages.wants, problems: pages.problems, ..Parsed::default() };
+    let services = collected.finish(&mut parsed.problems);
+    openreferral::build(services, &ctx, &mut parsed);
+    Ok(parsed)
 }
 
 /// Checks this format's options.
 pub fn check_options(options: &serde_json::Value) -> Result<(), String> {
-    crate::options::no_options(options)
+    openreferral::check_options(options)
+}
+
+/// The ORUK and OpenPlace fields beyond HSDS.
+fn openplace(o: Obj<'_>, service: &mut Service) {
+    for key in ["deliverable_type", "attending_type", "attending_access"] {
+        if let Some(label) = o.str(key) {
+            service.terms.push(Term { id: None, code: None, name: Some(label), vocabulary: Some(key.to_owned()) });
+        }
+    }
+    service.attendance = match o.str("attending_type").map(|t| t.to_ascii_lowercase()).as_deref() {
+        Some("online" | "phone") => Some(Attendance::Online),
+        Some("venue") => Some(Attendance::InPerson),
+        _ => None,
+    };
+    for audience in o.list(&["pc_targetAudience"]) {
+        let Some(label) = audience.str("audienceType") else { continue };
+        target_audience(&label, service);
+    }
+    if service.updated_at.is_none() {
+        let modified = o.obj("pc_metadata").and_then(|m| m.str("date_modified")).or_else(|| o.str("assured_date"));
+        service.updated_at = modified.and_then(|d| time::parse_updated(&d));
+    }
+}
+
+/// One OpenPlace target audience ("Women", "Carers", "Parents>Grandparents"): kept as a
+/// code; mapped to an audience or a topic when it names one without doubt.
+fn target_audience(label: &str, service: &mut Service) {
+    if !service.codes.iter().any(|c| c == label) {
+        service.codes.push(label.to_owned());
+    }
+    let key = label.to_ascii_lowercase();
+    let audience = match key.as_str() {
+        "women" => Some(Audience::Women),
+        "men" => Some(Audience::Men),
+        "lgbtq+" | "lgbtq" | "lgbt" => Some(Audience::Lgbtq),
+        "refugees/asylum seekers" => Some(Audience::Newcomers),
+        "young people" | "children and young people" => Some(Audience::YoungPeople),
+        "older people" | "over 50s" => Some(Audience::Seniors),
+        _ => None,
+    };
+    if let Some(a) = audience.filter(|a| !service.audience.contains(a)) {
+        service.audience.push(a);
+    }
+    let topic = match key.as_str() {
+        "bereaved" => Some(Topic::Bereavement),
+        "carers" => Some(Topic::Caring),
+        "mental health" => Some(Topic::MentalHealth),
+        "drug and alcohol misuse" => Some(Topic::Addiction),
+        _ => None,
+    };
+    if let Some(topic) = topic.filter(|t| !service.topics.iter().any(|x| x.topic == *t)) {
+        service.topics.push(TopicTag { topic, rule: format!("target audience \"{label}\"") });
+    }
 }

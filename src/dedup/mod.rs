@@ -1,24 +1,33 @@
 //! Matching: which source records describe the same real group. Pure: no IO, no clock.
 //!
-//! `blocking_keys` says which records could be the same (ingest indexes them so only
-//! records sharing a key are ever compared); `cluster` decides, deterministically and
-//! independently of input order, which records form one group and why; `group_id` derives
-//! the public id from the members; `merge` builds the group's view from its records.
-//! This first version links records by exact rules (`exact.rs`); the matching issue replaces
-//! the rules behind this same boundary.
+//! `blocking_keys` says which records could be the same (ingest indexes them, so only
+//! records sharing a key are ever compared); `cluster` compares those pairs (`score`) and
+//! joins the matches, strongest first, never putting two different records of one source in
+//! one group; the result does not depend on input order. `ids` gives clusters stable ids,
+//! `merge` builds a group's view from its records.
 
-mod exact;
+mod blocking;
+mod features;
+mod ids;
 mod merge;
+mod score;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use importers::Listing;
 use sha2::{Digest, Sha256};
 
 use crate::store::{MatchLink, RecordKey};
 
-pub use exact::blocking_keys;
+pub use features::Features;
+pub use ids::{assign as assign_ids, derive as derive_id, IdPlan};
 pub use merge::{merge, MergeInput};
+pub use score::{compare, Verdict};
+
+/// Blocking keys of a listing: records sharing none are never compared.
+pub fn blocking_keys(listing: &Listing) -> Vec<String> {
+    blocking::keys(&Features::of(listing))
+}
 
 /// One record as the matcher sees it.
 #[derive(Debug, Clone, Copy)]
@@ -45,43 +54,64 @@ pub fn cluster(candidates: &[Candidate<'_>]) -> Vec<Cluster> {
     sorted.dedup_by(|a, b| a.key == b.key);
     let n = sorted.len();
 
-    // Candidate edges from shared blocking keys, strongest evidence first, then by keys.
+    // Candidate pairs from shared blocking keys, scored; strongest first, then by keys.
+    let features: Vec<Features> = sorted.iter().map(|c| Features::of(c.listing)).collect();
     let mut buckets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, c) in sorted.iter().enumerate() {
-        for k in blocking_keys(c.listing) {
+    for (i, f) in features.iter().enumerate() {
+        for k in blocking::keys(f) {
             buckets.entry(k).or_default().push(i);
         }
     }
-    let mut edges: Vec<(u32, usize, usize, Vec<String>)> = Vec::new();
-    for members in buckets.values() {
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut edges: Vec<(f64, usize, usize, Vec<String>)> = Vec::new();
+    for members in buckets.values().filter(|m| m.len() <= MAX_BUCKET) {
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
-                if let Some((score, evidence)) = exact::compare(&sorted[i], &sorted[j]) {
-                    edges.push((score, i, j, evidence));
+                if !seen.insert((i, j)) {
+                    continue;
+                }
+                if let Some(v) = pair(&sorted[i], &sorted[j], &features[i], &features[j]) {
+                    edges.push((v.score, i, j, v.evidence));
                 }
             }
         }
     }
-    edges.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    edges.dedup_by(|a, b| a.1 == b.1 && a.2 == b.2);
+    edges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
 
-    // Union under the constraint that a group never holds two different records of one source.
+    // Union under the constraint that a group never holds two different records of one source,
+    // and never on a guess: a record that fits two records of another source about equally
+    // well joins neither.
+    let mut adjacent: Vec<Vec<(f64, usize)>> = vec![Vec::new(); n];
+    for (score, i, j, _) in &edges {
+        adjacent[*i].push((*score, *j));
+        adjacent[*j].push((*score, *i));
+    }
     let mut uf = UnionFind::new(n);
+    let mut contested = vec![false; n];
     let mut links: Vec<Vec<MatchLink>> = vec![Vec::new(); n];
     for (score, i, j, evidence) in edges {
         let (ri, rj) = (uf.find(i), uf.find(j));
-        if ri == rj || conflicts(&uf, &sorted, ri, rj) {
+        if ri == rj || contested[i] || contested[j] || conflicts(&uf, &sorted, ri, rj) {
+            continue;
+        }
+        let rival = |me: usize, other: usize| {
+            adjacent[me].iter().any(|&(s, k)| {
+                k != other
+                    && s >= score - AMBIGUITY
+                    && sorted[k].key.source_id == sorted[other].key.source_id
+                    && !contested[k]
+                    && !conflicts(&uf, &sorted, uf.find(me), uf.find(k))
+            })
+        };
+        if rival(i, j) || rival(j, i) {
+            contested[i] = true;
+            contested[j] = true;
             continue;
         }
         let root = uf.union(ri, rj);
         let mut moved = std::mem::take(&mut links[ri]);
         moved.append(&mut std::mem::take(&mut links[rj]));
-        moved.push(MatchLink {
-            a: sorted[i].key.clone(),
-            b: sorted[j].key.clone(),
-            score: f64::from(score) / 100.0,
-            evidence,
-        });
+        moved.push(MatchLink { a: sorted[i].key.clone(), b: sorted[j].key.clone(), score, evidence });
         links[root] = moved;
     }
 
@@ -101,15 +131,6 @@ pub fn cluster(candidates: &[Candidate<'_>]) -> Vec<Cluster> {
     out
 }
 
-/// The public id of a group with these members: derived from the smallest member key, so
-/// every replica computes the same id for the same records.
-pub fn group_id(members: &[RecordKey]) -> String {
-    let first = members.iter().min().map(|k| k.to_string()).unwrap_or_default();
-    let digest = Sha256::digest(first.as_bytes());
-    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-    format!("g{hex}")
-}
-
 /// Content hash of a normalised listing, leaving out the source's id for it: two rows of one
 /// feed with the same content hash are the same group listed twice.
 pub fn listing_hash(listing: &Listing) -> String {
@@ -117,6 +138,22 @@ pub fn listing_hash(listing: &Listing) -> String {
     let bytes = serde_json::to_vec(&content).unwrap_or_default();
     let digest = Sha256::digest(&bytes);
     digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Scores closer than this are a tie: the matcher would be guessing.
+const AMBIGUITY: f64 = 0.05;
+
+/// Buckets larger than this are not compared pairwise (other keys still are).
+const MAX_BUCKET: usize = 1000;
+
+/// Two records of one source are one group only when their content is identical (a feed
+/// listing a group twice); otherwise the scoring rules decide.
+pub fn pair(a: &Candidate<'_>, b: &Candidate<'_>, fa: &Features, fb: &Features) -> Option<Verdict> {
+    if a.key.source_id == b.key.source_id {
+        return (a.hash == b.hash)
+            .then(|| Verdict { score: 1.0, evidence: vec!["the same listing twice in one feed".to_owned()] });
+    }
+    compare(fa, fb)
 }
 
 /// Would joining these two clusters put two different records of one source together?

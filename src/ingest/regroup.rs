@@ -1,17 +1,19 @@
 //! Re-deciding the groups a run touches, incrementally.
 //!
-//! From the records a run changed, it gathers every record that could share a group with
-//! them (the closure over blocking keys and the old groups of those records), clusters that
-//! set from scratch with `dedup::cluster`, and turns the result into group writes, redirects
-//! for ids that merged away, tombstones, and events. Because the closure holds every record
-//! that could be affected, the result equals a rebuild from scratch.
+//! From the records a run changed, it gathers every record that could end up in a group with
+//! them: records that match them (found through shared blocking keys, then compared), and
+//! every member of the old groups involved, transitively. It clusters that set from scratch
+//! with `dedup::cluster`, gives the clusters ids with `dedup::assign_ids` (old ids stay with
+//! the part that keeps most of their records), and turns the result into group writes,
+//! redirects, tombstones and events. Since clustering decides each connected set of matches
+//! on its own, the result equals a rebuild from scratch with the same history.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::dedup::{self, Candidate, MergeInput};
+use crate::dedup::{self, Candidate, Features, MergeInput};
 use crate::events::{ChangeKind, GroupEvent};
 use crate::store::{GroupStatus, RecordKey, Store, StoredGroup, StoredRecord};
 
@@ -26,9 +28,6 @@ pub struct GroupChanges {
     pub events: Vec<GroupEvent>,
 }
 
-/// The most records one regrouping may pull in; past it the closure stops growing.
-const MAX_CLOSURE: usize = 200_000;
-
 /// Regroups around `put` (new record states) and `delete` (records leaving the store).
 pub fn regroup(
     store: &Store,
@@ -37,84 +36,35 @@ pub fn regroup(
     delete: Vec<StoredRecord>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<GroupChanges> {
-    // Current state of every record in the closure; deleted ones are absent.
-    let mut current: BTreeMap<RecordKey, StoredRecord> = BTreeMap::new();
-    let mut old_group_of: BTreeMap<RecordKey, String> = BTreeMap::new();
-    let mut queue: VecDeque<(RecordKey, Vec<String>)> = VecDeque::new();
-    let mut visited: BTreeSet<RecordKey> = BTreeSet::new();
     let deleted: BTreeSet<RecordKey> = delete.iter().map(|r| r.key.clone()).collect();
-    let mut old_groups: BTreeSet<String> = BTreeSet::new();
-
-    for rec in delete.iter().chain(put.iter()) {
-        if let Some(prev) = store.record(&rec.key)? {
-            let mut blocks = prev.blocks.clone();
-            blocks.extend(rec.blocks.iter().cloned());
-            old_groups.insert(prev.group_id.clone());
-            old_group_of.insert(prev.key.clone(), prev.group_id.clone());
-            queue.push_back((rec.key.clone(), blocks));
-        } else {
-            queue.push_back((rec.key.clone(), rec.blocks.clone()));
-        }
+    let mut closure = Closure::new(store, &deleted);
+    for rec in &delete {
+        closure.seed_deleted(&rec.key)?;
     }
     for rec in put {
-        current.insert(rec.key.clone(), rec);
+        closure.seed(rec)?;
     }
-
-    let mut seen_groups: BTreeSet<String> = BTreeSet::new();
-    while let Some((key, blocks)) = queue.pop_front() {
-        if !visited.insert(key.clone()) || visited.len() > MAX_CLOSURE {
-            continue;
-        }
-        let mut neighbours: Vec<RecordKey> = Vec::new();
-        for b in &blocks {
-            neighbours.extend(store.records_with_block(b)?);
-        }
-        if let Some(gid) = old_group_of.get(&key).cloned() {
-            if seen_groups.insert(gid.clone()) {
-                if let Some(g) = store.group(&gid)? {
-                    neighbours.extend(g.records.iter().cloned());
-                }
-            }
-        }
-        for n in neighbours {
-            if visited.contains(&n) || deleted.contains(&n) {
-                continue;
-            }
-            let rec = match current.get(&n) {
-                Some(r) => r.clone(),
-                None => match store.record(&n)? {
-                    Some(r) => r,
-                    None => continue,
-                },
-            };
-            if !old_group_of.contains_key(&n) {
-                if let Some(stored) = store.record(&n)? {
-                    old_groups.insert(stored.group_id.clone());
-                    old_group_of.insert(n.clone(), stored.group_id);
-                }
-            }
-            queue.push_back((n.clone(), rec.blocks.clone()));
-            current.entry(n).or_insert(rec);
-        }
-    }
+    closure.expand()?;
+    let Closure { current, previous, old_groups, .. } = closure;
 
     let candidates: Vec<Candidate<'_>> =
         current.values().map(|r| Candidate { key: &r.key, listing: &r.listing, hash: &r.hash }).collect();
     let clusters = dedup::cluster(&candidates);
+    let members: Vec<Vec<RecordKey>> = clusters.iter().map(|c| c.members.clone()).collect();
+    let old_members: BTreeMap<String, Vec<RecordKey>> =
+        old_groups.iter().map(|(id, g)| (id.clone(), g.records.clone())).collect();
+    let plan = dedup::assign_ids(&members, &previous, &old_members);
 
     let mut out = GroupChanges { records_delete: deleted.iter().cloned().collect(), ..Default::default() };
-    let mut new_ids: BTreeMap<String, Vec<RecordKey>> = BTreeMap::new();
-    for cluster in clusters {
-        let id = dedup::group_id(&cluster.members);
-        let members: Vec<&StoredRecord> = cluster.members.iter().filter_map(|k| current.get(k)).collect();
+    for (cluster, id) in clusters.into_iter().zip(plan.ids) {
+        let recs: Vec<&StoredRecord> = cluster.members.iter().filter_map(|k| current.get(k)).collect();
         let inputs: Vec<MergeInput<'_>> =
-            members.iter().map(|r| MergeInput { record: r, trust: trust(&r.key.source_id) }).collect();
+            recs.iter().map(|r| MergeInput { record: r, trust: trust(&r.key.source_id) }).collect();
         let Some(listing) = dedup::merge(&inputs) else { continue };
         let status =
-            if members.iter().all(|r| r.missing_since.is_some()) { GroupStatus::Missing } else { GroupStatus::Active };
-        let previous = store.group(&id)?.filter(|g| g.id == id);
-        let inherited = members.iter().any(|r| old_group_of.get(&r.key).is_some_and(|g| !g.is_empty()));
-        let first_seen = members.iter().map(|r| r.first_seen).min().unwrap_or(now);
+            if recs.iter().all(|r| r.missing_since.is_some()) { GroupStatus::Missing } else { GroupStatus::Active };
+        let before = old_groups.get(&id).cloned().or(store.group(&id)?.filter(|g| g.id == id));
+        let first_seen = recs.iter().map(|r| r.first_seen).min().unwrap_or(now);
         let mut group = StoredGroup {
             id: id.clone(),
             listing,
@@ -124,7 +74,8 @@ pub fn regroup(
             first_seen,
             updated_at: now,
         };
-        let kind = match &previous {
+        let inherited = recs.iter().any(|r| previous.contains_key(&r.key));
+        let kind = match &before {
             Some(p) if p.status != GroupStatus::Removed && same_content(p, &group) => None,
             Some(p) if p.status != GroupStatus::Removed => {
                 group.first_seen = p.first_seen.min(group.first_seen);
@@ -133,9 +84,8 @@ pub fn regroup(
             _ if inherited => Some(ChangeKind::Updated),
             _ => Some(ChangeKind::Added),
         };
-        for r in &members {
-            let changed = r.group_id != id || !is_stored_as(store, r)?;
-            if changed {
+        for r in &recs {
+            if r.group_id != id || store.record(&r.key)?.as_ref() != Some(*r) {
                 out.records_put.push(StoredRecord { group_id: id.clone(), ..(*r).clone() });
             }
         }
@@ -143,37 +93,113 @@ pub fn regroup(
             out.events.push(GroupEvent { kind, group: Arc::new(group.clone()) });
             out.groups_put.push(group);
         }
-        new_ids.insert(id, cluster.members);
     }
-
-    // Old ids that no cluster kept: redirect to where most of their records went, or tombstone.
-    for old in old_groups.into_iter().filter(|g| !g.is_empty() && !new_ids.contains_key(g)) {
-        let Some(prev) = store.group(&old)?.filter(|g| g.id == old) else { continue };
-        let mut votes: BTreeMap<&String, usize> = BTreeMap::new();
-        for (id, members) in &new_ids {
-            let n = members.iter().filter(|m| prev.records.contains(m)).count();
-            if n > 0 {
-                votes.insert(id, n);
-            }
-        }
-        match votes.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))) {
-            Some((to, _)) => out.redirects.push((old, to.clone())),
-            None => {
-                let tomb = StoredGroup { status: GroupStatus::Removed, updated_at: now, ..prev };
-                out.events.push(GroupEvent { kind: ChangeKind::Removed, group: Arc::new(tomb.clone()) });
-                out.groups_tombstone.push(tomb);
-            }
+    out.redirects = plan.redirects;
+    for old in plan.removed {
+        if let Some(prev) = old_groups.get(&old) {
+            let tomb = StoredGroup { status: GroupStatus::Removed, updated_at: now, ..prev.clone() };
+            out.events.push(GroupEvent { kind: ChangeKind::Removed, group: Arc::new(tomb.clone()) });
+            out.groups_tombstone.push(tomb);
         }
     }
     Ok(out)
 }
 
+/// The records a change can affect, gathered by breadth-first search.
+struct Closure<'a> {
+    store: &'a Store,
+    deleted: &'a BTreeSet<RecordKey>,
+    /// Current state of every record in the closure (deleted ones are absent).
+    current: BTreeMap<RecordKey, StoredRecord>,
+    /// The group each closure record belonged to before this run.
+    previous: BTreeMap<RecordKey, String>,
+    old_groups: BTreeMap<String, StoredGroup>,
+    queue: VecDeque<RecordKey>,
+}
+
+impl<'a> Closure<'a> {
+    fn new(store: &'a Store, deleted: &'a BTreeSet<RecordKey>) -> Self {
+        Closure {
+            store,
+            deleted,
+            current: BTreeMap::new(),
+            previous: BTreeMap::new(),
+            old_groups: BTreeMap::new(),
+            queue: VecDeque::new(),
+        }
+    }
+
+    fn seed_deleted(&mut self, key: &RecordKey) -> anyhow::Result<()> {
+        if let Some(stored) = self.store.record(key)? {
+            self.old_group(&stored.group_id)?;
+        }
+        Ok(())
+    }
+
+    fn seed(&mut self, rec: StoredRecord) -> anyhow::Result<()> {
+        if let Some(stored) = self.store.record(&rec.key)? {
+            self.previous.insert(rec.key.clone(), stored.group_id.clone());
+            self.old_group(&stored.group_id)?;
+        }
+        self.queue.push_back(rec.key.clone());
+        self.current.insert(rec.key.clone(), rec);
+        Ok(())
+    }
+
+    /// Pulls in an old group and all its members.
+    fn old_group(&mut self, id: &str) -> anyhow::Result<()> {
+        if id.is_empty() || self.old_groups.contains_key(id) {
+            return Ok(());
+        }
+        let Some(g) = self.store.group(id)?.filter(|g| g.id == id) else { return Ok(()) };
+        for k in &g.records {
+            self.previous.insert(k.clone(), id.to_owned());
+            if !self.current.contains_key(k) && !self.deleted.contains(k) {
+                if let Some(r) = self.store.record(k)? {
+                    self.queue.push_back(k.clone());
+                    self.current.insert(k.clone(), r);
+                }
+            }
+        }
+        self.old_groups.insert(id.to_owned(), g);
+        Ok(())
+    }
+
+    /// Adds every stored record that matches a closure record, and the old groups of all.
+    fn expand(&mut self) -> anyhow::Result<()> {
+        let mut done: BTreeSet<RecordKey> = BTreeSet::new();
+        while let Some(key) = self.queue.pop_front() {
+            if !done.insert(key.clone()) {
+                continue;
+            }
+            let Some(rec) = self.current.get(&key).cloned() else { continue };
+            let features = Features::of(&rec.listing);
+            let me = Candidate { key: &rec.key, listing: &rec.listing, hash: &rec.hash };
+            let mut neighbours: BTreeSet<RecordKey> = BTreeSet::new();
+            for block in &rec.blocks {
+                neighbours.extend(self.store.records_with_block(block)?);
+            }
+            for n in neighbours {
+                if n == key || self.deleted.contains(&n) || self.current.contains_key(&n) {
+                    continue;
+                }
+                let Some(other) = self.store.record(&n)? else { continue };
+                let them = Candidate { key: &other.key, listing: &other.listing, hash: &other.hash };
+                if dedup::pair(&me, &them, &features, &Features::of(&other.listing)).is_none() {
+                    continue;
+                }
+                self.previous.insert(n.clone(), other.group_id.clone());
+                let gid = other.group_id.clone();
+                self.queue.push_back(n.clone());
+                self.current.insert(n, other);
+                self.old_group(&gid)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Equal apart from the update time.
 fn same_content(a: &StoredGroup, b: &StoredGroup) -> bool {
     a.listing == b.listing && a.records == b.records && a.links == b.links && a.status == b.status
-}
-
-/// Is this exact record state already in the store?
-fn is_stored_as(store: &Store, r: &StoredRecord) -> anyhow::Result<bool> {
-    Ok(store.record(&r.key)?.as_ref() == Some(r))
 }

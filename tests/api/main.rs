@@ -6,6 +6,7 @@ mod helpers;
 mod api_queries;
 mod import_runs;
 mod matching;
+mod matching_quality;
 mod operator;
 mod schema_contract;
 mod subscriptions;

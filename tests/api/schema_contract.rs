@@ -68,3 +68,19 @@ async fn overly_deep_queries_are_refused() {
 
     assert!(body["errors"][0]["message"].as_str().unwrap_or_default().to_lowercase().contains("too deep"), "{body}");
 }
+
+#[tokio::test]
+async fn queries_work_over_get_but_mutations_do_not() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let get = |q: &str| {
+        let url = reqwest::Url::parse_with_params(&app.url("/graphql"), &[("query", q)]).unwrap();
+        app.client.get(url).bearer_auth(crate::helpers::TOKEN).send()
+    };
+
+    let query: serde_json::Value = get("{ groups(first: 1) { totalCount } }").await.unwrap().json().await.unwrap();
+    let mutation = get("mutation { runImport(sourceId: \"sepa\") { outcome } }").await.unwrap();
+
+    assert_eq!(query["data"]["groups"]["totalCount"], 80);
+    assert_eq!(mutation.status(), 405);
+}

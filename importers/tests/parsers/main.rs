@@ -6,8 +6,22 @@
 //! (trimmed, scrubbed copies of real feeds; see the README there), snapshots in
 //! `tests/snapshots/`. Nothing here reads outside the crate.
 
+mod bmlt;
+mod delimited;
+mod hsds_datapackage;
+mod hsds_json;
+mod html;
+mod ical;
+mod jsonld;
+mod listing_rows;
+mod meeting_guide_csv;
 mod meeting_guide_quirks;
 mod meeting_guide_snapshots;
+mod meeting_rows;
 mod normalize;
+mod openreferral;
+mod oruk;
+mod peer;
 mod properties;
+mod rss;
 mod support;

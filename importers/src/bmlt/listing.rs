@@ -1,0 +1,293 @@
+//! One BMLT record to one listing.
+//!
+//! Formats are resolved through the formats table (ids, else local keys; without a table,
+//! BMLT's default keys) and the source's `code_overrides` (local key -> NAWS world id), then
+//! read for open/closed, audience, access, languages and attendance hints. Attendance comes
+//! from `venue_type` (1 in person, 2 virtual, 3 hybrid) and `temporarilyVirtual`; the end time
+//! is start + duration. Unpublished meetings, and closed venues without a link, are inactive.
+
+use chrono::TimeDelta;
+
+use crate::model::{Attendance, GroupKind, Listing, Location, Meeting, OnlineAccess, Recurrence, TopicTag};
+use crate::normalize::{address, geo, phone, privacy, schedule, text, time, web};
+use crate::{Problem, SourceOptions};
+
+use super::formats::{meaning, Format, Formats, Meaning, ServiceBodies};
+use super::record::Record;
+
+/// The listing of a record (none when it has no usable name) and the problems found.
+pub(super) fn build(
+    r: Record,
+    formats: &Formats,
+    bodies: &ServiceBodies,
+    opts: &SourceOptions,
+) -> (Option<Listing>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut problem = |field: &str, why: String| problems.push(Problem::field(Some(r.id.clone()), field, why));
+    let Some(name) = r.name.as_deref().and_then(line) else {
+        return (None, vec![Problem::dropped(Some(r.id.clone()), Some("name"), "no usable meeting name")]);
+    };
+    let facts = format_facts(&r, formats, opts);
+    if facts.open_conflict {
+        problem("formats", "both open and closed; openness left unknown".to_owned());
+    }
+
+    let timezone = match r.timezone.as_deref() {
+        Some(raw) => time::validate_timezone(raw).unwrap_or_else(|| {
+            problem("time_zone", format!("unknown time zone \"{raw}\"; ignored"));
+            opts.timezone.clone()
+        }),
+        None => opts.timezone.clone(),
+    };
+    let end = match (r.start, r.duration) {
+        (Some(start), Some(d)) if d > TimeDelta::zero() && d < TimeDelta::hours(24) => {
+            Some(start.overflowing_add_signed(d).0)
+        }
+        _ => None,
+    };
+    let comments = r.comments.as_deref().and_then(notes);
+    let meetings = match r.weekday {
+        Some(day) => {
+            let weeks = schedule::monthly_weeks(&name, Some(day), false)
+                .or_else(|| comments.as_deref().and_then(|c| schedule::monthly_weeks(c, Some(day), true)));
+            let recurrence = weeks.map_or(Recurrence::Weekly, |weeks| Recurrence::MonthlyNth { weeks });
+            vec![Meeting { weekday: Some(day), start: r.start, end: r.start.and(end), timezone, recurrence }]
+        }
+        None => {
+            problem("day", "no day given; schedule unknown".to_owned());
+            Vec::new()
+        }
+    };
+
+    let location = location(&r, opts, &mut problem);
+    let country = location.as_ref().and_then(|l| l.country.clone()).or_else(|| opts.country.clone());
+    let online = online(&r, country.as_deref(), &mut problem);
+    let has_link = online.is_some();
+    let derived = if facts.hybrid || (has_link && location.as_ref().is_some_and(|l| l.address.is_some())) {
+        Attendance::Hybrid
+    } else if facts.online || has_link {
+        Attendance::Online
+    } else {
+        Attendance::InPerson
+    };
+    let attendance = match r.venue_type {
+        _ if r.temporarily_virtual => Attendance::Online,
+        Some(1) => Attendance::InPerson,
+        Some(2) => Attendance::Online,
+        Some(3) => Attendance::Hybrid,
+        Some(other) => {
+            problem("venue_type", format!("unknown venue type {other}"));
+            derived
+        }
+        None => derived,
+    };
+    let closed_without_link = (facts.temporarily_closed || r.temporarily_virtual) && !has_link;
+    let location = location.map(|l| Location { approximate: r.venue_type == Some(2), ..l });
+
+    let topics = opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+    let listing = Listing {
+        external_id: r.id.clone(),
+        name,
+        description: comments,
+        kind: opts.kind.unwrap_or(GroupKind::TwelveStep),
+        topics,
+        audience: facts.audience,
+        attendance,
+        meetings,
+        location,
+        online,
+        contact: Default::default(),
+        organisation: r.service_body.as_deref().and_then(|id| bodies.name(id)).map(str::to_owned),
+        cost: None,
+        languages: facts.languages,
+        accessibility: facts.accessibility,
+        open: facts.open,
+        codes: facts.codes,
+        url: None,
+        updated_at: None,
+        active: r.published != Some(false) && !closed_without_link,
+    };
+    (Some(listing), problems)
+}
+
+/// What a record's formats say.
+#[derive(Default)]
+struct FormatFacts {
+    codes: Vec<String>,
+    open: Option<bool>,
+    open_conflict: bool,
+    audience: Vec<crate::model::Audience>,
+    accessibility: Vec<crate::model::Accessibility>,
+    languages: Vec<String>,
+    hybrid: bool,
+    online: bool,
+    temporarily_closed: bool,
+}
+
+/// BMLT's default format keys and their world ids, for a server whose formats table is not
+/// at hand (most servers keep these keys).
+const DEFAULT_KEYS: [(&str, &str); 13] = [
+    ("O", "OPEN"),
+    ("C", "CLOSED"),
+    ("B", "BEG"),
+    ("W", "W"),
+    ("M", "M"),
+    ("YP", "Y"),
+    ("GL", "GL"),
+    ("WC", "WCHR"),
+    ("ES", "LANG"),
+    ("HY", "HYBR"),
+    ("VM", "VM"),
+    ("TC", "TC"),
+    ("ASL", "ASL"),
+];
+
+fn format_facts(r: &Record, formats: &Formats, opts: &SourceOptions) -> FormatFacts {
+    let mut resolved: Vec<Format> = Vec::new();
+    for id in &r.format_ids {
+        if let Some(f) = formats.by_id(id).filter(|f| !resolved.iter().any(|g| g.key == f.key)) {
+            resolved.push(f.clone());
+        }
+    }
+    for key in &r.format_keys {
+        if resolved.iter().any(|f| &f.key == key) {
+            continue;
+        }
+        let found = formats.by_key(key).cloned();
+        let fallback = || {
+            let world_id = formats.is_empty().then(|| DEFAULT_KEYS.iter().find(|(k, _)| k == key)).flatten();
+            Format { key: key.clone(), world_id: world_id.map(|(_, w)| (*w).to_owned()), name: None }
+        };
+        resolved.push(found.unwrap_or_else(fallback));
+    }
+    let mut facts = FormatFacts::default();
+    let (mut open, mut closed) = (false, false);
+    for f in &resolved {
+        for code in [Some(&f.key), f.world_id.as_ref()].into_iter().flatten() {
+            if !facts.codes.contains(code) {
+                facts.codes.push(code.clone());
+            }
+        }
+        let overridden = opts
+            .code_overrides
+            .get(&f.key)
+            .or_else(|| opts.code_overrides.iter().find(|(k, _)| k.eq_ignore_ascii_case(&f.key)).map(|(_, v)| v));
+        let Some(world) = overridden.or(f.world_id.as_ref()) else { continue };
+        match meaning(world, &f.key, f.name.as_deref()) {
+            Some(Meaning::Open(true)) => open = true,
+            Some(Meaning::Open(false)) => closed = true,
+            Some(Meaning::Audience(a)) => facts.audience.push(a),
+            Some(Meaning::Access(x)) => facts.accessibility.push(x),
+            Some(Meaning::Languages(tags)) => facts.languages.extend(tags),
+            Some(Meaning::SignLanguage) => {
+                facts.accessibility.push(crate::model::Accessibility::SignLanguage);
+                facts.languages.push("ase".to_owned());
+            }
+            Some(Meaning::Hybrid) => facts.hybrid = true,
+            Some(Meaning::Online) => facts.online = true,
+            Some(Meaning::TemporarilyClosed) => facts.temporarily_closed = true,
+            None => {}
+        }
+    }
+    facts.open = match (open, closed) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    };
+    facts.open_conflict = open && closed;
+    facts.audience.sort();
+    facts.audience.dedup();
+    facts.accessibility.sort();
+    facts.accessibility.dedup();
+    let mut seen: Vec<String> = Vec::new();
+    facts.languages.retain(|l| {
+        !seen.contains(l) && {
+            seen.push(l.clone());
+            true
+        }
+    });
+    facts
+}
+
+fn location(r: &Record, opts: &SourceOptions, problem: &mut impl FnMut(&str, String)) -> Option<Location> {
+    let country = r.nation.as_deref().and_then(|raw| {
+        let code = address::country_code(raw, true);
+        if code.is_none() {
+            problem("location_nation", format!("unknown country \"{}\"", line(raw).unwrap_or_default()));
+        }
+        code
+    });
+    let (latitude, longitude) = match (r.latitude, r.longitude) {
+        (Some(lat), Some(lng)) if lat == 0.0 && lng == 0.0 => (None, None),
+        (Some(lat), Some(lng)) => match geo::point(lat, lng) {
+            Ok((lat, lng)) => (Some(lat), Some(lng)),
+            Err(why) => {
+                problem("latitude", why.to_owned());
+                (None, None)
+            }
+        },
+        _ => (None, None),
+    };
+    let name = r.location_text.as_deref().and_then(line);
+    let street = r.street.as_deref().and_then(line);
+    let locality = r.town.as_deref().and_then(line);
+    let region = r.province.as_deref().and_then(line);
+    let postcode = r.postcode.as_deref().and_then(line);
+    let notes = r.location_info.as_deref().and_then(notes);
+    let anything = [&name, &street, &locality, &region, &postcode, &notes].iter().any(|v| v.is_some());
+    if !anything && latitude.is_none() {
+        return None;
+    }
+    let country = country.or_else(|| opts.country.clone());
+    let postcode = postcode.and_then(|p| address::normalize_postcode(&p, country.as_deref()));
+    Some(Location {
+        name,
+        address: street,
+        locality,
+        region,
+        postcode,
+        country,
+        formatted: None,
+        latitude,
+        longitude,
+        approximate: false,
+        notes,
+    })
+}
+
+fn online(r: &Record, country: Option<&str>, problem: &mut impl FnMut(&str, String)) -> Option<OnlineAccess> {
+    let url = r.virtual_link.as_deref().and_then(|raw| {
+        let url = web::conference_url(raw);
+        if url.is_none() {
+            problem("virtual_meeting_link", "not an http(s) link".to_owned());
+        }
+        url.map(|u| (u, web::conference_id(raw)))
+    });
+    let phone = r.phone_meeting.as_deref().and_then(|raw| {
+        let phone = phone::conference_phone(raw, country);
+        if phone.is_none() {
+            problem("phone_meeting_number", "not a phone number".to_owned());
+        }
+        phone.map(|p| (p, phone::dial_meeting_id(raw)))
+    });
+    if url.is_none() && phone.is_none() {
+        return None;
+    }
+    let info = r.virtual_info.as_deref().and_then(text::plain_text).and_then(|info| {
+        let kept: Vec<&str> = info.lines().filter(|l| !text::mentions_secret(l)).collect();
+        text::plain_text(&text::redact_secrets(&kept.join("\n")))
+    });
+    let conference_id =
+        url.as_ref().and_then(|(_, id)| id.clone()).or_else(|| phone.as_ref().and_then(|(_, id)| id.clone()));
+    Some(OnlineAccess { url: url.map(|(u, _)| u), phone: phone.map(|(p, _)| p), conference_id, notes: info })
+}
+
+/// Sanitised one-line text, passcodes redacted.
+fn line(raw: &str) -> Option<String> {
+    text::plain_line(raw).map(|t| text::redact_secrets(&t))
+}
+
+/// Sanitised notes: passcodes redacted, members' contact details dropped.
+fn notes(raw: &str) -> Option<String> {
+    text::plain_text(raw).and_then(|t| privacy::without_personal_contacts(&text::redact_secrets(&t)))
+}

@@ -1,0 +1,71 @@
+//! A place written on one line ("St Mark's Hall, 12 High Street, Exampletown EX1 2AB"), as
+//! feeds without address fields give it (an RSS "Where:" line, an iCalendar `LOCATION`).
+//!
+//! [`location_from_line`] splits the line with `address::split_address` and takes a leading
+//! building name off the street part; [`names_online`] tells a "place" that is really a way
+//! to join ("Online", "Zoom", a link). Coordinates and whether the line is worth reading at
+//! all are the parser's business.
+
+use crate::model::Location;
+
+use super::address;
+
+/// The line as a `Location`: its parts when they can be told, and the line itself as
+/// `formatted`. A first part without a house number, followed by a part that starts with
+/// one, is the building's name ("St Mark's Church Hall, 12 High Street").
+pub fn location_from_line(line: &str, default_country: Option<&str>) -> Location {
+    let parts = address::split_address(line, default_country);
+    let country = parts.country.or_else(|| default_country.map(str::to_owned));
+    let starts_with_number = |p: &str| p.trim_start().starts_with(|c: char| c.is_ascii_digit());
+    let (name, street) = match parts.address.as_deref().and_then(|a| a.split_once(", ")) {
+        Some((first, rest)) if !starts_with_number(first) && rest.split(", ").any(starts_with_number) => {
+            (Some(first.to_owned()), Some(rest.to_owned()))
+        }
+        _ => (None, parts.address),
+    };
+    Location {
+        name,
+        address: street,
+        locality: parts.locality,
+        region: parts.region,
+        postcode: parts.postcode.and_then(|p| address::normalize_postcode(&p, country.as_deref())),
+        country,
+        formatted: Some(line.to_owned()),
+        ..Location::default()
+    }
+}
+
+/// True when a "place" is a way to join rather than a place: it starts with "Online",
+/// "Zoom", "Teams", "Microsoft Teams", "Skype", "Virtual", "Video", "Google Meet", or is a link.
+pub fn names_online(place: &str) -> bool {
+    let lower = place.trim().to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let first_two = words.iter().take(2).copied().collect::<Vec<_>>();
+    const ONLINE: [&str; 7] = ["online", "zoom", "teams", "skype", "virtual", "video", "webex"];
+    words.first().is_some_and(|w| ONLINE.contains(w))
+        || matches!(first_two.as_slice(), ["microsoft", "teams"] | ["google", "meet"])
+        || lower.starts_with("http")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn building_names_are_taken_off_the_street() {
+        let l = location_from_line("St Mark's Church Hall, 12 High Street, Exampletown EX1 2AB", Some("GB"));
+        assert_eq!(l.name.as_deref(), Some("St Mark's Church Hall"));
+        assert_eq!(l.address.as_deref(), Some("12 High Street"));
+        assert_eq!((l.locality.as_deref(), l.postcode.as_deref()), (Some("Exampletown"), Some("EX1 2AB")));
+        let l = location_from_line("Victoria Park, Exampletown", Some("GB"));
+        assert_eq!((l.name, l.address.as_deref()), (None, Some("Victoria Park")));
+    }
+
+    #[test]
+    fn online_places() {
+        assert!(names_online("Online via Zoom"));
+        assert!(names_online("Microsoft Teams Meeting"));
+        assert!(names_online("https://zoom.us/j/123456789"));
+        assert!(!names_online("The Hub, 3 Station Road"));
+    }
+}

@@ -1,0 +1,195 @@
+//! Spreadsheet-style documents (CSV, TSV, pipe files): bytes to text, text to rows, and ids
+//! for rows that carry none.
+//!
+//! [`decode`] picks UTF-8 or Windows-1252 and repairs the "‰Ûª" mojibake that Mac exports
+//! leave; [`rows`] splits the text with the `csv` crate (CRLF, CR-only and LF line endings,
+//! quoted cells, ragged rows); [`not_a_table`] names what a document is when it is clearly not
+//! a table (HTML, JSON); [`stable_id`] and [`UniqueIds`] give rows without a key a key that
+//! survives re-imports. Which column means what is for the format parsers.
+
+use std::collections::HashSet;
+
+/// How the bytes of a table are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-8 when the bytes are valid UTF-8, else Windows-1252.
+    #[default]
+    Auto,
+    Utf8,
+    Windows1252,
+}
+
+impl Encoding {
+    /// Reads a configured name: "auto", "utf-8"/"utf8", "windows-1252"/"cp1252"/"latin-1".
+    pub fn parse(name: &str) -> Option<Encoding> {
+        match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Some(Encoding::Auto),
+            "utf-8" | "utf8" => Some(Encoding::Utf8),
+            "windows-1252" | "cp1252" | "latin-1" | "latin1" | "iso-8859-1" => Some(Encoding::Windows1252),
+            _ => None,
+        }
+    }
+}
+
+/// The document as text: a UTF-8 byte order mark dropped, invalid UTF-8 replaced (forced
+/// UTF-8), and the Mac-Roman mojibake of curly quotes and dashes repaired (Windows-1252).
+pub fn decode(bytes: &[u8], encoding: Encoding) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let single_byte = match encoding {
+        Encoding::Utf8 => false,
+        Encoding::Windows1252 => true,
+        Encoding::Auto => std::str::from_utf8(bytes).is_err(),
+    };
+    if !single_byte {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    repair_mojibake(&text)
+}
+
+/// A configured delimiter: one ASCII character, or "tab" / "\\t" for a tab.
+pub fn delimiter(name: &str) -> Option<u8> {
+    match name {
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        _ => match name.as_bytes() {
+            [b] if b.is_ascii() && !matches!(b, b'"' | b'\r' | b'\n') => Some(*b),
+            _ => None,
+        },
+    }
+}
+
+/// The rows of a delimited text: every line ending style, quoted cells (with the delimiter or
+/// line breaks inside), rows of any length. Rows whose cells are all blank are left out; each
+/// row comes with its 1-based row number (a header row is row 1) for problems.
+pub fn rows(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::CRLF)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    // Reading from memory cannot fail, and byte records have no UTF-8 errors: stop on anything.
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        let cells: Vec<String> = record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let number = record.position().map_or(0, |p| p.record() + 1);
+        out.push((number, cells));
+    }
+    out
+}
+
+/// What the document is, when it is plainly not a table: "an empty document", "HTML
+/// (\"502 Bad Gateway\")", "JSON". `None` when it may be a table.
+pub fn not_a_table(text: &str) -> Option<String> {
+    let start = text.trim_start();
+    if start.is_empty() {
+        return Some("an empty document".to_owned());
+    }
+    if start.starts_with('<') {
+        let head: String = start.chars().take(4096).collect();
+        let hint = super::text::plain_line(&head).map(|l| l.chars().take(60).collect::<String>());
+        return Some(match hint {
+            Some(h) => format!("HTML (\"{h}\")"),
+            None => "HTML".to_owned(),
+        });
+    }
+    if (start.starts_with('{') || start.starts_with('[')) && serde_json::from_str::<serde_json::Value>(text).is_ok() {
+        return Some("JSON".to_owned());
+    }
+    None
+}
+
+/// A short id made from the parts that identify a row (name, day, time, address): case and
+/// spacing do not change it, so it stays the same across runs while those parts do.
+pub fn stable_id(parts: &[&str]) -> String {
+    // FNV-1a, 64 bits: tiny, and unlike std's hasher fixed across Rust releases.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in parts.iter().enumerate() {
+        let norm = part.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let sep: &[u8] = if i == 0 { b"" } else { b"\x1f" };
+        for byte in sep.iter().chain(norm.as_bytes()) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{:012x}", hash >> 16)
+}
+
+/// Hands out ids unique within one parse: the id itself, then `id-dup2`, `id-dup3`...
+#[derive(Debug, Default)]
+pub struct UniqueIds {
+    used: HashSet<String>,
+}
+
+impl UniqueIds {
+    /// The id to use for `id`, and whether it had to be changed.
+    pub fn claim(&mut self, id: &str) -> (String, bool) {
+        if self.used.insert(id.to_owned()) {
+            return (id.to_owned(), false);
+        }
+        let mut n = 2;
+        loop {
+            let candidate = format!("{id}-dup{n}");
+            if self.used.insert(candidate.clone()) {
+                return (candidate, true);
+            }
+            n += 1;
+        }
+    }
+
+    /// Marks an id as taken (one a parser produced by other means).
+    pub fn take(&mut self, id: &str) {
+        self.used.insert(id.to_owned());
+    }
+}
+
+/// Windows-1252 text of an export that went through Mac Roman: "‰Ûª" (read here as "äó»")
+/// stands for a right single quote, "‰ÛÒ" for a dash, "‰ÛÏ"/"‰Û\u{9d}" for double quotes.
+fn repair_mojibake(text: &str) -> String {
+    if !text.contains("äó") {
+        return text.to_owned();
+    }
+    const PAIRS: [(&str, &str); 5] = [("äó»", "’"), ("äóñ", "—"), ("äóÏ", "“"), ("äó\u{9d}", "”"), ("äó÷", "–")];
+    PAIRS.iter().fold(text.to_owned(), |t, (bad, good)| t.replace(bad, good))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_single_byte_and_repairs_mojibake() {
+        let bytes = b"MEN\xe4\xf3\xbbS GROUP \xe4\xf3\xf1 Caf\xe9";
+        assert_eq!(decode(bytes, Encoding::Auto), "MEN’S GROUP — Café");
+        assert_eq!(decode("Café".as_bytes(), Encoding::Auto), "Café");
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b", Encoding::Auto), "a,b");
+    }
+
+    #[test]
+    fn rows_with_every_line_ending_and_quotes() {
+        let got = rows("a\tb\r\"c\td\"\te\r\n\r\nf\n", b'\t');
+        let cells: Vec<Vec<String>> = got.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(cells, [vec!["a", "b"], vec!["c\td", "e"], vec!["f"]]);
+    }
+
+    #[test]
+    fn ids_are_stable_and_unique() {
+        assert_eq!(stable_id(&["A  Group", "Monday"]), stable_id(&["a group", " monday "]));
+        assert_ne!(stable_id(&["ab", "c"]), stable_id(&["a", "bc"]));
+        let mut ids = UniqueIds::default();
+        assert_eq!(ids.claim("x"), ("x".to_owned(), false));
+        assert_eq!(ids.claim("x"), ("x-dup2".to_owned(), true));
+    }
+
+    #[test]
+    fn names_what_is_not_a_table() {
+        assert_eq!(not_a_table("  ").as_deref(), Some("an empty document"));
+        assert_eq!(not_a_table("<html><title>502 Bad Gateway</title>").as_deref(), Some("HTML (\"502 Bad Gateway\")"));
+        assert_eq!(not_a_table("[1, 2]").as_deref(), Some("JSON"));
+        assert_eq!(not_a_table("Name,Day\n"), None);
+    }
+}

@@ -1,0 +1,143 @@
+//! A compact projection of parsed meeting listings for the snapshots of the spreadsheet,
+//! delimited and BMLT formats (every field matching and search use, one line where it fits),
+//! and the `[[sources]]` blocks of the fixture folders read into `SourceOptions` the way the
+//! service's configuration does.
+
+use std::path::Path;
+
+use importers::{Listing, Parsed, Recurrence, SourceOptions};
+use serde::Serialize;
+
+/// One listing as the snapshot shows it; `None` and empty fields are left out.
+#[derive(Serialize)]
+pub struct Row {
+    id: String,
+    name: String,
+    kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meeting: Option<String>,
+    attendance: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    inactive: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    topics: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open: Option<bool>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    audience: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    languages: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    access: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lat_lon: Option<(f64, f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    online: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organisation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    codes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Snapshot {
+    listings: Vec<Row>,
+    problems: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    wants: Vec<String>,
+}
+
+pub fn snapshot(parsed: &Parsed) -> Snapshot {
+    Snapshot {
+        listings: parsed.listings.iter().map(row).collect(),
+        problems: parsed.problems.iter().map(ToString::to_string).collect(),
+        wants: parsed.wants.clone(),
+    }
+}
+
+/// `SourceOptions` from the first `[[sources]]` block of a TOML file in a fixture folder:
+/// `[sources.defaults]`, `[sources.codes]` and `[sources.options]`, as the service reads them.
+pub fn options_from_toml(path: &Path) -> SourceOptions {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let json = serde_json::to_value(table).expect("TOML as JSON");
+    let source = &json["sources"][0];
+    let defaults = &source["defaults"];
+    SourceOptions {
+        timezone: defaults["timezone"].as_str().unwrap_or("UTC").to_owned(),
+        country: defaults["country"].as_str().map(str::to_owned),
+        topics: defaults.get("topics").map(from_json).unwrap_or_default(),
+        kind: defaults.get("kind").map(from_json),
+        code_overrides: source.get("codes").map(from_json).unwrap_or_default(),
+        format_options: source.get("options").cloned().unwrap_or(serde_json::Value::Null),
+        ..SourceOptions::default()
+    }
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> T {
+    serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}"))
+}
+
+fn tag<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn join(parts: &[Option<&str>], sep: &str) -> Option<String> {
+    let s = parts.iter().flatten().copied().collect::<Vec<_>>().join(sep);
+    (!s.is_empty()).then_some(s)
+}
+
+fn row(l: &Listing) -> Row {
+    let meeting = l.meetings.first().map(|m| {
+        let hm = |t: Option<chrono::NaiveTime>| t.map(|t| t.format("%H:%M").to_string());
+        let when = join(&[hm(m.start).as_deref(), hm(m.end).as_deref()], "-");
+        let recurrence = match &m.recurrence {
+            Recurrence::Weekly => "weekly".to_owned(),
+            Recurrence::MonthlyNth { weeks } => format!("monthly {weeks:?}"),
+            Recurrence::Once { date } => format!("once {date}"),
+            Recurrence::ByAppointment => "by appointment".to_owned(),
+        };
+        let day = m.weekday.map(|d| d.as_str());
+        join(&[day, when.as_deref(), Some(&m.timezone), Some(&recurrence)], " ").unwrap_or_default()
+    });
+    let place = l.location.as_ref().and_then(|p| {
+        let town =
+            join(&[p.locality.as_deref(), p.region.as_deref(), p.postcode.as_deref(), p.country.as_deref()], " ");
+        let notes = p.notes.as_ref().map(|n| format!("({})", n.replace('\n', " / ")));
+        let approximate = p.approximate.then_some("~approximate");
+        join(&[p.name.as_deref(), p.address.as_deref(), town.as_deref(), notes.as_deref(), approximate], " | ")
+    });
+    let online = l.online.as_ref().and_then(|o| {
+        let id = o.conference_id.as_ref().map(|i| format!("id {i}"));
+        join(&[o.url.as_deref(), o.phone.as_deref(), id.as_deref(), o.notes.as_deref()], " | ")
+    });
+    Row {
+        id: l.external_id.clone(),
+        name: l.name.clone(),
+        kind: tag(&l.kind),
+        meeting,
+        attendance: tag(&l.attendance),
+        inactive: !l.active,
+        topics: l.topics.iter().map(|t| format!("{} ({})", t.topic.as_str(), t.rule)).collect(),
+        open: l.open,
+        audience: l.audience.iter().map(tag).collect(),
+        languages: l.languages.clone(),
+        access: l.accessibility.iter().map(tag).collect(),
+        place,
+        lat_lon: l.location.as_ref().and_then(|p| p.latitude.zip(p.longitude)),
+        online,
+        contact: join(&[l.contact.email.as_deref(), l.contact.phone.as_deref(), l.contact.website.as_deref()], " | "),
+        organisation: l.organisation.clone(),
+        description: l.description.clone(),
+        codes: l.codes.clone(),
+        updated: l.updated_at.map(|d| d.to_rfc3339()),
+    }
+}

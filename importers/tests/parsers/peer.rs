@@ -1,0 +1,178 @@
+//! Peer supportmesh over GraphQL: the paging protocol (root -> page 1 wanted -> page 2
+//! wanted -> done), the mapping of group nodes (snapshot of two hand-made pages), GraphQL and
+//! HTML errors, options, and never-panic properties.
+
+use std::collections::BTreeMap;
+
+use importers::peer::page_url;
+use importers::{parse, Documents, Format, Parsed, Recurrence, SourceOptions, Topic};
+use proptest::prelude::*;
+use serde_json::json;
+
+use crate::listing_rows::snapshot;
+use crate::support::fixture;
+
+const ENDPOINT: &str = "https://peer.example/graphql";
+
+fn options() -> SourceOptions {
+    SourceOptions {
+        timezone: "Europe/London".to_owned(),
+        country: Some("GB".to_owned()),
+        topics: vec![Topic::MentalHealth],
+        ..SourceOptions::default()
+    }
+}
+
+fn page(n: usize) -> String {
+    let after = match n {
+        1 => None,
+        _ => Some("c3"),
+    };
+    page_url(ENDPOINT, 100, after).expect("page url")
+}
+
+fn run(root: &[u8], extra: &BTreeMap<String, Vec<u8>>) -> Result<Parsed, importers::DocumentError> {
+    parse(Format::Supportmesh, &Documents { url: ENDPOINT, root, extra }, &options())
+}
+
+fn pages(list: &[(usize, &str)]) -> BTreeMap<String, Vec<u8>> {
+    list.iter().map(|(n, file)| (page(*n), fixture("peer", file))).collect()
+}
+
+#[test]
+fn pages_are_wanted_one_after_another_until_done() {
+    let root = fixture("peer", "graphiql.html");
+    let first = run(&root, &BTreeMap::new()).expect("root");
+    assert_eq!((first.listings.len(), first.wants.clone()), (0, vec![page(1)]));
+    assert!(first.problems.is_empty());
+
+    let second = run(&root, &pages(&[(1, "page-1.json")])).expect("page 1");
+    assert_eq!((second.listings.len(), second.wants.clone()), (3, vec![page(2)]));
+
+    let done = run(&root, &pages(&[(1, "page-1.json"), (2, "page-2.json")])).expect("both pages");
+    assert!(done.wants.is_empty());
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_json_snapshot!("peer__two-pages", snapshot(&done));
+    });
+}
+
+#[test]
+fn a_saved_page_as_root_is_page_one() {
+    let parsed = run(&fixture("peer", "page-1.json"), &BTreeMap::new()).expect("root page");
+    assert_eq!((parsed.listings.len(), parsed.wants.clone()), (3, vec![page(2)]));
+}
+
+#[test]
+fn page_urls_carry_the_query_and_variables() {
+    let url = url::Url::parse(&page_url("https://peer.example/graphql?key=abc#x", 25, Some("c3")).expect("url"))
+        .expect("parse");
+    let pairs: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(pairs.get("key").map(String::as_str), Some("abc"), "other parameters are kept");
+    assert!(pairs.get("query").is_some_and(|q| q.contains("groups(first: $first, after: $after)")));
+    let variables: serde_json::Value = serde_json::from_str(pairs.get("variables").expect("variables")).expect("json");
+    assert_eq!(variables, json!({ "first": 25, "after": "c3" }));
+    assert_eq!(url.fragment(), None);
+    assert_eq!(page_url("not a url", 100, None), None);
+}
+
+#[test]
+fn nodes_map_back_to_listings() {
+    let done = run(b"", &pages(&[(1, "page-1.json"), (2, "page-2.json")])).expect("both pages");
+    let by_id = |id: &str| done.listings.iter().find(|l| l.external_id == id).expect(id);
+    let first = by_id("g_7f3a9c01");
+    let rules: Vec<_> = first.topics.iter().map(|t| (t.topic, t.rule.as_str())).collect();
+    assert_eq!(
+        rules,
+        [(Topic::Depression, "peer: keyword \"depress\""), (Topic::MentalHealth, "peer: source default")]
+    );
+    assert_eq!(first.location.as_ref().and_then(|l| l.postcode.as_deref()), Some("EX1 2AB"));
+    assert_eq!(
+        first.url.as_deref(),
+        Some("https://www.exampleshire-mind.org.uk/our-groups/tuesday-evening-depression-support/")
+    );
+    let voices = by_id("g_7f3a9c02");
+    assert_eq!(voices.meetings[0].recurrence, Recurrence::MonthlyNth { weeks: vec![2, 4] });
+    assert_eq!(voices.description.as_deref(), Some("Part of the Hearing Voices Network."));
+    let online = by_id("g_7f3a9c03").online.as_ref().expect("online");
+    assert_eq!(online.conference_id.as_deref(), Some("meet:abc-defg-hij"));
+    assert_eq!(online.notes.as_deref(), Some("PIN: [removed]"), "passcodes in notes are redacted again");
+    assert!(done.listings.iter().all(|l| l.external_id != "g_7f3a9c05"), "REMOVED groups are skipped");
+}
+
+#[test]
+fn graphql_errors_html_and_broken_pages_are_document_errors() {
+    let cases = [
+        (fixture("peer", "errors.json"), "nested too deep"),
+        (fixture("peer", "graphiql.html"), "GET queries"),
+        (b"{\"data\": {\"groups\": {\"totalCount\": 1, \"edg".to_vec(), "not valid JSON"),
+        (b"{\"data\": {\"other\": 1}}".to_vec(), "no data.groups"),
+        (Vec::new(), "empty"),
+    ];
+    for (bytes, cause) in cases {
+        let extra: BTreeMap<String, Vec<u8>> = [(page(1), bytes)].into();
+        let err = run(b"<html></html>", &extra).expect_err(cause);
+        assert!(err.0.contains(cause), "{err} should say {cause}");
+    }
+}
+
+#[test]
+fn a_repeated_cursor_stops_paging_with_a_problem() {
+    let looping = json!({ "data": { "groups": { "totalCount": 1, "edges": [],
+        "pageInfo": { "hasNextPage": true, "endCursor": null } } } });
+    let extra: BTreeMap<String, Vec<u8>> = [(page(1), looping.to_string().into_bytes())].into();
+    let parsed = run(b"", &extra).expect("page");
+    assert!(parsed.wants.is_empty());
+    assert!(parsed.problems.iter().any(|p| p.field.as_deref() == Some("pageInfo")), "{:?}", parsed.problems);
+    let same = json!({ "data": { "groups": { "edges": [], "pageInfo": { "hasNextPage": true, "endCursor": "c0" } } } });
+    let url_again = page_url(ENDPOINT, 100, Some("c0")).expect("url");
+    let extra: BTreeMap<String, Vec<u8>> =
+        [(page(1), same.to_string().into_bytes()), (url_again, same.to_string().into_bytes())].into();
+    let parsed = run(b"", &extra).expect("pages");
+    assert!(parsed.wants.is_empty(), "{:?}", parsed.wants);
+}
+
+#[test]
+fn options_are_checked() {
+    assert!(importers::check_options(Format::Supportmesh, &json!({ "page_size": 50 })).is_ok());
+    for bad in [json!({ "page_size": 0 }), json!({ "page_size": 101 }), json!({ "pagesize": 5 })] {
+        assert!(importers::check_options(Format::Supportmesh, &bad).is_err(), "{bad}");
+    }
+    let opts = SourceOptions { format_options: json!({ "page_size": 10 }), ..options() };
+    let parsed = parse(Format::Supportmesh, &Documents::single(b""), &opts).expect("root");
+    assert!(parsed.wants[0].contains("%22first%22%3A10"), "{}", parsed.wants[0]);
+}
+
+fn node() -> impl Strategy<Value = serde_json::Value> {
+    let text = prop_oneof![Just(json!(null)), Just(json!("")), Just(json!(42)), "\\PC{0,12}".prop_map(|s| json!(s))];
+    let enum_value = prop_oneof![
+        Just(json!("WEEKLY")),
+        Just(json!("MONTHLY_NTH")),
+        Just(json!("ONCE")),
+        Just(json!("MONDAY")),
+        Just(json!("PEER_SUPPORT")),
+        Just(json!(["ANXIETY", 3]))
+    ];
+    (text.clone(), text.clone(), enum_value.clone(), enum_value, text).prop_map(|(id, name, e1, e2, t)| {
+        json!({ "id": id, "name": name, "kind": e1, "topics": [e2], "topicTags": [{ "topic": e2, "rule": t }],
+            "meetings": [{ "weekday": e2, "startTime": t, "recurrence": e1, "weeksOfMonth": [9, -1], "date": t, "timezone": t }],
+            "location": { "latitude": t, "longitude": 500, "country": t }, "online": { "url": t, "phone": t },
+            "contact": t, "records": [{ "url": t }], "audience": [e1], "status": e1 })
+    })
+}
+
+proptest! {
+    #[test]
+    fn never_panics_on_arbitrary_bytes(root in prop::collection::vec(any::<u8>(), 0..256), page1 in prop::collection::vec(any::<u8>(), 0..256)) {
+        let _ = parse(Format::Supportmesh, &Documents::single(&root), &SourceOptions::default());
+        let extra: BTreeMap<String, Vec<u8>> = [(page(1), page1)].into();
+        let _ = run(&root, &extra);
+    }
+
+    #[test]
+    fn never_panics_on_nodes_of_any_shape(nodes in prop::collection::vec(node(), 0..6)) {
+        let edges: Vec<_> = nodes.into_iter().map(|n| json!({ "cursor": "c", "node": n })).collect();
+        let body = json!({ "data": { "groups": { "totalCount": "x", "edges": edges, "pageInfo": { "hasNextPage": false } } } });
+        let parsed = run(body.to_string().as_bytes(), &BTreeMap::new());
+        prop_assert!(parsed.is_ok());
+    }
+}
