@@ -246,14 +246,18 @@ fn the_committed_default_config_is_valid() {
     let settings = Settings::load_with_env(None, Vec::new()).expect("config/supportmesh.toml is valid");
     assert_eq!(settings.server.listen.to_string(), "127.0.0.1:8080");
     let ids: Vec<&str> = settings.sources.iter().map(|s| s.id.as_str()).collect();
-    assert_eq!(ids, ["sepa", "eda", "alanon-ma", "edmonton"]);
+    assert_eq!(ids[..4], ["sepa", "eda", "alanon-ma", "edmonton"]);
+    for format in Format::ALL {
+        assert!(settings.sources.iter().any(|s| s.format == format), "no demo source of format {}", format.as_str());
+    }
     let alanon = settings.source("alanon-ma").expect("alanon-ma");
     assert_eq!(alanon.location, SourceLocation::File(PathBuf::from("config/demo/alanon-ma.json")));
     assert_eq!(alanon.options.topics, vec![Topic::FamilyAndFriends, Topic::Alcohol]);
     assert_eq!(settings.source("edmonton").expect("edmonton").options.timezone, "America/Edmonton");
 
     let report = check_report(&settings);
-    assert!(report.contains("127.0.0.1:8080") && report.contains("4 enabled"), "{report}");
+    let enabled = format!("{} enabled", settings.sources.len());
+    assert!(report.contains("127.0.0.1:8080") && report.contains(&enabled), "{report}");
     assert!(report.contains("edmonton") && report.contains("config/demo/edmonton.json"), "{report}");
 }
 
