@@ -28,7 +28,7 @@ fn main() -> anyhow::Result<()> {
     let candidates: Vec<Candidate<'_>> =
         records.iter().map(|(k, l, h)| Candidate { key: k, listing: l, hash: h }).collect();
     let started = std::time::Instant::now();
-    let clusters = dedup::cluster(&candidates);
+    let clusters = dedup::cluster(&candidates, &[]);
     let took = started.elapsed();
 
     let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(format!("{dir}/truth.json"))?)?;

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashSet};
 use importers::Listing;
 use sha2::{Digest, Sha256};
 
-use crate::store::{MatchLink, RecordKey};
+use crate::store::{Correction, CorrectionKind, MatchLink, RecordKey};
 
 pub use features::Features;
 pub use ids::{assign as assign_ids, derive as derive_id, IdPlan};
@@ -46,9 +46,10 @@ pub struct Cluster {
     pub links: Vec<MatchLink>,
 }
 
-/// Clusters the candidates. The result is sorted by first member and does not depend on the
-/// order of `candidates`.
-pub fn cluster(candidates: &[Candidate<'_>]) -> Vec<Cluster> {
+/// Clusters the candidates, honouring operator corrections (a link always joins, an unlink
+/// never). The result is sorted by first member and does not depend on the order of
+/// `candidates` or `corrections`.
+pub fn cluster(candidates: &[Candidate<'_>], corrections: &[Correction]) -> Vec<Cluster> {
     let mut sorted: Vec<Candidate<'_>> = candidates.to_vec();
     sorted.sort_by(|a, b| a.key.cmp(b.key));
     sorted.dedup_by(|a, b| a.key == b.key);
@@ -76,6 +77,22 @@ pub fn cluster(candidates: &[Candidate<'_>]) -> Vec<Cluster> {
             }
         }
     }
+    let index: BTreeMap<&RecordKey, usize> = sorted.iter().enumerate().map(|(i, c)| (c.key, i)).collect();
+    let mut never: HashSet<(usize, usize)> = HashSet::new();
+    for c in corrections {
+        let (Some(&i), Some(&j)) = (index.get(&c.a), index.get(&c.b)) else { continue };
+        let (i, j) = (i.min(j), i.max(j));
+        match c.kind {
+            CorrectionKind::Link => {
+                let why = c.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+                edges.push((OPERATOR, i, j, vec![format!("linked by an operator{why}")]));
+            }
+            CorrectionKind::Unlink => {
+                never.insert((i, j));
+            }
+        }
+    }
+    edges.retain(|e| e.0 >= OPERATOR || !never.contains(&(e.1, e.2)));
     edges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
 
     // Union under the constraint that a group never holds two different records of one source,
@@ -91,7 +108,11 @@ pub fn cluster(candidates: &[Candidate<'_>]) -> Vec<Cluster> {
     let mut links: Vec<Vec<MatchLink>> = vec![Vec::new(); n];
     for (score, i, j, evidence) in edges {
         let (ri, rj) = (uf.find(i), uf.find(j));
-        if ri == rj || contested[i] || contested[j] || conflicts(&uf, &sorted, ri, rj) {
+        if ri == rj || kept_apart(&uf, &never, ri, rj) {
+            continue;
+        }
+        let operator = score >= OPERATOR;
+        if !operator && (contested[i] || contested[j] || conflicts(&uf, &sorted, ri, rj)) {
             continue;
         }
         let rival = |me: usize, other: usize| {
@@ -103,7 +124,7 @@ pub fn cluster(candidates: &[Candidate<'_>]) -> Vec<Cluster> {
                     && !conflicts(&uf, &sorted, uf.find(me), uf.find(k))
             })
         };
-        if rival(i, j) || rival(j, i) {
+        if !operator && (rival(i, j) || rival(j, i)) {
             contested[i] = true;
             contested[j] = true;
             continue;
@@ -111,7 +132,7 @@ pub fn cluster(candidates: &[Candidate<'_>]) -> Vec<Cluster> {
         let root = uf.union(ri, rj);
         let mut moved = std::mem::take(&mut links[ri]);
         moved.append(&mut std::mem::take(&mut links[rj]));
-        moved.push(MatchLink { a: sorted[i].key.clone(), b: sorted[j].key.clone(), score, evidence });
+        moved.push(MatchLink { a: sorted[i].key.clone(), b: sorted[j].key.clone(), score: score.min(1.0), evidence });
         links[root] = moved;
     }
 
@@ -138,6 +159,14 @@ pub fn listing_hash(listing: &Listing) -> String {
     let bytes = serde_json::to_vec(&content).unwrap_or_default();
     let digest = Sha256::digest(&bytes);
     digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The score of an operator's link: above every matcher verdict.
+const OPERATOR: f64 = 2.0;
+
+/// Would joining these clusters put together two records an operator unlinked?
+fn kept_apart(uf: &UnionFind, never: &HashSet<(usize, usize)>, ri: usize, rj: usize) -> bool {
+    uf.members(ri).iter().any(|&x| uf.members(rj).iter().any(|&y| never.contains(&(x.min(y), x.max(y)))))
 }
 
 /// Scores closer than this are a tie: the matcher would be guessing.

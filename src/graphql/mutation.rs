@@ -1,13 +1,15 @@
 //! Operator mutations. Every one carries `OperatorGuard`: without the operator's bearer
 //! token it answers an authorization error and changes nothing.
 
-use async_graphql::{Context, ErrorExtensions, Object, ID};
+use async_graphql::{Context, ErrorExtensions, InputObject, Object, ID};
 
 use super::auth::OperatorGuard;
 use super::errors::ApiError;
 use super::sources::ImportRun;
+use super::types::Group;
 use super::AppState;
 use crate::ingest::IngestError;
+use crate::store::{CorrectionKind, RecordKey};
 
 pub struct MutationRoot;
 
@@ -20,10 +22,67 @@ impl MutationRoot {
         let state = ctx.data::<AppState>()?;
         match state.ingestor.run_source(&source_id).await {
             Ok(run) => Ok(run.into()),
-            Err(IngestError::UnknownSource(id)) => {
-                Err(ApiError::NotFound(format!("no source with id `{id}` is configured")).extend())
-            }
-            Err(IngestError::Internal(e)) => Err(ApiError::Internal(e).extend()),
+            Err(e) => Err(ingest_error(e)),
         }
+    }
+
+    /// Operator correction: these two source records are one group, whatever the matcher
+    /// says, on this and every later import. Returns the group that now holds both.
+    #[graphql(guard = "OperatorGuard")]
+    async fn link_records(
+        &self,
+        ctx: &Context<'_>,
+        a: RecordRefInput,
+        b: RecordRefInput,
+        reason: Option<String>,
+    ) -> async_graphql::Result<Group> {
+        let state = ctx.data::<AppState>()?;
+        let groups =
+            state.ingestor.correct(CorrectionKind::Link, a.key(), b.key(), reason).await.map_err(ingest_error)?;
+        groups
+            .into_iter()
+            .next()
+            .map(Group)
+            .ok_or_else(|| ApiError::NotFound("the records have no group".into()).extend())
+    }
+
+    /// Operator correction: these two source records are never one group, on this and every
+    /// later import. Returns the groups that now hold them.
+    #[graphql(guard = "OperatorGuard")]
+    async fn unlink_records(
+        &self,
+        ctx: &Context<'_>,
+        a: RecordRefInput,
+        b: RecordRefInput,
+        reason: Option<String>,
+    ) -> async_graphql::Result<Vec<Group>> {
+        let state = ctx.data::<AppState>()?;
+        let groups =
+            state.ingestor.correct(CorrectionKind::Unlink, a.key(), b.key(), reason).await.map_err(ingest_error)?;
+        Ok(groups.into_iter().map(Group).collect())
+    }
+}
+
+/// One source record: the source's id and the record's id in that source.
+#[derive(InputObject)]
+pub struct RecordRefInput {
+    pub source_id: ID,
+    pub external_id: String,
+}
+
+impl RecordRefInput {
+    fn key(&self) -> RecordKey {
+        RecordKey::new(self.source_id.to_string(), self.external_id.clone())
+    }
+}
+
+fn ingest_error(e: IngestError) -> async_graphql::Error {
+    match e {
+        IngestError::UnknownSource(id) => {
+            ApiError::NotFound(format!("no source with id `{id}` is configured")).extend()
+        }
+        IngestError::UnknownRecord(k) => ApiError::NotFound(format!("no record `{k}` is stored")).extend(),
+        IngestError::SameRecord => ApiError::BadInput(e.to_string()).extend(),
+        IngestError::Internal(e) => ApiError::Internal(e).extend(),
     }
 }

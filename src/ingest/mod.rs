@@ -23,7 +23,10 @@ use tokio::sync::Mutex;
 use crate::config::{IngestSettings, SourceSettings};
 use crate::events::EventBus;
 use crate::fetch::{FetchOutcome, Fetcher, Validators};
-use crate::store::{ImportRun, RunCommit, RunCounts, RunOutcome, SourceState, Store};
+use crate::store::{
+    Correction, CorrectionKind, ImportRun, RecordKey, RunCommit, RunCounts, RunLog, RunOutcome, SourceState, Store,
+    StoredGroup,
+};
 
 pub use diff::{diff, RecordChanges};
 pub use regroup::{regroup, GroupChanges};
@@ -49,6 +52,10 @@ struct Inner {
 pub enum IngestError {
     #[error("no source with id `{0}` is configured")]
     UnknownSource(String),
+    #[error("no record `{0}` is stored")]
+    UnknownRecord(String),
+    #[error("a record cannot be linked to or unlinked from itself")]
+    SameRecord,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -110,6 +117,54 @@ impl Ingestor {
             problems = run.counts.problems, ms = started.elapsed().as_millis() as u64, "import run finished"
         );
         Ok(run)
+    }
+
+    /// Records an operator's correction (always / never one group) and regroups the two
+    /// records at once; every later import honours it. Returns the groups now holding them.
+    pub async fn correct(
+        &self,
+        kind: CorrectionKind,
+        a: RecordKey,
+        b: RecordKey,
+        reason: Option<String>,
+    ) -> Result<Vec<StoredGroup>, IngestError> {
+        if a == b {
+            return Err(IngestError::SameRecord);
+        }
+        let store = &self.inner.store;
+        let _commit = self.inner.commit_lock.lock().await;
+        let mut put = Vec::new();
+        for key in [&a, &b] {
+            put.push(store.record(key)?.ok_or_else(|| IngestError::UnknownRecord(key.to_string()))?);
+        }
+        let correction = Correction::new(kind, a.clone(), b.clone(), reason, Utc::now());
+        let sources = self.inner.sources.clone();
+        let trust = move |id: &str| sources.iter().find(|s| s.id == id).map(|s| s.trust).unwrap_or(0);
+        let changes = regroup(store, &trust, put, Vec::new(), correction.at, std::slice::from_ref(&correction))?;
+        let events = changes.events;
+        store.commit(RunCommit {
+            records_put: changes.records_put,
+            records_delete: changes.records_delete,
+            groups_put: changes.groups_put,
+            groups_tombstone: changes.groups_tombstone,
+            redirects: changes.redirects,
+            run: None,
+            corrections: vec![correction],
+        })?;
+        for e in events {
+            self.inner.events.publish(e);
+        }
+        tracing::info!(kind = ?kind, "operator correction applied");
+        let mut out: Vec<StoredGroup> = Vec::new();
+        for key in [&a, &b] {
+            let id = store.record(key)?.map(|r| r.group_id).unwrap_or_default();
+            if let Some(g) = store.group(&id)? {
+                if !out.iter().any(|x| x.id == g.id) {
+                    out.push(g);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Like `run_source`, but returns `None` at once when the source is already running.
@@ -191,21 +246,20 @@ impl Ingestor {
 
         let sources = self.inner.sources.clone();
         let trust = move |id: &str| sources.iter().find(|s| s.id == id).map(|s| s.trust).unwrap_or(0);
-        let group_changes = regroup(store, &trust, changes.put, changes.delete, now)?;
+        let group_changes = regroup(store, &trust, changes.put, changes.delete, now, &[])?;
         state.document_hash = Some(doc_hash);
         let done = run.take(RunOutcome::Succeeded);
         state.last_success_at = Some(done.finished_at);
         state.last_run = Some(done.clone());
         let events = group_changes.events;
         store.commit(RunCommit {
-            source_id: source.id.clone(),
             records_put: group_changes.records_put,
             records_delete: group_changes.records_delete,
             groups_put: group_changes.groups_put,
             groups_tombstone: group_changes.groups_tombstone,
             redirects: group_changes.redirects,
-            run: done.clone(),
-            source_state: state,
+            run: Some(RunLog { source_id: source.id.clone(), run: done.clone(), state }),
+            corrections: Vec::new(),
         })?;
         for e in events {
             self.inner.events.publish(e);

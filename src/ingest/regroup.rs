@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 
 use crate::dedup::{self, Candidate, Features, MergeInput};
 use crate::events::{ChangeKind, GroupEvent};
-use crate::store::{GroupStatus, RecordKey, Store, StoredGroup, StoredRecord};
+use crate::store::{Correction, CorrectionKind, GroupStatus, RecordKey, Store, StoredGroup, StoredRecord};
 
 /// Group-level writes and the events to publish once they are committed.
 #[derive(Debug, Default)]
@@ -28,16 +28,22 @@ pub struct GroupChanges {
     pub events: Vec<GroupEvent>,
 }
 
-/// Regroups around `put` (new record states) and `delete` (records leaving the store).
+/// Regroups around `put` (new record states) and `delete` (records leaving the store), with
+/// the stored operator corrections plus `pending` ones (which replace stored ones of the
+/// same pair).
 pub fn regroup(
     store: &Store,
     trust: &dyn Fn(&str) -> u8,
     put: Vec<StoredRecord>,
     delete: Vec<StoredRecord>,
     now: DateTime<Utc>,
+    pending: &[Correction],
 ) -> anyhow::Result<GroupChanges> {
     let deleted: BTreeSet<RecordKey> = delete.iter().map(|r| r.key.clone()).collect();
-    let mut closure = Closure::new(store, &deleted);
+    let mut corrections: Vec<Correction> =
+        store.corrections()?.into_iter().filter(|c| !pending.iter().any(|p| p.a == c.a && p.b == c.b)).collect();
+    corrections.extend(pending.iter().cloned());
+    let mut closure = Closure::new(store, &deleted, &corrections);
     for rec in &delete {
         closure.seed_deleted(&rec.key)?;
     }
@@ -49,7 +55,7 @@ pub fn regroup(
 
     let candidates: Vec<Candidate<'_>> =
         current.values().map(|r| Candidate { key: &r.key, listing: &r.listing, hash: &r.hash }).collect();
-    let clusters = dedup::cluster(&candidates);
+    let clusters = dedup::cluster(&candidates, &corrections);
     let members: Vec<Vec<RecordKey>> = clusters.iter().map(|c| c.members.clone()).collect();
     let old_members: BTreeMap<String, Vec<RecordKey>> =
         old_groups.iter().map(|(id, g)| (id.clone(), g.records.clone())).collect();
@@ -109,6 +115,7 @@ pub fn regroup(
 struct Closure<'a> {
     store: &'a Store,
     deleted: &'a BTreeSet<RecordKey>,
+    corrections: &'a [Correction],
     /// Current state of every record in the closure (deleted ones are absent).
     current: BTreeMap<RecordKey, StoredRecord>,
     /// The group each closure record belonged to before this run.
@@ -118,10 +125,11 @@ struct Closure<'a> {
 }
 
 impl<'a> Closure<'a> {
-    fn new(store: &'a Store, deleted: &'a BTreeSet<RecordKey>) -> Self {
+    fn new(store: &'a Store, deleted: &'a BTreeSet<RecordKey>, corrections: &'a [Correction]) -> Self {
         Closure {
             store,
             deleted,
+            corrections,
             current: BTreeMap::new(),
             previous: BTreeMap::new(),
             old_groups: BTreeMap::new(),
@@ -179,13 +187,28 @@ impl<'a> Closure<'a> {
             for block in &rec.blocks {
                 neighbours.extend(self.store.records_with_block(block)?);
             }
+            let linked: BTreeSet<&RecordKey> = self
+                .corrections
+                .iter()
+                .filter(|c| c.kind == CorrectionKind::Link)
+                .filter_map(|c| {
+                    if c.a == key {
+                        Some(&c.b)
+                    } else if c.b == key {
+                        Some(&c.a)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            neighbours.extend(linked.iter().map(|k| (*k).clone()));
             for n in neighbours {
                 if n == key || self.deleted.contains(&n) || self.current.contains_key(&n) {
                     continue;
                 }
                 let Some(other) = self.store.record(&n)? else { continue };
                 let them = Candidate { key: &other.key, listing: &other.listing, hash: &other.hash };
-                if dedup::pair(&me, &them, &features, &Features::of(&other.listing)).is_none() {
+                if !linked.contains(&n) && dedup::pair(&me, &them, &features, &Features::of(&other.listing)).is_none() {
                     continue;
                 }
                 self.previous.insert(n.clone(), other.group_id.clone());

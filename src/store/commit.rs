@@ -7,13 +7,12 @@
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
-use super::docs::{ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
+use super::docs::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 use super::{index, record_key, Trees, LIVE_GROUPS};
 
-/// Everything one run writes.
-#[derive(Debug, Clone)]
+/// Everything one run (an import, or an operator's correction) writes.
+#[derive(Debug, Clone, Default)]
 pub struct RunCommit {
-    pub source_id: String,
     /// New or changed records (unchanged ones need not be listed).
     pub records_put: Vec<StoredRecord>,
     pub records_delete: Vec<RecordKey>,
@@ -23,23 +22,24 @@ pub struct RunCommit {
     pub groups_tombstone: Vec<StoredGroup>,
     /// Merged-away ids: (from, to). `from` leaves the live groups and resolves to `to`.
     pub redirects: Vec<(String, String)>,
+    /// The import run and the source's state after it; `None` for a correction.
+    pub run: Option<RunLog>,
+    /// Operator corrections to store (one per pair of records: a new one replaces the old).
+    pub corrections: Vec<Correction>,
+}
+
+/// The run log part of a commit.
+#[derive(Debug, Clone)]
+pub struct RunLog {
+    pub source_id: String,
     pub run: ImportRun,
-    pub source_state: SourceState,
+    pub state: SourceState,
 }
 
 impl RunCommit {
     /// A commit that only records a run and the source's state.
-    pub fn run_only(source_id: &str, run: ImportRun, source_state: SourceState) -> Self {
-        RunCommit {
-            source_id: source_id.to_owned(),
-            records_put: Vec::new(),
-            records_delete: Vec::new(),
-            groups_put: Vec::new(),
-            groups_tombstone: Vec::new(),
-            redirects: Vec::new(),
-            run,
-            source_state,
-        }
+    pub fn run_only(source_id: &str, run: ImportRun, state: SourceState) -> Self {
+        RunCommit { run: Some(RunLog { source_id: source_id.to_owned(), run, state }), ..Default::default() }
     }
 }
 
@@ -55,63 +55,97 @@ pub(crate) fn apply(t: &Trees, c: RunCommit) -> anyhow::Result<()> {
         c.groups_put.iter().map(|g| Ok((serde_json::to_vec(g)?, g))).collect::<serde_json::Result<Vec<_>>>()?;
     let tombs =
         c.groups_tombstone.iter().map(|g| Ok((serde_json::to_vec(g)?, g))).collect::<serde_json::Result<Vec<_>>>()?;
-    let run_key = run_key(&c.run);
-    let run = serde_json::to_vec(&c.run)?;
-    let state = serde_json::to_vec(&c.source_state)?;
+    let log = match &c.run {
+        Some(l) => {
+            Some((run_key(&l.run), serde_json::to_vec(&l.run)?, l.source_id.as_bytes(), serde_json::to_vec(&l.state)?))
+        }
+        None => None,
+    };
+    let corrections = c
+        .corrections
+        .iter()
+        .map(|k| Ok((super::correction_key(&k.a, &k.b), serde_json::to_vec(k)?)))
+        .collect::<serde_json::Result<Vec<_>>>()?;
 
-    let result =
-        (&t.records, &t.groups, &t.tombstones, &t.redirects, &t.index, &t.blocks, &t.runs, &t.sources, &t.meta)
-            .transaction(
-                |(records_t, groups_t, tombs_t, redirects_t, index_t, blocks_t, runs_t, sources_t, meta_t)| {
-                    let mut live = read_counter(meta_t)?;
-                    for (key, bytes, rec) in &records {
-                        if let Some(old) = records_t.get(key)? {
-                            unblock(blocks_t, &old, key)?;
-                        }
-                        for b in &rec.blocks {
-                            blocks_t.insert(block_key(b, key), &[][..])?;
-                        }
-                        records_t.insert(key.as_slice(), bytes.as_slice())?;
+    let result = (
+        &t.records,
+        &t.groups,
+        &t.tombstones,
+        &t.redirects,
+        &t.index,
+        &t.blocks,
+        &t.runs,
+        &t.sources,
+        &t.meta,
+        &t.corrections,
+    )
+        .transaction(
+            |(
+                records_t,
+                groups_t,
+                tombs_t,
+                redirects_t,
+                index_t,
+                blocks_t,
+                runs_t,
+                sources_t,
+                meta_t,
+                corrections_t,
+            )| {
+                let mut live = read_counter(meta_t)?;
+                for (key, bytes, rec) in &records {
+                    if let Some(old) = records_t.get(key)? {
+                        unblock(blocks_t, &old, key)?;
                     }
-                    for k in &c.records_delete {
-                        let key = record_key(k);
-                        if let Some(old) = records_t.remove(key.as_slice())? {
-                            unblock(blocks_t, &old, &key)?;
-                        }
+                    for b in &rec.blocks {
+                        blocks_t.insert(block_key(b, key), &[][..])?;
                     }
-                    for (bytes, g) in &groups {
-                        if unindex(groups_t, index_t, &g.id)? {
-                            live = live.saturating_sub(1);
-                        }
-                        tombs_t.remove(g.id.as_bytes())?;
-                        redirects_t.remove(g.id.as_bytes())?;
-                        groups_t.insert(g.id.as_bytes(), bytes.as_slice())?;
-                        for (k, v) in index::entries(g) {
-                            index_t.insert(k, v)?;
-                        }
-                        live += 1;
+                    records_t.insert(key.as_slice(), bytes.as_slice())?;
+                }
+                for k in &c.records_delete {
+                    let key = record_key(k);
+                    if let Some(old) = records_t.remove(key.as_slice())? {
+                        unblock(blocks_t, &old, &key)?;
                     }
-                    for (bytes, g) in &tombs {
-                        if unindex(groups_t, index_t, &g.id)? {
-                            live = live.saturating_sub(1);
-                        }
-                        groups_t.remove(g.id.as_bytes())?;
-                        tombs_t.insert(g.id.as_bytes(), bytes.as_slice())?;
+                }
+                for (bytes, g) in &groups {
+                    if unindex(groups_t, index_t, &g.id)? {
+                        live = live.saturating_sub(1);
                     }
-                    for (from, to) in &c.redirects {
-                        if unindex(groups_t, index_t, from)? {
-                            live = live.saturating_sub(1);
-                        }
-                        groups_t.remove(from.as_bytes())?;
-                        tombs_t.remove(from.as_bytes())?;
-                        redirects_t.insert(from.as_bytes(), to.as_bytes())?;
+                    tombs_t.remove(g.id.as_bytes())?;
+                    redirects_t.remove(g.id.as_bytes())?;
+                    groups_t.insert(g.id.as_bytes(), bytes.as_slice())?;
+                    for (k, v) in index::entries(g) {
+                        index_t.insert(k, v)?;
                     }
+                    live += 1;
+                }
+                for (bytes, g) in &tombs {
+                    if unindex(groups_t, index_t, &g.id)? {
+                        live = live.saturating_sub(1);
+                    }
+                    groups_t.remove(g.id.as_bytes())?;
+                    tombs_t.insert(g.id.as_bytes(), bytes.as_slice())?;
+                }
+                for (from, to) in &c.redirects {
+                    if unindex(groups_t, index_t, from)? {
+                        live = live.saturating_sub(1);
+                    }
+                    groups_t.remove(from.as_bytes())?;
+                    tombs_t.remove(from.as_bytes())?;
+                    redirects_t.insert(from.as_bytes(), to.as_bytes())?;
+                }
+                if let Some((run_key, run, source, state)) = &log {
                     runs_t.insert(run_key.as_slice(), run.as_slice())?;
-                    sources_t.insert(c.source_id.as_bytes(), state.as_slice())?;
-                    meta_t.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
-                    Ok(())
-                },
-            );
+                    sources_t.insert(*source, state.as_slice())?;
+                }
+                for (key, value) in &corrections {
+                    corrections_t.insert(key.as_slice(), value.as_slice())?;
+                }
+                meta_t.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
+                Ok(())
+            },
+        );
     match result {
         Ok(()) => Ok(()),
         Err(TransactionError::Abort(msg)) => Err(anyhow::anyhow!("store commit aborted: {msg}")),

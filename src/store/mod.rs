@@ -18,7 +18,7 @@ use std::sync::{Arc, RwLock};
 use anyhow::Context;
 use serde::de::DeserializeOwned;
 
-pub use commit::RunCommit;
+pub use commit::{RunCommit, RunLog};
 pub use docs::*;
 pub use query::{haversine_km, Cursor, GroupPage, GroupQuery, Near, PageItem};
 
@@ -46,6 +46,7 @@ pub(crate) struct Trees {
     pub runs: sled::Tree,
     pub sources: sled::Tree,
     pub meta: sled::Tree,
+    pub corrections: sled::Tree,
 }
 
 const LIVE_GROUPS: &[u8] = b"live_groups";
@@ -68,6 +69,7 @@ impl Store {
             runs: tree("runs")?,
             sources: tree("sources")?,
             meta: tree("meta")?,
+            corrections: tree("corrections")?,
         };
         Ok(Store { inner: Arc::new(Inner { db, trees, lock: RwLock::new(()) }) })
     }
@@ -160,6 +162,16 @@ impl Store {
         Ok(get_json(&self.inner.trees.sources, source_id.as_bytes())?.unwrap_or_default())
     }
 
+    /// Every operator correction (few: they are made by hand).
+    pub fn corrections(&self) -> anyhow::Result<Vec<Correction>> {
+        let mut out = Vec::new();
+        for kv in self.inner.trees.corrections.iter() {
+            let (_, v) = kv?;
+            out.push(serde_json::from_slice(&v).context("decoding a correction")?);
+        }
+        Ok(out)
+    }
+
     /// The latest runs of a source, newest first.
     pub fn runs(&self, source_id: &str, limit: usize) -> anyhow::Result<Vec<ImportRun>> {
         let mut prefix = source_id.as_bytes().to_vec();
@@ -183,6 +195,14 @@ pub(crate) fn record_key(k: &RecordKey) -> Vec<u8> {
     v.push(0);
     v.extend_from_slice(k.external_id.as_bytes());
     v
+}
+
+/// `a \0 b`: one key per pair of records.
+pub(crate) fn correction_key(a: &RecordKey, b: &RecordKey) -> Vec<u8> {
+    let mut k = record_key(a);
+    k.push(0);
+    k.extend_from_slice(&record_key(b));
+    k
 }
 
 pub(crate) fn decode_record_key(bytes: &[u8]) -> anyhow::Result<RecordKey> {

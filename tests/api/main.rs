@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_queries;
+mod corrections;
 mod import_runs;
 mod matching;
 mod matching_quality;

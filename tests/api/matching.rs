@@ -48,7 +48,9 @@ async fn a_second_directory_listing_the_same_meetings_adds_no_groups() {
     assert_eq!(groups.len(), rows.len());
     assert!(groups.iter().all(|g| g["records"].as_array().unwrap().len() == 2), "every group holds both listings");
     assert!(groups[0]["matchExplanation"][0]["evidence"].as_array().unwrap().len() >= 2);
-    // Ids published before the merge still resolve, to the group that now holds the records.
+    // Records joined existing groups: every id published before stays the same.
+    let ids_after: std::collections::BTreeSet<String> = groups.iter().map(|g| g["id"].to_string()).collect();
+    assert_eq!(ids_after, ids_before.iter().map(|v| v.to_string()).collect());
     for id in ids_before {
         let g = app.gql("query($id: ID!) { group(id: $id) { records { sourceId } } }", json!({ "id": id })).await;
         assert_eq!(g["group"]["records"].as_array().map(Vec::len), Some(2), "{id} no longer resolves");
@@ -75,4 +77,87 @@ async fn the_same_name_and_time_in_another_place_is_another_group() {
     app.import("b-dir").await;
 
     assert_eq!(app.total().await, 10);
+}
+
+/// The sussex labelled set, parsed as the two sources `dira` and `dirb`.
+fn sussex_records() -> Vec<(supportmesh::store::RecordKey, importers::Listing, String)> {
+    let opts = importers::SourceOptions {
+        timezone: "America/New_York".into(),
+        country: Some("US".into()),
+        topics: vec![importers::Topic::Alcohol],
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    for (src, file) in [("dira", "source-a.json"), ("dirb", "source-b.json")] {
+        let bytes =
+            std::fs::read(format!("{}/tests/fixtures/matching/sussex/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let parsed =
+            importers::parse(importers::Format::MeetingGuide, &importers::Documents::single(&bytes), &opts).unwrap();
+        for l in parsed.listings {
+            let hash = supportmesh::dedup::listing_hash(&l);
+            out.push((supportmesh::store::RecordKey::new(src, l.external_id.clone()), l, hash));
+        }
+    }
+    out
+}
+
+fn memberships(clusters: &[supportmesh::dedup::Cluster]) -> std::collections::BTreeSet<Vec<String>> {
+    clusters.iter().map(|c| c.members.iter().map(|k| k.to_string()).collect()).collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Invariant 4: the same records in any order give the same groups with the same ids.
+    #[test]
+    fn matching_is_order_independent(order in proptest::strategy::Strategy::prop_shuffle(proptest::strategy::Just((0..245usize).collect::<Vec<_>>()))) {
+        use supportmesh::dedup::{cluster, derive_id, Candidate};
+        let records = sussex_records();
+        let all: Vec<Candidate<'_>> = records.iter().map(|(k, l, h)| Candidate { key: k, listing: l, hash: h }).collect();
+        let shuffled: Vec<Candidate<'_>> = order.iter().filter_map(|&i| all.get(i).copied()).collect();
+        proptest::prop_assert_eq!(shuffled.len(), all.len());
+
+        let (a, b) = (cluster(&all, &[]), cluster(&shuffled, &[]));
+
+        proptest::prop_assert_eq!(&a, &b);
+        let ids = |cs: &[supportmesh::dedup::Cluster]| cs.iter().map(|c| derive_id(&c.members, 0)).collect::<Vec<_>>();
+        proptest::prop_assert_eq!(ids(&a), ids(&b));
+    }
+}
+
+/// Importing one source after the other re-decides only what each import touches, and ends
+/// with the same groups as clustering everything at once, in either import order.
+#[tokio::test]
+async fn incremental_imports_equal_a_rebuild_in_either_order() {
+    use supportmesh::dedup::{cluster, Candidate};
+    let records = sussex_records();
+    let all: Vec<Candidate<'_>> = records.iter().map(|(k, l, h)| Candidate { key: k, listing: l, hash: h }).collect();
+    let rebuild = memberships(&cluster(&all, &[]));
+    let dir = format!("{}/tests/fixtures/matching/sussex", env!("CARGO_MANIFEST_DIR"));
+
+    for order in [["dira", "dirb"], ["dirb", "dira"]] {
+        let feeds = FeedServer::start().await;
+        feeds.put("a.json", std::fs::read(format!("{dir}/source-a.json")).unwrap());
+        feeds.put("b.json", std::fs::read(format!("{dir}/source-b.json")).unwrap());
+        let app = spawn_app_with(feeds, &[source("dira", "a.json"), source("dirb", "b.json")]).await;
+        for s in order {
+            app.import(s).await;
+        }
+        let served: std::collections::BTreeSet<Vec<String>> = app
+            .all_groups("records { sourceId externalId }")
+            .await
+            .iter()
+            .map(|g| {
+                let mut keys: Vec<String> = g["records"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| format!("{}:{}", r["sourceId"].as_str().unwrap(), r["externalId"].as_str().unwrap()))
+                    .collect();
+                keys.sort();
+                keys
+            })
+            .collect();
+        assert_eq!(served, rebuild, "import order {order:?}");
+    }
 }
