@@ -2,8 +2,9 @@
 //! seen in real feeds, each with its English label and what it means for a `Listing`.
 //!
 //! [`interpret`] turns a record's codes into facts (open/closed, audience, languages,
-//! access, online, temporarily closed). It applies a source's `code_overrides` first, so a
-//! feed whose "S" means something local can say so in configuration. Reading the `types`
+//! access, online, temporarily closed). It applies a source's `code_overrides` first
+//! ([`overridden`]), so a feed whose "S" means something local can say so in configuration;
+//! BMLT's format reading shares [`overridden`] and [`CodeFacts::settle`]. Reading the `types`
 //! field out of JSON is in [`split_types`]; deciding attendance from the facts is the record
 //! mapper's job.
 
@@ -99,6 +100,39 @@ pub(crate) fn split_types(value: &Value) -> Result<Vec<String>, String> {
     }
 }
 
+/// What `overrides` (local code -> spec code, as configured) map `code` to: the exact key,
+/// else a key that differs only in case.
+pub(crate) fn overridden<'a>(overrides: &'a BTreeMap<String, String>, code: &str) -> Option<&'a String> {
+    overrides.get(code).or_else(|| overrides.iter().find(|(k, _)| k.eq_ignore_ascii_case(code)).map(|(_, v)| v))
+}
+
+impl CodeFacts {
+    /// Settles the facts once every code is read: `open` from whether open and closed codes
+    /// were given (both: unknown, with `open_conflict`), audience and access sorted without
+    /// repeats, languages without repeats in the order given.
+    pub(crate) fn settle(&mut self, open: bool, closed: bool) {
+        self.open = match (open, closed) {
+            (true, false) => Some(true),
+            (false, true) => Some(false),
+            _ => None,
+        };
+        self.open_conflict = open && closed;
+        self.audience.sort();
+        self.audience.dedup();
+        self.accessibility.sort();
+        self.accessibility.dedup();
+        let mut seen = Vec::new();
+        self.languages.retain(|l| {
+            if seen.contains(l) {
+                false
+            } else {
+                seen.push(l.clone());
+                true
+            }
+        });
+    }
+}
+
 /// Interprets codes, applying `overrides` (local code -> spec code) first.
 pub(crate) fn interpret(given: &[String], overrides: &BTreeMap<String, String>) -> CodeFacts {
     let mut facts = CodeFacts::default();
@@ -108,10 +142,7 @@ pub(crate) fn interpret(given: &[String], overrides: &BTreeMap<String, String>) 
             continue;
         }
         facts.codes.push(raw.clone());
-        let mapped = overrides
-            .get(raw)
-            .or_else(|| overrides.iter().find(|(k, _)| k.eq_ignore_ascii_case(raw)).map(|(_, v)| v))
-            .map_or(raw.as_str(), String::as_str);
+        let mapped = overridden(overrides, raw).map_or(raw.as_str(), String::as_str);
         let Some(code) = lookup(mapped) else { continue };
         for meaning in code.meanings {
             match *meaning {
@@ -126,25 +157,7 @@ pub(crate) fn interpret(given: &[String], overrides: &BTreeMap<String, String>) 
             }
         }
     }
-    facts.open = match (open, closed) {
-        (true, false) => Some(true),
-        (false, true) => Some(false),
-        _ => None,
-    };
-    facts.open_conflict = open && closed;
-    facts.audience.sort();
-    facts.audience.dedup();
-    facts.accessibility.sort();
-    facts.accessibility.dedup();
-    let mut seen = Vec::new();
-    facts.languages.retain(|l| {
-        if seen.contains(l) {
-            false
-        } else {
-            seen.push(l.clone());
-            true
-        }
-    });
+    facts.settle(open, closed);
     facts
 }
 

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{GroupKind, Listing, Topic, TopicTag};
+use crate::normalize::text;
 
 /// One mapping rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,22 +118,10 @@ pub fn apply(listing: &mut Listing, rules: &[Rule]) {
     }
 }
 
-/// Lower-case words separated by single spaces, with a leading space, so " word" finds a
-/// word start.
+/// Lower-case words with a leading space, so " word" finds a word start; an apostrophe
+/// splits words.
 fn words_of(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 1);
-    out.push(' ');
-    let mut space = true;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
-    }
-    out
+    text::word_starts(s, false)
 }
 
 #[cfg(test)]

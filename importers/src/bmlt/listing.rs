@@ -8,8 +8,9 @@
 
 use chrono::TimeDelta;
 
+use crate::meeting_guide_codes::{self as codes, CodeFacts};
 use crate::model::{Attendance, GroupKind, Listing, Location, Meeting, OnlineAccess, Recurrence, TopicTag};
-use crate::normalize::{address, geo, phone, privacy, schedule, text, time, web};
+use crate::normalize::{address, geo, phone, place, privacy, schedule, text, time, web};
 use crate::{Problem, SourceOptions};
 
 use super::formats::{meaning, Format, Formats, Meaning, ServiceBodies};
@@ -27,7 +28,7 @@ pub(super) fn build(
     let Some(name) = r.name.as_deref().and_then(line) else {
         return (None, vec![Problem::dropped(Some(r.id.clone()), Some("name"), "no usable meeting name")]);
     };
-    let facts = format_facts(&r, formats, opts);
+    let FormatFacts { facts, hybrid } = format_facts(&r, formats, opts);
     if facts.open_conflict {
         problem("formats", "both open and closed; openness left unknown".to_owned());
     }
@@ -63,7 +64,7 @@ pub(super) fn build(
     let country = location.as_ref().and_then(|l| l.country.clone()).or_else(|| opts.country.clone());
     let online = online(&r, country.as_deref(), &mut problem);
     let has_link = online.is_some();
-    let derived = if facts.hybrid || (has_link && location.as_ref().is_some_and(|l| l.address.is_some())) {
+    let derived = if hybrid || (has_link && location.as_ref().is_some_and(|l| l.address.is_some())) {
         Attendance::Hybrid
     } else if facts.online || has_link {
         Attendance::Online
@@ -110,18 +111,12 @@ pub(super) fn build(
     (Some(listing), problems)
 }
 
-/// What a record's formats say.
+/// What a record's formats say: the facts Meeting Guide type codes would give (no topics),
+/// and whether a format says the meeting is hybrid.
 #[derive(Default)]
 struct FormatFacts {
-    codes: Vec<String>,
-    open: Option<bool>,
-    open_conflict: bool,
-    audience: Vec<crate::model::Audience>,
-    accessibility: Vec<crate::model::Accessibility>,
-    languages: Vec<String>,
+    facts: CodeFacts,
     hybrid: bool,
-    online: bool,
-    temporarily_closed: bool,
 }
 
 /// BMLT's default format keys and their world ids, for a server whose formats table is not
@@ -160,7 +155,8 @@ fn format_facts(r: &Record, formats: &Formats, opts: &SourceOptions) -> FormatFa
         };
         resolved.push(found.unwrap_or_else(fallback));
     }
-    let mut facts = FormatFacts::default();
+    let mut out = FormatFacts::default();
+    let facts = &mut out.facts;
     let (mut open, mut closed) = (false, false);
     for f in &resolved {
         for code in [Some(&f.key), f.world_id.as_ref()].into_iter().flatten() {
@@ -168,11 +164,7 @@ fn format_facts(r: &Record, formats: &Formats, opts: &SourceOptions) -> FormatFa
                 facts.codes.push(code.clone());
             }
         }
-        let overridden = opts
-            .code_overrides
-            .get(&f.key)
-            .or_else(|| opts.code_overrides.iter().find(|(k, _)| k.eq_ignore_ascii_case(&f.key)).map(|(_, v)| v));
-        let Some(world) = overridden.or(f.world_id.as_ref()) else { continue };
+        let Some(world) = codes::overridden(&opts.code_overrides, &f.key).or(f.world_id.as_ref()) else { continue };
         match meaning(world, &f.key, f.name.as_deref()) {
             Some(Meaning::Open(true)) => open = true,
             Some(Meaning::Open(false)) => closed = true,
@@ -183,30 +175,14 @@ fn format_facts(r: &Record, formats: &Formats, opts: &SourceOptions) -> FormatFa
                 facts.accessibility.push(crate::model::Accessibility::SignLanguage);
                 facts.languages.push("ase".to_owned());
             }
-            Some(Meaning::Hybrid) => facts.hybrid = true,
+            Some(Meaning::Hybrid) => out.hybrid = true,
             Some(Meaning::Online) => facts.online = true,
             Some(Meaning::TemporarilyClosed) => facts.temporarily_closed = true,
             None => {}
         }
     }
-    facts.open = match (open, closed) {
-        (true, false) => Some(true),
-        (false, true) => Some(false),
-        _ => None,
-    };
-    facts.open_conflict = open && closed;
-    facts.audience.sort();
-    facts.audience.dedup();
-    facts.accessibility.sort();
-    facts.accessibility.dedup();
-    let mut seen: Vec<String> = Vec::new();
-    facts.languages.retain(|l| {
-        !seen.contains(l) && {
-            seen.push(l.clone());
-            true
-        }
-    });
-    facts
+    facts.settle(open, closed);
+    out
 }
 
 fn location(r: &Record, opts: &SourceOptions, problem: &mut impl FnMut(&str, String)) -> Option<Location> {
@@ -234,25 +210,19 @@ fn location(r: &Record, opts: &SourceOptions, problem: &mut impl FnMut(&str, Str
     let region = r.province.as_deref().and_then(line);
     let postcode = r.postcode.as_deref().and_then(line);
     let notes = r.location_info.as_deref().and_then(notes);
-    let anything = [&name, &street, &locality, &region, &postcode, &notes].iter().any(|v| v.is_some());
-    if !anything && latitude.is_none() {
-        return None;
-    }
-    let country = country.or_else(|| opts.country.clone());
-    let postcode = postcode.and_then(|p| address::normalize_postcode(&p, country.as_deref()));
-    Some(Location {
+    let read = Location {
         name,
         address: street,
         locality,
         region,
         postcode,
         country,
-        formatted: None,
         latitude,
         longitude,
-        approximate: false,
         notes,
-    })
+        ..Location::default()
+    };
+    place::location_from_fields(read, opts.country.as_deref())
 }
 
 fn online(r: &Record, country: Option<&str>, problem: &mut impl FnMut(&str, String)) -> Option<OnlineAccess> {

@@ -12,7 +12,7 @@ use chrono::NaiveTime;
 
 use crate::meeting_guide_codes::{self as codes, CodeFacts};
 use crate::model::{Attendance, Contact, Listing, Location, Meeting, OnlineAccess, Recurrence, TopicTag, Weekday};
-use crate::normalize::{address, geo, phone, privacy, schedule, text, time, web};
+use crate::normalize::{address, geo, phone, place, privacy, schedule, text, time, web};
 use crate::{Problem, SourceOptions};
 
 use super::options::{Columns, DayNumbering, Field, Recipe};
@@ -211,13 +211,7 @@ fn location(c: &mut Cells, opts: &SourceOptions) -> Option<Location> {
     }
     let (latitude, longitude) = coordinates(c);
     let notes = c.notes(Field::LocationNotes);
-    let anything = [&name, &street, &locality, &region, &postcode, &notes].iter().any(|v| v.is_some());
-    if !anything && latitude.is_none() {
-        return None;
-    }
-    let country = country.or_else(|| opts.country.clone());
-    let postcode = postcode.and_then(|p| address::normalize_postcode(&p, country.as_deref()));
-    Some(Location {
+    let read = Location {
         name,
         address: street,
         locality,
@@ -229,7 +223,8 @@ fn location(c: &mut Cells, opts: &SourceOptions) -> Option<Location> {
         longitude,
         approximate: false,
         notes,
-    })
+    };
+    place::location_from_fields(read, opts.country.as_deref())
 }
 
 /// Separate lat and lng columns, or one packed "(lat, lng)" column.

@@ -2,14 +2,15 @@
 //!
 //! [`descriptor`] reads `datapackage.json` and finds, by resource `name` (else by file name),
 //! the tables a group listing needs, as absolute URLs resolved against the descriptor's own.
-//! [`Table::read`] reads one CSV: a byte order mark dropped, UTF-8 or else Windows-1252,
-//! quoted line breaks, rows longer or shorter than the header, columns found by name in any
+//! [`Table::read`] reads one CSV: decoded by `normalize::document::decode` (a byte order
+//! mark wins, UTF-8 or else Windows-1252), quoted line breaks, rows longer or shorter than the header, columns found by name in any
 //! order or case. Joining the tables is `join.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use crate::normalize::document;
 use crate::problem::DocumentError;
 
 /// The tables read, by kind. A dataset may name a table several ways; all are listed.
@@ -86,11 +87,7 @@ pub(super) struct Table {
 impl Table {
     /// Reads a CSV table, or says why it is not one.
     pub fn read(bytes: &[u8]) -> Result<Table, String> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let text = match std::str::from_utf8(bytes) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
-        };
+        let text = document::decode(bytes);
         let start = text.trim_start();
         if start.is_empty() {
             return Err("the table is empty".to_owned());

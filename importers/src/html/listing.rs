@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::meeting_guide_codes as codes;
 use crate::model::{Attendance, Contact, Listing, Location, OnlineAccess, TopicTag};
-use crate::normalize::{address, geo, phone, privacy, schedule, table, text, time, web};
+use crate::normalize::{address, geo, phone, place, privacy, schedule, table, text, time, web};
 use crate::options::SourceOptions;
 use crate::problem::Problem;
 
@@ -249,29 +249,30 @@ fn location(values: &Values, opts: &SourceOptions, problem: &mut impl FnMut(&str
     }
     let (latitude, longitude) = coordinates(values, problem);
     let notes = values.get(&Field::LocationNotes).and_then(|v| text::plain_text(v)).map(|v| text::redact_secrets(&v));
-    if [&name, &street, &locality, &region, &postcode, &notes].iter().all(|v| v.is_none()) && latitude.is_none() {
-        return None;
-    }
-    let country = country.or_else(|| opts.country.clone());
-    let postcode = postcode.and_then(|p| address::normalize_postcode(&p, country.as_deref()));
-    let region_postcode = [region.clone(), postcode.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let formatted = [street.clone(), locality.clone(), Some(region_postcode).filter(|s| !s.is_empty())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-    Some(Location {
+    let read = Location {
         name,
-        address: street.filter(|s| !s.is_empty()),
+        address: street,
         locality,
         region,
         postcode,
         country,
-        formatted: (!formatted.is_empty()).then_some(formatted),
         latitude,
         longitude,
-        approximate: false,
         notes,
+        ..Location::default()
+    };
+    place::location_from_fields(read, opts.country.as_deref()).map(|l| {
+        let formatted = place::formatted_address(
+            l.address.as_deref(),
+            l.locality.as_deref(),
+            l.region.as_deref(),
+            l.postcode.as_deref(),
+        );
+        Location {
+            address: l.address.filter(|s| !s.is_empty()),
+            formatted: (!formatted.is_empty()).then_some(formatted),
+            ..l
+        }
     })
 }
 

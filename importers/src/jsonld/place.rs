@@ -10,6 +10,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::model::{Contact, Location, OnlineAccess};
+use crate::normalize::place::formatted_address;
 use crate::normalize::{address, geo, phone, text, web};
 
 use super::nodes::{self, Graph, Obj};
@@ -146,12 +147,7 @@ fn postal(node: &Obj, default_country: Option<&str>) -> Option<Location> {
     if street.is_none() && locality.is_none() && region.is_none() && postcode.is_none() {
         return None;
     }
-    let region_postcode = [region.clone(), postcode.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let formatted = [street.clone(), locality.clone(), Some(region_postcode).filter(|s| !s.is_empty())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let formatted = formatted_address(street.as_deref(), locality.as_deref(), region.as_deref(), postcode.as_deref());
     Some(Location {
         address: street,
         locality,

@@ -6,7 +6,7 @@
 //! personal details and are never read. Attendance is decided in `record.rs`.
 
 use crate::model::{Contact, Location, OnlineAccess};
-use crate::normalize::{address, geo, phone, text, web};
+use crate::normalize::{address, geo, phone, place, text, web};
 use crate::options::SourceOptions;
 
 use super::fields::Fields;
@@ -41,14 +41,7 @@ pub(super) fn location(f: &mut Fields, opts: &SourceOptions) -> Option<Location>
     let (latitude, longitude) = coordinates(f);
     let approximate = f.flag("approximate").unwrap_or(false);
     let notes = f.text("location_notes");
-    let anything = [&name, &formatted, &street, &locality, &region, &postcode, &notes].iter().any(|v| v.is_some())
-        || latitude.is_some();
-    if !anything {
-        return None;
-    }
-    let country = country.or_else(|| opts.country.clone());
-    let postcode = postcode.and_then(|p| address::normalize_postcode(&p, country.as_deref()));
-    Some(Location {
+    let read = Location {
         name,
         address: street,
         locality,
@@ -60,7 +53,11 @@ pub(super) fn location(f: &mut Fields, opts: &SourceOptions) -> Option<Location>
         longitude,
         approximate,
         notes,
-    })
+    };
+    if read.formatted.is_none() && !place::gives_a_place(&read) {
+        return None;
+    }
+    Some(place::with_default_country(read, opts.country.as_deref()))
 }
 
 /// True when the location is a real place to go to (a street address, not an approximate

@@ -3,7 +3,9 @@
 //!
 //! Pages often declare one charset and contain another (a page that says ISO-8859-1 and
 //! holds UTF-8), so the declaration is ignored: a byte-order mark wins, then valid UTF-8, then
-//! windows-1252, which decodes any byte. Parsing the text is left to the formats.
+//! windows-1252, which decodes any byte, with the "‰Ûª" mojibake that Mac exports leave
+//! repaired. [`decode`] serves pages and tables alike (`table::decode` with `Auto`). Parsing
+//! the text is left to the formats.
 
 use std::borrow::Cow;
 
@@ -24,7 +26,8 @@ pub enum Shape {
     Other,
 }
 
-/// The document's text: BOM-declared encoding, else UTF-8 when valid, else windows-1252.
+/// The document's text: BOM-declared encoding (UTF-8, UTF-16), else UTF-8 when valid, else
+/// windows-1252 with Mac mojibake [repaired](repair_mojibake).
 pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let rest = bytes.get(bom_len..).unwrap_or_default();
@@ -32,8 +35,18 @@ pub fn decode(bytes: &[u8]) -> Cow<'_, str> {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Cow::Borrowed(text),
-        Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0,
+        Err(_) => Cow::Owned(repair_mojibake(&WINDOWS_1252.decode_without_bom_handling(bytes).0)),
     }
+}
+
+/// Windows-1252 text of an export that went through Mac Roman: "‰Ûª" (read here as "äó»")
+/// stands for a right single quote, "‰ÛÒ" for a dash, "‰ÛÏ"/"‰Û\u{9d}" for double quotes.
+pub(crate) fn repair_mojibake(text: &str) -> String {
+    if !text.contains("äó") {
+        return text.to_owned();
+    }
+    const PAIRS: [(&str, &str); 5] = [("äó»", "’"), ("äóñ", "—"), ("äóÏ", "“"), ("äó\u{9d}", "”"), ("äó÷", "–")];
+    PAIRS.iter().fold(text.to_owned(), |t, (bad, good)| t.replace(bad, good))
 }
 
 /// What the decoded text starts with, ignoring whitespace.
@@ -73,6 +86,7 @@ mod tests {
         assert_eq!(decode(b"caf\xe9 \x93x\x94"), "caf\u{e9} \u{201c}x\u{201d}");
         assert_eq!(decode(b"\xef\xbb\xbf{}"), "{}");
         assert_eq!(decode(b"\xff\xfe{\x00}\x00"), "{}");
+        assert_eq!(decode(b"MEN\xe4\xf3\xbbS GROUP \xe4\xf3\xf1 Caf\xe9"), "MEN\u{2019}S GROUP \u{2014} Caf\u{e9}");
     }
 
     #[test]

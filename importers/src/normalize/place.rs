@@ -1,9 +1,12 @@
-//! A place written on one line ("St Mark's Hall, 12 High Street, Exampletown EX1 2AB"), as
-//! feeds without address fields give it (an RSS "Where:" line, an iCalendar `LOCATION`).
+//! Places: one written on one line ("St Mark's Hall, 12 High Street, Exampletown EX1 2AB"),
+//! as feeds without address fields give it (an RSS "Where:" line, an iCalendar `LOCATION`),
+//! and one read field by field.
 //!
 //! [`location_from_line`] splits the line with `address::split_address` and takes a leading
 //! building name off the street part; [`names_online`] tells a "place" that is really a way
-//! to join ("Online", "Zoom", a link). Coordinates and whether the line is worth reading at
+//! to join ("Online", "Zoom", a link). [`gives_a_place`] and [`with_default_country`] finish a
+//! location whose fields a parser read one by one (BMLT, delimited, Meeting Guide, HTML), and
+//! [`location_from_fields`] does both; [`formatted_address`] writes such fields as one line. Coordinates and whether the line is worth reading at
 //! all are the parser's business.
 
 use crate::model::Location;
@@ -33,6 +36,40 @@ pub fn location_from_line(line: &str, default_country: Option<&str>) -> Location
         formatted: Some(line.to_owned()),
         ..Location::default()
     }
+}
+
+/// True when any part of a location read field by field is given: a name, street, locality,
+/// region, postcode, notes or a latitude (a country or a `formatted` line alone is not a place).
+pub fn gives_a_place(l: &Location) -> bool {
+    let parts = [&l.name, &l.address, &l.locality, &l.region, &l.postcode, &l.notes];
+    parts.iter().any(|v| v.is_some()) || l.latitude.is_some()
+}
+
+/// The location with the source's `default_country` where it names none, and its postcode
+/// written that country's way (none when it is blank or all zeros).
+pub fn with_default_country(l: Location, default_country: Option<&str>) -> Location {
+    let country = l.country.or_else(|| default_country.map(str::to_owned));
+    let postcode = l.postcode.and_then(|p| address::normalize_postcode(&p, country.as_deref()));
+    Location { country, postcode, ..l }
+}
+
+/// A location read field by field, finished by [`with_default_country`]; `None` when it
+/// [gives no place](gives_a_place).
+pub fn location_from_fields(l: Location, default_country: Option<&str>) -> Option<Location> {
+    gives_a_place(&l).then(|| with_default_country(l, default_country))
+}
+
+/// "street, town, REGION POSTCODE": the parts given, region and postcode sharing one part;
+/// empty when none is given.
+pub fn formatted_address(
+    street: Option<&str>,
+    locality: Option<&str>,
+    region: Option<&str>,
+    postcode: Option<&str>,
+) -> String {
+    let region_postcode = [region, postcode].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let region_postcode = Some(region_postcode.as_str()).filter(|s| !s.is_empty());
+    [street, locality, region_postcode].into_iter().flatten().collect::<Vec<_>>().join(", ")
 }
 
 /// True when a "place" is a way to join rather than a place: it starts with "Online",

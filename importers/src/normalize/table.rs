@@ -1,13 +1,15 @@
 //! Spreadsheet-style documents (CSV, TSV, pipe files): bytes to text, text to rows, and ids
 //! for rows that carry none.
 //!
-//! [`decode`] picks UTF-8 or Windows-1252 and repairs the "‰Ûª" mojibake that Mac exports
-//! leave; [`rows`] splits the text with the `csv` crate (CRLF, CR-only and LF line endings,
+//! [`decode`] picks UTF-8 or Windows-1252 (`Auto` is `document::decode`) and repairs the
+//! "‰Ûª" mojibake that Mac exports leave; [`rows`] splits the text with the `csv` crate (CRLF, CR-only and LF line endings,
 //! quoted cells, ragged rows); [`not_a_table`] names what a document is when it is clearly not
 //! a table (HTML, JSON); [`stable_id`] and [`UniqueIds`] give rows without a key a key that
 //! survives re-imports. Which column means what is for the format parsers.
 
 use std::collections::HashSet;
+
+use super::document;
 
 /// How the bytes of a table are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,20 +33,17 @@ impl Encoding {
     }
 }
 
-/// The document as text: a UTF-8 byte order mark dropped, invalid UTF-8 replaced (forced
-/// UTF-8), and the Mac-Roman mojibake of curly quotes and dashes repaired (Windows-1252).
+/// The document as text. `Auto` decodes as [`document::decode`] does (a byte order mark wins,
+/// then valid UTF-8, then Windows-1252 with Mac mojibake repaired); forced UTF-8 drops a UTF-8
+/// byte order mark and replaces invalid bytes; forced Windows-1252 drops a UTF-8 byte order
+/// mark and repairs the Mac-Roman mojibake of curly quotes and dashes.
 pub fn decode(bytes: &[u8], encoding: Encoding) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let single_byte = match encoding {
-        Encoding::Utf8 => false,
-        Encoding::Windows1252 => true,
-        Encoding::Auto => std::str::from_utf8(bytes).is_err(),
-    };
-    if !single_byte {
-        return String::from_utf8_lossy(bytes).into_owned();
+    let forced = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match encoding {
+        Encoding::Auto => document::decode(bytes).into_owned(),
+        Encoding::Utf8 => String::from_utf8_lossy(forced).into_owned(),
+        Encoding::Windows1252 => document::repair_mojibake(&encoding_rs::WINDOWS_1252.decode(forced).0),
     }
-    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-    repair_mojibake(&text)
 }
 
 /// A configured delimiter: one ASCII character, or "tab" / "\\t" for a tab.
@@ -145,16 +144,6 @@ impl UniqueIds {
     pub fn take(&mut self, id: &str) {
         self.used.insert(id.to_owned());
     }
-}
-
-/// Windows-1252 text of an export that went through Mac Roman: "‰Ûª" (read here as "äó»")
-/// stands for a right single quote, "‰ÛÒ" for a dash, "‰ÛÏ"/"‰Û\u{9d}" for double quotes.
-fn repair_mojibake(text: &str) -> String {
-    if !text.contains("äó") {
-        return text.to_owned();
-    }
-    const PAIRS: [(&str, &str); 5] = [("äó»", "’"), ("äóñ", "—"), ("äóÏ", "“"), ("äó\u{9d}", "”"), ("äó÷", "–")];
-    PAIRS.iter().fold(text.to_owned(), |t, (bad, good)| t.replace(bad, good))
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //!
 //! Every piece of source text that reaches a `Listing` goes through [`plain_text`] or
 //! [`plain_line`], so no markup or script ever reaches a client. [`redact_secrets`] removes
-//! meeting passcodes from free text. Deciding which fields to sanitise, and what to do with an
+//! meeting passcodes from free text. [`word_starts`] gives the lower-case word form keyword
+//! rules match in (`taxonomy`, Open Referral's selection). Deciding which fields to sanitise, and what to do with an
 //! empty result, is left to the parsers.
 
 use scraper::{Html, Node};
@@ -273,6 +274,27 @@ fn redact_value(chars: &[char], start: usize, strong: bool, out: &mut String) ->
         }
         end = next_end;
     }
+}
+
+/// Lower-case words separated by single spaces, with a leading space, so " word" finds a
+/// word start. Anything not alphanumeric separates words, except apostrophes (' and ’) when
+/// `join_apostrophes` is set ("carers' group", "Andy's" stay one word each).
+pub fn word_starts(s: &str, join_apostrophes: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 1);
+    out.push(' ');
+    let mut space = true;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if join_apostrophes && (c == '\'' || c == '\u{2019}') {
+            // The apostrophe joins, it does not split.
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 use serde::Deserialize;
 
 use crate::model::GroupKind;
+use crate::normalize::text;
 
 use super::Term;
 
@@ -234,24 +235,10 @@ fn contains_phrase(words: &str, phrase: &str) -> bool {
     phrase.len() > 1 && words.contains(phrase)
 }
 
-/// Lower-case words separated by single spaces, with a leading space, so " word" finds a
-/// word start (as `taxonomy` matches keywords).
+/// Lower-case words with a leading space, so " word" finds a word start (as `taxonomy`
+/// matches keywords); an apostrophe joins ("carers' group"), it does not split.
 pub(crate) fn words_of(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 1);
-    out.push(' ');
-    let mut space = true;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-            space = false;
-        } else if c == '\'' || c == '\u{2019}' {
-            // "carers' group", "Andy's": the apostrophe joins, it does not split.
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
-    }
-    out
+    text::word_starts(s, true)
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! and peer formats: every meeting on one line, places and online access in short, problems
 //! as their display text. `None` and empty fields are left out.
 
-use importers::{Listing, Meeting, Parsed, Recurrence};
+use importers::{Listing, Meeting, Parsed};
 use serde::Serialize;
+
+use crate::support::{join, lat_lon, place_line, recurrence, tag, topics, Snapshot};
 
 /// One listing as the snapshot shows it.
 #[derive(Serialize)]
@@ -39,20 +41,8 @@ pub struct Row {
 }
 
 /// The listings and problems of a parse.
-#[derive(Serialize)]
-pub struct Snapshot {
-    listings: Vec<Row>,
-    problems: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    wants: Vec<String>,
-}
-
-pub fn snapshot(parsed: &Parsed) -> Snapshot {
-    Snapshot {
-        listings: parsed.listings.iter().map(row).collect(),
-        problems: parsed.problems.iter().map(ToString::to_string).collect(),
-        wants: parsed.wants.clone(),
-    }
+pub fn snapshot(parsed: &Parsed) -> Snapshot<Row> {
+    Snapshot::of(parsed, row)
 }
 
 /// "thursday 19:00-21:00 Europe/London monthly [2, 4]".
@@ -64,34 +54,16 @@ pub fn meeting_line(m: &Meeting) -> String {
             out.push_str(&format!("-{}", end.format("%H:%M")));
         }
     }
-    out.push_str(&format!(" {}", m.timezone));
-    match &m.recurrence {
-        Recurrence::Weekly => out.push_str(" weekly"),
-        Recurrence::MonthlyNth { weeks } => out.push_str(&format!(" monthly {weeks:?}")),
-        Recurrence::Once { date } => out.push_str(&format!(" once {date}")),
-        Recurrence::ByAppointment => out.push_str(" by appointment"),
-    }
+    out.push_str(&format!(" {} {}", m.timezone, recurrence(&m.recurrence)));
     out
 }
 
-fn tag<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn row(l: &Listing) -> Row {
-    let place = l.location.as_ref().map(|p| {
-        let parts = [&p.name, &p.address, &p.locality, &p.region, &p.postcode, &p.country];
-        parts.iter().filter_map(|x| x.as_deref()).collect::<Vec<_>>().join(" | ")
+    let online = l.online.as_ref().and_then(|o| {
+        join(&[o.url.as_deref(), o.phone.as_deref(), o.conference_id.as_deref(), o.notes.as_deref()], " | ")
     });
-    let online = l.online.as_ref().map(|o| {
-        let parts = [&o.url, &o.phone, &o.conference_id, &o.notes];
-        parts.iter().filter_map(|x| x.as_deref()).collect::<Vec<_>>().join(" | ")
-    });
-    let contact = [&l.contact.email, &l.contact.phone, &l.contact.website, &l.organisation, &l.cost]
-        .iter()
-        .filter_map(|x| x.as_deref())
-        .collect::<Vec<_>>()
-        .join(" | ");
+    let c = &l.contact;
+    let contact = [&c.email, &c.phone, &c.website, &l.organisation, &l.cost];
     Row {
         id: l.external_id.clone(),
         name: l.name.clone(),
@@ -107,12 +79,12 @@ fn row(l: &Listing) -> Row {
         meetings: l.meetings.iter().map(meeting_line).collect(),
         attendance: tag(&l.attendance),
         inactive: !l.active,
-        topics: l.topics.iter().map(|t| format!("{} ({})", t.topic.as_str(), t.rule)).collect(),
+        topics: topics(l),
         audience: l.audience.iter().map(tag).collect(),
-        place: place.filter(|p| !p.is_empty()),
-        lat_lon: l.location.as_ref().and_then(|p| p.latitude.zip(p.longitude)),
-        online: online.filter(|o| !o.is_empty()),
-        contact: (!contact.is_empty()).then_some(contact),
+        place: l.location.as_ref().and_then(place_line),
+        lat_lon: lat_lon(l),
+        online,
+        contact: join(&contact.map(|x| x.as_deref()), " | "),
         codes: l.codes.clone(),
         url: l.url.clone(),
         updated: l.updated_at.map(|u| u.to_rfc3339()),

@@ -3,10 +3,10 @@
 //! and search rely on) plus every problem, so a parser change shows up as a reviewable diff.
 //! Accept changes with `cargo insta review` (or `INSTA_UPDATE=always`) after reading them.
 
-use importers::{meeting_guide, Listing, Parsed, Recurrence};
+use importers::{meeting_guide, Listing, Recurrence};
 use serde::Serialize;
 
-use crate::support::{fixture, fixture_dir, options_for};
+use crate::support::{fixture, fixture_dir, join, lat_lon, options_for, recurrence, tag, topics, Snapshot};
 
 /// One listing as the snapshot shows it; `None` and empty fields are left out.
 #[derive(Serialize)]
@@ -45,21 +45,10 @@ struct Row {
     codes: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct Snapshot {
-    listings: Vec<Row>,
-    problems: Vec<String>,
-}
-
-fn tag<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn row(l: &Listing) -> Row {
     let m = l.meetings.first();
-    let place = l.location.as_ref().map(|p| {
-        let parts = [&p.locality, &p.region, &p.postcode, &p.country];
-        parts.iter().filter_map(|x| x.as_deref()).collect::<Vec<_>>().join(" ")
+    let place = l.location.as_ref().and_then(|p| {
+        join(&[p.locality.as_deref(), p.region.as_deref(), p.postcode.as_deref(), p.country.as_deref()], " ")
     });
     Row {
         id: l.external_id.clone(),
@@ -68,30 +57,18 @@ fn row(l: &Listing) -> Row {
         start: m.and_then(|m| m.start).map(|t| t.format("%H:%M").to_string()),
         end: m.and_then(|m| m.end).map(|t| t.format("%H:%M").to_string()),
         tz: m.map(|m| m.timezone.clone()),
-        recurrence: m.and_then(|m| match &m.recurrence {
-            Recurrence::Weekly => None,
-            Recurrence::MonthlyNth { weeks } => Some(format!("monthly {weeks:?}")),
-            Recurrence::Once { date } => Some(format!("once {date}")),
-            Recurrence::ByAppointment => Some("by appointment".to_owned()),
-        }),
+        recurrence: m.map(|m| &m.recurrence).filter(|r| !matches!(r, Recurrence::Weekly)).map(recurrence),
         attendance: tag(&l.attendance),
         inactive: !l.active,
-        topics: l.topics.iter().map(|t| format!("{} ({})", t.topic.as_str(), t.rule)).collect(),
+        topics: topics(l),
         audience: l.audience.iter().map(tag).collect(),
         open: l.open,
         languages: l.languages.clone(),
         access: l.accessibility.iter().map(tag).collect(),
-        place: place.filter(|p| !p.is_empty()),
-        lat_lon: l.location.as_ref().and_then(|p| p.latitude.zip(p.longitude)),
+        place,
+        lat_lon: lat_lon(l),
         conference_id: l.online.as_ref().and_then(|o| o.conference_id.clone()),
         codes: l.codes.clone(),
-    }
-}
-
-fn snapshot(parsed: &Parsed) -> Snapshot {
-    Snapshot {
-        listings: parsed.listings.iter().map(row).collect(),
-        problems: parsed.problems.iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -100,7 +77,9 @@ fn check(feed: &str) {
     let result = meeting_guide::parse(&bytes, &options_for(feed));
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
         match result {
-            Ok(parsed) => insta::assert_json_snapshot!(format!("meeting_guide__{feed}"), snapshot(&parsed)),
+            Ok(parsed) => {
+                insta::assert_json_snapshot!(format!("meeting_guide__{feed}"), Snapshot::of(&parsed, row).without_wants())
+            }
             Err(e) => insta::assert_json_snapshot!(format!("meeting_guide__{feed}"), format!("document error: {e}")),
         }
     });

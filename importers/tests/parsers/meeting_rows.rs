@@ -5,8 +5,10 @@
 
 use std::path::Path;
 
-use importers::{Listing, Parsed, Recurrence, SourceOptions};
+use importers::{Listing, Parsed, SourceOptions};
 use serde::Serialize;
+
+use crate::support::{join, lat_lon, recurrence, tag, topics, Snapshot};
 
 /// One listing as the snapshot shows it; `None` and empty fields are left out.
 #[derive(Serialize)]
@@ -47,20 +49,9 @@ pub struct Row {
     updated: Option<String>,
 }
 
-#[derive(Serialize)]
-pub struct Snapshot {
-    listings: Vec<Row>,
-    problems: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    wants: Vec<String>,
-}
-
-pub fn snapshot(parsed: &Parsed) -> Snapshot {
-    Snapshot {
-        listings: parsed.listings.iter().map(row).collect(),
-        problems: parsed.problems.iter().map(ToString::to_string).collect(),
-        wants: parsed.wants.clone(),
-    }
+/// The listings and problems of a parse.
+pub fn snapshot(parsed: &Parsed) -> Snapshot<Row> {
+    Snapshot::of(parsed, row)
 }
 
 /// `SourceOptions` from the first `[[sources]]` block of a TOML file in a fixture folder:
@@ -86,25 +77,11 @@ fn from_json<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> T {
     serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}"))
 }
 
-fn tag<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-fn join(parts: &[Option<&str>], sep: &str) -> Option<String> {
-    let s = parts.iter().flatten().copied().collect::<Vec<_>>().join(sep);
-    (!s.is_empty()).then_some(s)
-}
-
 fn row(l: &Listing) -> Row {
     let meeting = l.meetings.first().map(|m| {
         let hm = |t: Option<chrono::NaiveTime>| t.map(|t| t.format("%H:%M").to_string());
         let when = join(&[hm(m.start).as_deref(), hm(m.end).as_deref()], "-");
-        let recurrence = match &m.recurrence {
-            Recurrence::Weekly => "weekly".to_owned(),
-            Recurrence::MonthlyNth { weeks } => format!("monthly {weeks:?}"),
-            Recurrence::Once { date } => format!("once {date}"),
-            Recurrence::ByAppointment => "by appointment".to_owned(),
-        };
+        let recurrence = recurrence(&m.recurrence);
         let day = m.weekday.map(|d| d.as_str());
         join(&[day, when.as_deref(), Some(&m.timezone), Some(&recurrence)], " ").unwrap_or_default()
     });
@@ -126,13 +103,13 @@ fn row(l: &Listing) -> Row {
         meeting,
         attendance: tag(&l.attendance),
         inactive: !l.active,
-        topics: l.topics.iter().map(|t| format!("{} ({})", t.topic.as_str(), t.rule)).collect(),
+        topics: topics(l),
         open: l.open,
         audience: l.audience.iter().map(tag).collect(),
         languages: l.languages.clone(),
         access: l.accessibility.iter().map(tag).collect(),
         place,
-        lat_lon: l.location.as_ref().and_then(|p| p.latitude.zip(p.longitude)),
+        lat_lon: lat_lon(l),
         online,
         contact: join(&[l.contact.email.as_deref(), l.contact.phone.as_deref(), l.contact.website.as_deref()], " | "),
         organisation: l.organisation.clone(),

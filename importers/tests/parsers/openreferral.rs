@@ -5,8 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use importers::{DocumentError, Documents, Format, Listing, Parsed, Recurrence, SourceOptions};
+use importers::{DocumentError, Documents, Format, Listing, Parsed, SourceOptions};
 use serde::Serialize;
+
+use crate::support::{lat_lon, place_line, recurrence, tag, topics, Snapshot};
 
 /// Parses `root` (at `url`) in `format`, answering every wanted URL with the fixture file
 /// that `serve` names for it, until nothing more is wanted. Panics on an unknown want.
@@ -79,25 +81,11 @@ struct Row {
     updated: Option<String>,
 }
 
-/// Listings (projected) and problems (as operators read them).
-#[derive(Serialize)]
-pub struct Snapshot {
-    listings: Vec<Row>,
-    problems: Vec<String>,
-}
-
-pub fn snapshot(parsed: &Parsed) -> Snapshot {
-    Snapshot {
-        listings: parsed.listings.iter().map(row).collect(),
-        problems: parsed.problems.iter().map(ToString::to_string).collect(),
-    }
-}
-
 /// Asserts the snapshot `name` (in `tests/snapshots/`) of a parse result.
 pub fn check(name: &str, result: Result<Parsed, DocumentError>) {
     insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
         match result {
-            Ok(parsed) => insta::assert_json_snapshot!(name, snapshot(&parsed)),
+            Ok(parsed) => insta::assert_json_snapshot!(name, Snapshot::of(&parsed, row).without_wants()),
             Err(e) => insta::assert_json_snapshot!(name, format!("document error: {e}")),
         }
     });
@@ -108,10 +96,6 @@ pub fn all_text(l: &Listing) -> String {
     serde_json::to_string(l).unwrap_or_default()
 }
 
-fn tag<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 fn row(l: &Listing) -> Row {
     let meetings = l
         .meetings
@@ -119,19 +103,10 @@ fn row(l: &Listing) -> Row {
         .map(|m| {
             let day = m.weekday.map_or("?", |d| d.as_str());
             let time = |t: Option<chrono::NaiveTime>| t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
-            let rec = match &m.recurrence {
-                Recurrence::Weekly => "weekly".to_owned(),
-                Recurrence::MonthlyNth { weeks } => format!("monthly {weeks:?}"),
-                Recurrence::Once { date } => format!("once {date}"),
-                Recurrence::ByAppointment => "by appointment".to_owned(),
-            };
+            let rec = recurrence(&m.recurrence);
             format!("{day} {}-{} {} {rec}", time(m.start), time(m.end), m.timezone)
         })
         .collect();
-    let place = l.location.as_ref().map(|p| {
-        let parts = [&p.name, &p.address, &p.locality, &p.region, &p.postcode, &p.country];
-        parts.iter().filter_map(|x| x.as_deref()).collect::<Vec<_>>().join(" | ")
-    });
     let online = l
         .online
         .as_ref()
@@ -145,12 +120,12 @@ fn row(l: &Listing) -> Row {
         meetings,
         attendance: tag(&l.attendance),
         inactive: !l.active,
-        topics: l.topics.iter().map(|t| format!("{} ({})", t.topic.as_str(), t.rule)).collect(),
+        topics: topics(l),
         audience: l.audience.iter().map(tag).collect(),
         languages: l.languages.clone(),
         access: l.accessibility.iter().map(tag).collect(),
-        place: place.filter(|p| !p.is_empty()),
-        lat_lon: l.location.as_ref().and_then(|p| p.latitude.zip(p.longitude)),
+        place: l.location.as_ref().and_then(place_line),
+        lat_lon: lat_lon(l),
         online,
         organisation: l.organisation.clone(),
         contact,
