@@ -17,10 +17,17 @@ pub struct MutationRoot;
 impl MutationRoot {
     /// Imports one source now and returns the run (a failed fetch is a run with outcome
     /// FAILED and an error, not a GraphQL error).
+    /// With `allowRemovals: true`, a run that would mark an unusual share of the source's
+    /// records missing is applied instead of held (use it after checking a HELD run).
     #[graphql(guard = "OperatorGuard")]
-    async fn run_import(&self, ctx: &Context<'_>, source_id: ID) -> async_graphql::Result<ImportRun> {
+    async fn run_import(
+        &self,
+        ctx: &Context<'_>,
+        source_id: ID,
+        #[graphql(default = false)] allow_removals: bool,
+    ) -> async_graphql::Result<ImportRun> {
         let state = ctx.data::<AppState>()?;
-        match state.ingestor.run_source(&source_id).await {
+        match state.ingestor.run_source_with(&source_id, allow_removals).await {
             Ok(run) => Ok(run.into()),
             Err(e) => Err(ingest_error(e)),
         }

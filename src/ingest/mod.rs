@@ -92,12 +92,18 @@ impl Ingestor {
 
     /// Imports one source now and returns the run (also when it failed: see `outcome`).
     pub async fn run_source(&self, source_id: &str) -> Result<ImportRun, IngestError> {
+        self.run_source_with(source_id, false).await
+    }
+
+    /// `run_source`; with `allow_removals`, a run that removes an unusual share of the
+    /// source is applied instead of held (an operator has looked at the held run).
+    pub async fn run_source_with(&self, source_id: &str, allow_removals: bool) -> Result<ImportRun, IngestError> {
         let source = self.source(source_id).ok_or_else(|| IngestError::UnknownSource(source_id.to_owned()))?;
         let lock = self.inner.source_locks.get(source_id).cloned().unwrap_or_default();
         let _running = lock.lock().await;
         let started = Instant::now();
         let mut run = Run::new(source, Utc::now());
-        let result = self.run_locked(source, &mut run).await;
+        let result = self.run_locked(source, &mut run, allow_removals).await;
         let run = match result {
             Ok(run) => run,
             Err(e) => {
@@ -185,7 +191,12 @@ impl Ingestor {
         out
     }
 
-    async fn run_locked(&self, source: &SourceSettings, run: &mut Run) -> anyhow::Result<ImportRun> {
+    async fn run_locked(
+        &self,
+        source: &SourceSettings,
+        run: &mut Run,
+        allow_removals: bool,
+    ) -> anyhow::Result<ImportRun> {
         let store = &self.inner.store;
         let state = store.source_state(&source.id)?;
         let has_records = state.document_hash.is_some();
@@ -229,9 +240,10 @@ impl Ingestor {
         let changes = diff(&source.id, parsed.listings, existing, now, grace);
         run.problems.extend(changes.problems.iter().cloned());
         run.counts = RunCounts { problems: run.problems.len() as u64, ..changes.counts.clone() };
-        if changes.removes_unusual_share(self.inner.settings.max_removal_share) {
+        if !allow_removals && changes.removes_unusual_share(self.inner.settings.max_removal_share) {
             let msg = format!(
-                "held: {} of the {} records of source `{}` disappeared from {} at once (the limit is {:.0}%); nothing changed",
+                "held: {} of the {} records of source `{}` disappeared from {} at once (the limit is {:.0}%); nothing changed. \
+                 If the feed is right, run the import again with allowRemovals: true",
                 changes.newly_missing,
                 changes.previously_present,
                 source.id,

@@ -105,6 +105,19 @@ async fn a_run_that_would_drop_most_of_a_source_is_held() {
     let groups = app.all_groups("status").await;
     assert_eq!(groups.len(), rows.len());
     assert!(groups.iter().all(|g| g["status"] == "ACTIVE"));
+
+    // An operator who has checked the feed applies it anyway.
+    let forced = app
+        .gql_raw(
+            "mutation { runImport(sourceId: \"sepa\", allowRemovals: true) { outcome counts { missing } } }",
+            json!({}),
+            Some(crate::helpers::TOKEN),
+        )
+        .await;
+    assert_eq!(forced["data"]["runImport"]["outcome"], "SUCCEEDED", "{forced}");
+    assert_eq!(forced["data"]["runImport"]["counts"]["missing"], 70);
+    let missing = app.all_groups("status").await.iter().filter(|g| g["status"] == "MISSING").count();
+    assert_eq!(missing, 70);
 }
 
 #[tokio::test]
