@@ -74,9 +74,7 @@ pub fn parse(format: Format, docs: &Documents<'_>, options: &SourceOptions) -> R
         Format::Ical => ical::parse(docs, options)?,
         Format::Supportmesh => peer::parse(docs, options)?,
     };
-    for listing in &mut parsed.listings {
-        taxonomy::apply(listing, &options.rules);
-    }
+    taxonomy::apply_all(&mut parsed.listings, &options.rules);
     Ok(parsed)
 }
 

@@ -86,34 +86,70 @@ pub fn core_rules() -> Vec<Rule> {
 /// rule that gave it, and keeping topics the parser already set); the first kind rule that
 /// matches sets the kind.
 pub fn apply(listing: &mut Listing, rules: &[Rule]) {
+    Prepared::new(rules).apply(listing);
+}
+
+/// Applies `rules` to many listings, preparing the rules once.
+pub fn apply_all(listings: &mut [Listing], rules: &[Rule]) {
     if rules.is_empty() {
         return;
     }
-    let text = words_of(&format!("{} {}", listing.name, listing.description.as_deref().unwrap_or("")));
-    let codes: Vec<String> = listing.codes.iter().map(|c| c.trim().to_lowercase()).collect();
-    let mut kind_set = false;
-    for rule in rules {
-        let hit = match &rule.when {
-            Condition::Code(c) => codes.iter().any(|x| x.eq_ignore_ascii_case(c.trim())),
-            Condition::Keyword(k) => {
-                let k = words_of(k);
-                !k.trim().is_empty() && text.contains(&format!(" {}", k.trim()))
-            }
-        };
-        if !hit {
-            continue;
-        }
-        match rule.then {
-            Effect::Topic(topic) => {
-                if !listing.topics.iter().any(|t| t.topic == topic) {
-                    listing.topics.push(TopicTag { topic, rule: rule.describe() });
+    let prepared = Prepared::new(rules);
+    for l in listings {
+        prepared.apply(l);
+    }
+}
+
+/// Rules with their keywords already in the form the text is searched in.
+struct Prepared<'a> {
+    rules: Vec<(&'a Rule, Option<String>)>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(rules: &'a [Rule]) -> Self {
+        let rules = rules
+            .iter()
+            .map(|r| match &r.when {
+                Condition::Keyword(k) => {
+                    let k = words_of(k);
+                    (r, (!k.trim().is_empty()).then(|| format!(" {}", k.trim())))
                 }
+                Condition::Code(_) => (r, None),
+            })
+            .collect();
+        Prepared { rules }
+    }
+
+    fn apply(&self, listing: &mut Listing) {
+        if self.rules.is_empty() {
+            return;
+        }
+        let mut text = words_of(&listing.name);
+        if let Some(d) = &listing.description {
+            text.push_str(&words_of(d));
+        }
+        let mut kind_set = false;
+        for (rule, needle) in &self.rules {
+            let hit = match (&rule.when, needle) {
+                (Condition::Code(c), _) => listing.codes.iter().any(|x| x.trim().eq_ignore_ascii_case(c.trim())),
+                (Condition::Keyword(_), Some(n)) => text.contains(n.as_str()),
+                (Condition::Keyword(_), None) => false,
+            };
+            if !hit {
+                continue;
             }
-            Effect::Kind(kind) if !kind_set => {
-                listing.kind = kind;
-                kind_set = true;
+            match rule.then {
+                Effect::Topic(topic) => {
+                    if !listing.topics.iter().any(|t| t.topic == topic) {
+                        listing.topics.push(TopicTag { topic, rule: rule.describe() });
+                    }
+                }
+                Effect::Kind(kind) if !kind_set => {
+                    listing.kind = kind;
+                    kind_set = true;
+                }
+                Effect::Kind(_) => {}
             }
-            Effect::Kind(_) => {}
         }
     }
 }
