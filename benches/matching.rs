@@ -55,7 +55,8 @@ use importers::{Documents, Format, Listing, SourceOptions};
 use supportmesh::dedup::{self, Candidate, Cluster, Features, MergeInput};
 use supportmesh::ingest::{diff, regroup};
 use supportmesh::store::{
-    GroupStatus, ImportRun, RecordKey, RunCommit, RunCounts, RunLog, RunOutcome, SourceState, Store, StoredGroup, StoredRecord,
+    GroupStatus, ImportRun, RecordKey, RunCommit, RunCounts, RunLog, RunOutcome, SourceState, Store, StoredGroup,
+    StoredRecord,
 };
 
 const FIXTURE: &str = "tests/fixtures/matching/sepa/source-a.json";
@@ -610,7 +611,16 @@ fn show_false_pairs(data: &Data, clusters: &[Cluster]) {
                 let f = Features::of(&r.listing);
                 println!(
                     "      {}: {:?} name {:?} slots {:?} street {:?} pc {:?} loc {:?} point {:?} conf {:?} online {}",
-                    r.key, r.listing.name, f.name, f.slots, f.street, f.postcode, f.locality, f.point, f.conference, f.online_only
+                    r.key,
+                    r.listing.name,
+                    f.name,
+                    f.slots,
+                    f.street,
+                    f.postcode,
+                    f.locality,
+                    f.point,
+                    f.conference,
+                    f.online_only
                 );
             }
             shown += 1;
@@ -1022,7 +1032,10 @@ fn certainly_other_place(a: &Features, b: &Features) -> bool {
 /// "veto": both name an area, they differ, none is equal, and the verdict has no place or
 /// conference evidence.
 fn area_contradiction(a: &Features, b: &Features, evidence: &[String]) -> bool {
-    if evidence.iter().any(|e| e.starts_with("same street") || e.starts_with("same place") || e.starts_with("same conference")) {
+    if evidence
+        .iter()
+        .any(|e| e.starts_with("same street") || e.starts_with("same place") || e.starts_with("same conference"))
+    {
         return false;
     }
     let differ = |x: &Option<String>, y: &Option<String>| matches!((x, y), (Some(x), Some(y)) if x != y);
@@ -1062,18 +1075,29 @@ fn proto_cluster(sorted: &[Candidate<'_>], opts: ProtoOpts, phases: &mut Vec<Pha
         flat.extend(ks.iter().map(|&k| (k, i as u32)));
     }
     flat.sort_unstable();
-    // Buckets with 2..=MAX_BUCKET members, as (start, end) in `flat`.
+    // Buckets with 2..=MAX_BUCKET members, as (start, end) in `flat`; keys of larger buckets
+    // are dropped from the records' key lists, so the "first shared key" of a pair is always
+    // one whose bucket is compared (as in `cluster`, where any compared bucket scores a pair).
     let mut bounds: Vec<(usize, usize)> = Vec::new();
+    let mut oversize: HashSet<u64> = HashSet::new();
     let mut s0 = 0;
     while s0 < flat.len() {
         let mut e = s0 + 1;
         while e < flat.len() && flat[e].0 == flat[s0].0 {
             e += 1;
         }
-        if e - s0 >= 2 && e - s0 <= MAX_BUCKET {
+        if e - s0 > MAX_BUCKET {
+            oversize.insert(flat[s0].0);
+        } else if e - s0 >= 2 {
             bounds.push((s0, e));
         }
         s0 = e;
+    }
+    let mut keys = keys;
+    if !oversize.is_empty() {
+        for ks in &mut keys {
+            ks.retain(|k| !oversize.contains(k));
+        }
     }
     // Balance threads by pairs, not buckets.
     let weight = |&(a, b): &(usize, usize)| ((b - a) * (b - a - 1) / 2) as u64;
