@@ -30,6 +30,9 @@ impl Application {
     /// the caller (tests drive them directly).
     pub async fn build(settings: Settings, run_scheduler: bool) -> anyhow::Result<Application> {
         let store = Store::open(&settings.store.path)?;
+        if let Some(n) = store.reblock(crate::dedup::BLOCKING_SCHEME, crate::dedup::blocking_keys)?.filter(|n| *n > 0) {
+            tracing::info!(records = n, "re-derived the matching keys of stored records under the current scheme");
+        }
         let fetcher = Fetcher::new(&settings.fetch).context("building the HTTP client")?;
         let events = EventBus::new(1024);
         let ingestor =

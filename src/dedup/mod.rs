@@ -10,7 +10,10 @@ mod blocking;
 mod features;
 mod ids;
 mod merge;
+mod pairs;
 mod score;
+#[cfg(test)]
+mod testing;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -19,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::store::{Correction, CorrectionKind, MatchLink, RecordKey};
 
+pub use blocking::SCHEME as BLOCKING_SCHEME;
 pub use features::Features;
 pub use ids::{assign as assign_ids, derive as derive_id, IdPlan};
 pub use merge::{merge, MergeInput};
@@ -56,31 +60,13 @@ pub fn cluster(candidates: &[Candidate<'_>], corrections: &[Correction]) -> Vec<
     let n = sorted.len();
 
     // Candidate pairs from shared blocking keys, scored; strongest first, then by keys.
-    let features: Vec<Features> = sorted.iter().map(|c| Features::of(c.listing)).collect();
-    let mut buckets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, f) in features.iter().enumerate() {
-        for k in blocking::keys(f) {
-            buckets.entry(k).or_default().push(i);
-        }
-    }
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
-    let mut edges: Vec<(f64, usize, usize, Vec<String>)> = Vec::new();
-    for members in buckets.values().filter(|m| m.len() <= MAX_BUCKET) {
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                if !seen.insert((i, j)) {
-                    continue;
-                }
-                if let Some(v) = pair(&sorted[i], &sorted[j], &features[i], &features[j]) {
-                    edges.push((v.score, i, j, v.evidence));
-                }
-            }
-        }
-    }
-    let index: BTreeMap<&RecordKey, usize> = sorted.iter().enumerate().map(|(i, c)| (c.key, i)).collect();
+    let features: Vec<Features> = pairs::par_map(&sorted, |c| Features::of(c.listing));
+    let mut edges = pairs::scored(&sorted, &features);
+    drop(features);
+    let index = |k: &RecordKey| sorted.binary_search_by(|c| c.key.cmp(k)).ok();
     let mut never: HashSet<(usize, usize)> = HashSet::new();
     for c in corrections {
-        let (Some(&i), Some(&j)) = (index.get(&c.a), index.get(&c.b)) else { continue };
+        let (Some(i), Some(j)) = (index(&c.a), index(&c.b)) else { continue };
         let (i, j) = (i.min(j), i.max(j));
         match c.kind {
             CorrectionKind::Link => {
@@ -171,9 +157,6 @@ fn kept_apart(uf: &UnionFind, never: &HashSet<(usize, usize)>, ri: usize, rj: us
 
 /// Scores closer than this are a tie: the matcher would be guessing.
 const AMBIGUITY: f64 = 0.05;
-
-/// Buckets larger than this are not compared pairwise (other keys still are).
-const MAX_BUCKET: usize = 1000;
 
 /// Two records of one source are one group only when their content is identical (a feed
 /// listing a group twice); otherwise the scoring rules decide.

@@ -4,7 +4,7 @@
 //! A false merge hides a group, which is worse than a duplicate, so the rules are
 //! conservative: the same weekday and start time are required; a contradiction (women's vs
 //! men's meeting, another kind of group, another conference meeting id, clearly different
-//! places or names) vetoes; and a match needs two independent kinds of agreement (name and
+//! places, towns or names) vetoes; and a match needs two independent kinds of agreement (name and
 //! place, name and conference id, place and conference id), or an identical name with
 //! nothing at all against it.
 
@@ -60,7 +60,10 @@ pub fn compare(a: &Features, b: &Features) -> Option<Verdict> {
         return None;
     } else if name >= 0.85 && place == Place::Near {
         0.4 + 0.3 * name
-    } else if name >= 0.999 && place == Place::Unknown && same_mode {
+    } else if name >= 0.999 && place == Place::Unknown && same_mode && !other_area(a, b) {
+        // The same name at the same time with nothing about the place, unless the two name
+        // different towns or postcodes: "Big Book Study" on Monday at 19:00 in two towns is
+        // two groups.
         0.5
     } else {
         return None;
@@ -137,6 +140,12 @@ fn same_area(a: &Features, b: &Features) -> bool {
         || matches!((&a.locality, &b.locality), (Some(x), Some(y)) if x == y)
 }
 
+/// Both name a town or a postcode, and none of them agree.
+fn other_area(a: &Features, b: &Features) -> bool {
+    let differ = |x: &Option<String>, y: &Option<String>| matches!((x, y), (Some(x), Some(y)) if x != y);
+    (differ(&a.postcode, &b.postcode) || differ(&a.locality, &b.locality)) && !same_area(a, b)
+}
+
 fn place_words(a: &Features, b: &Features) -> String {
     match (&a.street, &b.street) {
         (Some(x), Some(y)) if x == y => format!("same street address ({x})"),
@@ -182,4 +191,20 @@ fn word_similarity(a: &str, b: &str) -> f64 {
 fn contradicting_audience(a: &[Audience], b: &[Audience]) -> bool {
     let has = |l: &[Audience], x: Audience| l.contains(&x);
     (has(a, Audience::Women) && has(b, Audience::Men)) || (has(a, Audience::Men) && has(b, Audience::Women))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dedup::testing::features;
+
+    #[test]
+    fn the_same_name_and_time_in_two_towns_is_two_groups() {
+        let media = features("Big Book Study", Some("Media"), None);
+        assert!(compare(&media, &features("Big Book Study", Some("Chester"), None)).is_none());
+        let verdict = compare(&media, &features("Big Book Study Group", Some("Media"), None)).expect("one group");
+        assert!(verdict.evidence.iter().any(|e| e == "same locality or postcode"), "{:?}", verdict.evidence);
+        // Nothing about the place on one side: the name and time decide.
+        assert!(compare(&media, &features("Big Book Study", None, None)).is_some());
+    }
 }

@@ -180,7 +180,7 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> TxResult<T> {
 }
 
 /// `block \0 record key`.
-fn block_key(block: &str, record_key: &[u8]) -> Vec<u8> {
+pub(super) fn block_key(block: &str, record_key: &[u8]) -> Vec<u8> {
     let mut k = block.as_bytes().to_vec();
     k.push(0);
     k.extend_from_slice(record_key);

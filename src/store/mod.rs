@@ -3,7 +3,7 @@
 //! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups,
 //! still resolvable), `redirects` (merged-away id -> id), `index` (one key per filter value,
 //! see `index.rs`), `blocks` (matching blocking key -> record), `runs` (import runs),
-//! `sources` (per-source state), `meta` (counters). One import run is one `RunCommit`,
+//! `sources` (per-source state), `meta` (counters, the blocking-key scheme). One import run is one `RunCommit`,
 //! applied in a single sled transaction over all trees and behind a write lock, so readers
 //! never see half a run. Matching, merging and deciding what changed belong to ingest/dedup.
 
@@ -11,6 +11,7 @@ mod commit;
 pub mod docs;
 pub mod index;
 mod query;
+mod reblock;
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};

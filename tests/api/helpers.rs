@@ -99,16 +99,29 @@ pub fn source<'a>(id: &'a str, feed: &'a str) -> TestSource<'a> {
 /// Spawns the app on port 0 with a temp store, the given sources served by `feeds`, the
 /// operator token set, and no scheduler (tests run imports themselves).
 pub async fn spawn_app_with(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
-    spawn(feeds, sources, false).await
+    spawn(feeds, sources, false, tempfile::tempdir().expect("temp dir")).await
+}
+
+/// Like `spawn_app_with`, on the store already in `store_dir/store` (as a restart finds it).
+pub async fn spawn_app_on_store(
+    feeds: FeedServer,
+    sources: &[TestSource<'_>],
+    store_dir: tempfile::TempDir,
+) -> TestApp {
+    spawn(feeds, sources, false, store_dir).await
 }
 
 /// Like `spawn_app_with`, with the cron scheduler running as `serve` runs it.
 pub async fn spawn_scheduled_app(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
-    spawn(feeds, sources, true).await
+    spawn(feeds, sources, true, tempfile::tempdir().expect("temp dir")).await
 }
 
-async fn spawn(feeds: FeedServer, sources: &[TestSource<'_>], scheduler: bool) -> TestApp {
-    let store_dir = tempfile::tempdir().expect("temp dir");
+async fn spawn(
+    feeds: FeedServer,
+    sources: &[TestSource<'_>],
+    scheduler: bool,
+    store_dir: tempfile::TempDir,
+) -> TestApp {
     let mut toml = format!(
         "[server]\nlisten = \"127.0.0.1:0\"\n[store]\npath = \"{}\"\n",
         store_dir.path().join("store").display()

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{sepa_rows, sepa_sample, source, spawn_app_with, FeedServer, WsClient};
+use crate::helpers::{sepa_rows, sepa_sample, source, spawn_app_on_store, spawn_app_with, FeedServer, WsClient};
 
 /// The same meetings as a second directory would re-publish them: new ids, 12-hour times.
 fn republished(rows: &[Value]) -> Vec<Value> {
@@ -55,6 +55,66 @@ async fn a_second_directory_listing_the_same_meetings_adds_no_groups() {
         let g = app.gql("query($id: ID!) { group(id: $id) { records { sourceId } } }", json!({ "id": id })).await;
         assert_eq!(g["group"]["records"].as_array().map(Vec::len), Some(2), "{id} no longer resolves");
     }
+}
+
+/// A store written before the matcher's blocking keys changed (no key scheme recorded, records
+/// keyed the old way) is re-keyed when the service starts: a second directory imported after
+/// the upgrade still finds the groups it duplicates.
+#[tokio::test]
+async fn records_stored_under_an_older_key_scheme_still_match_after_an_upgrade() {
+    use supportmesh::store::{GroupStatus, RecordKey, RunCommit, Store, StoredGroup, StoredRecord};
+    let rows = sepa_rows();
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let opts = importers::SourceOptions {
+            timezone: "America/New_York".into(),
+            country: Some("US".into()),
+            topics: vec![importers::Topic::Alcohol],
+            ..Default::default()
+        };
+        let parsed =
+            importers::parse(importers::Format::MeetingGuide, &importers::Documents::single(&sepa_sample()), &opts)
+                .unwrap();
+        let now = chrono::Utc::now();
+        let mut commit = RunCommit::default();
+        for (i, l) in parsed.listings.into_iter().enumerate() {
+            let key = RecordKey::new("a-dir", l.external_id.clone());
+            let id = format!("legacy{i}");
+            commit.groups_put.push(StoredGroup {
+                id: id.clone(),
+                listing: l.clone(),
+                records: vec![key.clone()],
+                links: vec![],
+                status: GroupStatus::Active,
+                first_seen: now,
+                updated_at: now,
+            });
+            commit.records_put.push(StoredRecord {
+                key,
+                hash: supportmesh::dedup::listing_hash(&l),
+                listing: l,
+                first_seen: now,
+                last_seen: now,
+                missing_since: None,
+                group_id: id,
+                blocks: vec!["an old scheme's key".to_owned()],
+            });
+        }
+        store.commit(commit).unwrap();
+        store.flush().await.unwrap();
+    }
+    let feeds = FeedServer::start().await;
+    feeds.put("a.json", sepa_sample());
+    feeds.put("b.json", serde_json::to_vec(&republished(&rows)).unwrap());
+    let app = spawn_app_on_store(feeds, &[source("a-dir", "a.json"), source("b-dir", "b.json")], dir).await;
+
+    app.import("b-dir").await;
+
+    let groups = app.all_groups("id records { sourceId }").await;
+    assert_eq!(groups.len(), rows.len(), "the second directory's listings became new groups");
+    assert!(groups.iter().all(|g| g["records"].as_array().unwrap().len() == 2));
+    assert!(groups.iter().all(|g| g["id"].as_str().unwrap().starts_with("legacy")), "stored ids stay");
 }
 
 #[tokio::test]

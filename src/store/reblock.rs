@@ -1,0 +1,51 @@
+//! Re-deriving every record's matching blocking keys when the matcher's key scheme changes
+//! (the keys are stored with each record and indexed in the `blocks` tree, so records
+//! imported under an older scheme would otherwise never meet records keyed by the new one).
+
+use anyhow::Context;
+use importers::Listing;
+
+use super::commit::block_key;
+use super::{record_key, Store, StoredRecord};
+
+const BLOCKING_SCHEME: &[u8] = b"blocking_scheme";
+
+/// Records rewritten per sled batch.
+const BATCH: usize = 2000;
+
+impl Store {
+    /// When the store's records were keyed under another `scheme`, recomputes every record's
+    /// blocking keys with `keys` and rebuilds the `blocks` tree; returns how many records were
+    /// re-keyed (`None` when the scheme was current). Runs under the write lock. An
+    /// interrupted run leaves the old scheme recorded, so the next start does it again.
+    pub fn reblock(&self, scheme: &str, keys: impl Fn(&Listing) -> Vec<String>) -> anyhow::Result<Option<usize>> {
+        let _w = self.inner.lock.write().unwrap_or_else(|e| e.into_inner());
+        let t = &self.inner.trees;
+        if t.meta.get(BLOCKING_SCHEME)?.as_deref() == Some(scheme.as_bytes()) {
+            return Ok(None);
+        }
+        t.blocks.clear().context("clearing the blocking-key index")?;
+        let mut count = 0;
+        let (mut records, mut blocks) = (sled::Batch::default(), sled::Batch::default());
+        for kv in t.records.iter() {
+            let (k, v) = kv?;
+            let mut rec: StoredRecord = serde_json::from_slice(&v).context("decoding a stored record")?;
+            rec.blocks = keys(&rec.listing);
+            let key = record_key(&rec.key);
+            for b in &rec.blocks {
+                blocks.insert(block_key(b, &key), &[][..]);
+            }
+            records.insert(k, serde_json::to_vec(&rec)?);
+            count += 1;
+            if count % BATCH == 0 {
+                t.records.apply_batch(std::mem::take(&mut records))?;
+                t.blocks.apply_batch(std::mem::take(&mut blocks))?;
+            }
+        }
+        t.records.apply_batch(records)?;
+        t.blocks.apply_batch(blocks)?;
+        t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
+        self.inner.db.flush().context("flushing the re-keyed records")?;
+        Ok(Some(count))
+    }
+}
