@@ -49,7 +49,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use importers::{Documents, Format, Listing, SourceOptions};
-use supportmesh::dedup::{self, Candidate, Cluster, Features, MergeInput};
+use supportmesh::dedup::{self, Cluster, Features, MergeInput};
 use supportmesh::ingest::{diff, regroup};
 use supportmesh::store::{
     GroupStatus, ImportRun, RecordKey, RunCommit, RunCounts, RunLog, RunOutcome, SourceState, Store, StoredGroup,
@@ -147,16 +147,22 @@ fn secs(d: Duration) -> String {
 // ---------------------------------------------------------------------------------------------
 // Building the listings
 
+/// One generated record; its listing is generated again when asked for (`Data::listing`), so
+/// the bench holds no listings while the matcher runs, as a store on disk would not.
 struct Rec {
     key: RecordKey,
-    listing: Listing,
     hash: String,
     /// Index of the original this record is (or copies): the true group.
     label: u32,
+    /// For a duplicate, the seed of its perturbation.
+    perturbed: Option<u64>,
 }
 
 struct Data {
     recs: Vec<Rec>,
+    base: Vec<Listing>,
+    loc_words: HashSet<String>,
+    regional_names: bool,
     /// Real listings per region.
     base_len: usize,
     regions: usize,
@@ -443,16 +449,8 @@ fn build(cfg: &Config, base: &[Listing]) -> Data {
     let mut rng = Rng(cfg.seed);
     let mut recs: Vec<Rec> = Vec::with_capacity(n);
     for g in 0..originals {
-        let (r, i) = (g / b, g % b);
-        let mut l = regionalize(&base[i], r, &loc_words, cfg.regional_names);
-        let id = format!("o{g}");
-        l.external_id = id.clone();
-        recs.push(Rec {
-            key: RecordKey::new(source_id(primary(g)), id),
-            listing: l,
-            hash: String::new(),
-            label: g as u32,
-        });
+        let key = RecordKey::new(source_id(primary(g)), format!("o{g}"));
+        recs.push(Rec { key, hash: String::new(), label: g as u32, perturbed: None });
     }
     // Duplicates: distinct originals, chosen by a partial Fisher-Yates shuffle.
     let mut order: Vec<u32> = (0..originals as u32).collect();
@@ -461,14 +459,25 @@ fn build(cfg: &Config, base: &[Listing]) -> Data {
         order.swap(k, j);
         let g = order[k] as usize;
         let src = source_id((primary(g) + 1 + rng.below(3) as usize) % s);
-        let id = format!("c{g}");
-        let mut l = recs[g].listing.clone();
-        perturb(&mut l, &mut rng, &src, &id);
-        recs.push(Rec { key: RecordKey::new(src, id), listing: l, hash: String::new(), label: g as u32 });
+        let key = RecordKey::new(src, format!("c{g}"));
+        recs.push(Rec { key, hash: String::new(), label: g as u32, perturbed: Some(rng.next()) });
     }
-    for r in &mut recs {
-        r.hash = dedup::listing_hash(&r.listing);
+    let mut data = Data {
+        recs,
+        base: base.to_vec(),
+        loc_words,
+        regional_names: cfg.regional_names,
+        base_len: b,
+        regions,
+        originals,
+        ambiguous,
+        by_source: BTreeMap::new(),
+    };
+    let hashes: Vec<String> = (0..n).map(|i| dedup::listing_hash(&data.listing(i))).collect();
+    for (r, h) in data.recs.iter_mut().zip(hashes) {
+        r.hash = h;
     }
+    let recs = &data.recs;
     let mut by_source: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, r) in recs.iter().enumerate() {
         by_source.entry(r.key.source_id.clone()).or_default().push(i);
@@ -486,9 +495,55 @@ fn build(cfg: &Config, base: &[Listing]) -> Data {
         sizes.iter().min().unwrap_or(&0),
         sizes.iter().max().unwrap_or(&0),
         secs(t.elapsed()),
-        ambiguous.len()
+        data.ambiguous.len()
     );
-    Data { recs, base_len: b, regions, originals, ambiguous, by_source }
+    data.by_source = by_source;
+    data
+}
+
+impl Data {
+    /// Record `i`'s listing, generated again (deterministically) from the real one it copies.
+    fn listing(&self, i: usize) -> Listing {
+        let r = &self.recs[i];
+        let g = r.label as usize;
+        let b = self.base_len;
+        let mut l = regionalize(&self.base[g % b], g / b, &self.loc_words, self.regional_names);
+        l.external_id = format!("o{g}");
+        if let Some(seed) = r.perturbed {
+            perturb(&mut l, &mut Rng(seed), &r.key.source_id, &r.key.external_id);
+        }
+        l
+    }
+
+    /// The records of the given sources (all when `None`) as the matcher reads them.
+    fn records(&self, sources: Option<&HashSet<&String>>) -> Lazy<'_> {
+        let mut order: Vec<u32> = (0..self.recs.len() as u32)
+            .filter(|&i| sources.is_none_or(|s| s.contains(&self.recs[i as usize].key.source_id)))
+            .collect();
+        order.sort_by(|&a, &b| self.recs[a as usize].key.cmp(&self.recs[b as usize].key));
+        Lazy { data: self, order }
+    }
+}
+
+/// Generated records sorted by key, their listings generated when the matcher asks.
+struct Lazy<'a> {
+    data: &'a Data,
+    order: Vec<u32>,
+}
+
+impl dedup::Records for Lazy<'_> {
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+    fn key(&self, i: usize) -> &RecordKey {
+        &self.data.recs[self.order[i] as usize].key
+    }
+    fn hash(&self, i: usize) -> &str {
+        &self.data.recs[self.order[i] as usize].hash
+    }
+    fn features(&self, i: usize) -> Features {
+        Features::of(&self.data.listing(self.order[i] as usize))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,20 +610,25 @@ fn print_score(s: &Score) {
 // Scenario A
 
 fn scenario_a(data: &Data) -> Vec<Cluster> {
-    let candidates: Vec<Candidate<'_>> =
-        data.recs.iter().map(|r| Candidate { key: &r.key, listing: &r.listing, hash: &r.hash }).collect();
+    let t = Instant::now();
+    let generated: usize = (0..data.recs.len()).map(|i| data.listing(i).meetings.len()).sum();
+    println!(
+        "A  generating every listing once (the matcher asks ~2x, for meeting times then features): {} ({generated} meetings)",
+        secs(t.elapsed())
+    );
     let reset = reset_hwm();
     let before = rss_mb();
     let t = Instant::now();
-    let clusters = dedup::cluster(&candidates, &[]);
+    let records = data.records(None);
+    let clusters = dedup::cluster_records(&records, &[]);
     let took = t.elapsed();
     let peak = hwm_mb();
     let multi = clusters.iter().filter(|c| c.members.len() > 1).count();
     let largest = clusters.iter().map(|c| c.members.len()).max().unwrap_or(0);
     println!(
-        "A  dedup::cluster on {} candidates: {} wall; RSS before {:.0} MB, peak during {:.0} MB{} (matcher's own \
+        "A  dedup::cluster_records on {} records (listings generated on demand): {} wall; RSS before {:.0} MB, peak during {:.0} MB{} (matcher's own \
          share ~{:.0} MB); {} groups ({} with >1 record, largest {})",
-        candidates.len(),
+        dedup::Records::len(&records),
         secs(took),
         before,
         peak,
@@ -605,11 +665,12 @@ fn show_false_pairs(data: &Data, clusters: &[Cluster]) {
             }
             println!("  FALSE LINK {} -- {} ({:.3}): {:?}", l.a, l.b, l.score, l.evidence);
             for r in [x, y] {
-                let f = Features::of(&r.listing);
+                let listing = data.listing(idx[&r.key]);
+                let f = Features::of(&listing);
                 println!(
                     "      {}: {:?} name {:?} slots {:?} street {:?} pc {:?} loc {:?} point {:?} conf {:?} online {}",
                     r.key,
-                    r.listing.name,
+                    listing.name,
                     f.name,
                     f.slots,
                     f.street,
@@ -773,7 +834,7 @@ fn populate_ingest(store: &Store, data: &Data, sources: &[String], budget: Durat
     let mut window = ImportTimes::default();
     let report_every = (sources.len() / 20).max(1);
     for (k, sid) in sources.iter().enumerate() {
-        let listings: Vec<Listing> = data.by_source[sid].iter().map(|&i| data.recs[i].listing.clone()).collect();
+        let listings: Vec<Listing> = data.by_source[sid].iter().map(|&i| data.listing(i)).collect();
         let n = listings.len();
         let o = import(store, sid, listings, now, k);
         p.times.add(&o.times);
@@ -818,15 +879,16 @@ fn populate_bulk(store: &Store, data: &Data, clusters: &[Cluster], now: DateTime
             .iter()
             .map(|k| {
                 let r = &data.recs[idx[k]];
+                let listing = data.listing(idx[k]);
                 StoredRecord {
                     key: r.key.clone(),
-                    listing: r.listing.clone(),
+                    blocks: dedup::blocking_keys(&listing),
+                    listing,
                     hash: r.hash.clone(),
                     first_seen: now,
                     last_seen: now,
                     missing_since: None,
                     group_id: id.clone(),
-                    blocks: dedup::blocking_keys(&r.listing),
                 }
             })
             .collect();
@@ -887,7 +949,7 @@ fn commit_bulk(
 /// 50 brand-new groups.
 fn changed_feed(data: &Data, source: &str, rng: &mut Rng) -> Vec<Listing> {
     let own = &data.by_source[source];
-    let mut feed: Vec<Listing> = own.iter().map(|&i| data.recs[i].listing.clone()).collect();
+    let mut feed: Vec<Listing> = own.iter().map(|&i| data.listing(i)).collect();
     // Remove 50.
     for _ in 0..50.min(feed.len() / 10) {
         let k = rng.below(feed.len() as u64) as usize;
@@ -916,14 +978,14 @@ fn changed_feed(data: &Data, source: &str, rng: &mut Rng) -> Vec<Listing> {
         .collect();
     for k in 0..50.min(pool.len()) {
         let g = pool[rng.below(pool.len() as u64) as usize] as usize;
-        let mut l = data.recs[g].listing.clone();
+        let mut l = data.listing(g);
         perturb(&mut l, rng, source, &format!("n{g}-{k}"));
         feed.push(l);
     }
     // 50 brand-new groups.
     if let Some(&first) = own.first() {
         for k in 0..50 {
-            let mut l = data.recs[own[rng.below(own.len() as u64) as usize]].listing.clone();
+            let mut l = data.listing(own[rng.below(own.len() as u64) as usize]);
             l.external_id = format!("new-{k}");
             l.name = format!("New Beginnings Bench {k}");
             for m in &mut l.meetings {
@@ -1014,13 +1076,7 @@ fn scenario_b(cfg: &Config, data: &Data, clusters: Option<&[Cluster]>) {
             Some(c) if total == data.recs.len() => c,
             _ => {
                 let keep: HashSet<&String> = chosen.iter().collect();
-                let cands: Vec<Candidate<'_>> = data
-                    .recs
-                    .iter()
-                    .filter(|r| keep.contains(&r.key.source_id))
-                    .map(|r| Candidate { key: &r.key, listing: &r.listing, hash: &r.hash })
-                    .collect();
-                owned = dedup::cluster(&cands, &[]);
+                owned = dedup::cluster_records(&data.records(Some(&keep)), &[]);
                 &owned[..]
             }
         };

@@ -27,35 +27,41 @@ const AREA_BOX: f64 = 0.04;
 
 /// The keys of one record, sorted and without repeats.
 pub fn keys(f: &Features) -> Vec<String> {
-    let areas = areas(f);
-    let mut out = Vec::new();
-    for slot in f.slots.iter().filter(|s| *s != "unknown") {
-        for w in f.name.iter().take(3) {
-            for a in &areas {
-                out.push(format!("{slot}|n|{w}|{a}"));
-            }
-        }
-        if let Some(s) = &f.street {
-            out.push(format!("{slot}|a|{s}"));
-        }
-        if let Some(p) = &f.postcode {
-            out.push(format!("{slot}|p|{p}"));
-        }
-        if let Some(l) = &f.locality {
-            out.push(format!("{slot}|l|{l}"));
-        }
-        if let Some(c) = &f.conference {
-            out.push(format!("{slot}|c|{c}"));
-        }
-        if let Some(point) = f.point {
-            // The cells of the four corners of a ~500 m box: close points always share one.
-            for cell in corner_cells(point, 0.0025, 0.01) {
-                out.push(format!("{slot}|g|{cell}"));
-            }
-        }
-    }
+    let mut out: Vec<String> = f.slots.iter().flat_map(|slot| slot_keys(f, slot)).collect();
     out.sort();
     out.dedup();
+    out
+}
+
+/// The keys of one record for one of its meeting slots (none for an unknown time).
+pub fn slot_keys(f: &Features, slot: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if slot == "unknown" {
+        return out;
+    }
+    for w in f.name.iter().take(3) {
+        for a in areas(f) {
+            out.push(format!("{slot}|n|{w}|{a}"));
+        }
+    }
+    if let Some(s) = &f.street {
+        out.push(format!("{slot}|a|{s}"));
+    }
+    if let Some(p) = &f.postcode {
+        out.push(format!("{slot}|p|{p}"));
+    }
+    if let Some(l) = &f.locality {
+        out.push(format!("{slot}|l|{l}"));
+    }
+    if let Some(c) = &f.conference {
+        out.push(format!("{slot}|c|{c}"));
+    }
+    if let Some(point) = f.point {
+        // The cells of the four corners of a ~500 m box: close points always share one.
+        for cell in corner_cells(point, 0.0025, 0.01) {
+            out.push(format!("{slot}|g|{cell}"));
+        }
+    }
     out
 }
 

@@ -155,7 +155,8 @@ fn expand(word: &str) -> &str {
     }
 }
 
-fn slots(meetings: &[Meeting]) -> Vec<String> {
+/// "weekday|HH:MM" per meeting, sorted; "appointment" or "unknown" when there is none.
+pub fn slots(meetings: &[Meeting]) -> Vec<String> {
     let mut out: Vec<String> = meetings
         .iter()
         .map(|m| match (m.weekday, m.start) {

@@ -1,17 +1,20 @@
 //! Which pairs of records are compared, and their verdicts, at the scale of a whole store.
 //!
-//! Every record's blocking keys are hashed to 64 bits and sorted into one flat list, so
-//! records sharing a key sit next to each other (a bucket) without a map of strings. A pair is
-//! scored only in the bucket of the smallest key the two share, so no set of pairs already
-//! seen is needed however many keys they share. Buckets are split over the machine's cores,
-//! balanced by the number of pairs they hold; the result does not depend on how they were
-//! split. A hash collision between two keys only adds comparisons, never removes one.
+//! Every blocking key includes a meeting time, so records are taken in batches of meeting
+//! times: only the records meeting at the batch's times have their features computed and held,
+//! and memory follows the largest batch, not the store. Within a batch every record's keys of
+//! those times are hashed to 64 bits and sorted into one flat list, so records sharing a key sit
+//! next to each other (a bucket) without a map of strings. A pair is scored only in the bucket
+//! of the smallest key the two share, so no set of pairs already seen is needed; two records
+//! meeting at several times may be scored in two batches, with the same verdict, and the
+//! repeat is dropped. Buckets are split over the machine's cores, balanced by the pairs they
+//! hold; the result does not depend on how. A hash collision only adds comparisons.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::hash::{DefaultHasher, Hasher};
 use std::ops::Range;
 
-use super::{blocking, features::Features, pair, Candidate};
+use super::{blocking, features::Features, verdict, Records};
 
 /// A matching pair: score, the two record indexes (first < second), evidence.
 pub(super) type Edge = (f64, usize, usize, Vec<String>);
@@ -22,17 +25,70 @@ const MAX_BUCKET: usize = 1000;
 /// Below this many items, threads cost more than they save.
 const PARALLEL_FROM: usize = 4096;
 
-/// The verdict of every candidate pair that matches; `features[i]` belongs to `records[i]`.
-pub(super) fn scored(records: &[Candidate<'_>], features: &[Features]) -> Vec<Edge> {
-    let mut keys: Vec<Vec<u64>> = par_map(features, |f| {
-        let mut k: Vec<u64> = blocking::keys(f).iter().map(|s| hash(s)).collect();
+/// Meeting times are batched until a batch holds about this many (record, time) entries.
+const BATCH: usize = 100_000;
+
+/// The verdict of every candidate pair that matches, sorted by the two indexes.
+pub(super) fn scored<R: Records + ?Sized>(records: &R) -> Vec<Edge> {
+    scored_in_batches(records, BATCH)
+}
+
+fn scored_in_batches<R: Records + ?Sized>(records: &R, batch: usize) -> Vec<Edge> {
+    let all: Vec<usize> = (0..records.len()).collect();
+    let slot_names: Vec<Vec<String>> = par_map(&all, |&i| records.slots(i));
+    // Meeting times by id, in order; the records meeting at each.
+    let mut ids: BTreeMap<&str, u32> =
+        slot_names.iter().flatten().filter(|s| *s != "unknown").map(|s| (s.as_str(), 0)).collect();
+    for (k, id) in ids.values_mut().enumerate() {
+        *id = k as u32;
+    }
+    let mut at: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+    for (i, names) in slot_names.iter().enumerate() {
+        for name in names.iter().filter(|s| *s != "unknown") {
+            at[ids[name.as_str()] as usize].push(i as u32);
+        }
+    }
+    let names: Vec<String> = ids.into_keys().map(str::to_owned).collect();
+    drop(slot_names);
+
+    let mut edges = Vec::new();
+    let mut from = 0;
+    while from < at.len() {
+        let (mut to, mut size) = (from, 0);
+        while to < at.len() && (to == from || size + at[to].len() <= batch) {
+            size += at[to].len();
+            to += 1;
+        }
+        let mut members: Vec<u32> = at[from..to].iter().flatten().copied().collect();
+        members.sort_unstable();
+        members.dedup();
+        edges.extend(scored_batch(records, &members, &names[from..to]));
+        from = to;
+    }
+    edges.sort_by_key(|e| (e.1, e.2));
+    edges.dedup_by(|a, b| (a.1, a.2) == (b.1, b.2));
+    edges
+}
+
+/// The matching pairs among `members` (sorted record indexes) that share a key of one of the
+/// meeting times `slots`.
+fn scored_batch<R: Records + ?Sized>(records: &R, members: &[u32], slots: &[String]) -> Vec<Edge> {
+    let features: Vec<Features> = par_map(members, |&i| records.features(i as usize));
+    let mut keys: Vec<Vec<u64>> = par_map(&features, |f| {
+        let mut k: Vec<u64> = f
+            .slots
+            .iter()
+            .filter(|s| slots.binary_search(s).is_ok())
+            .flat_map(|s| blocking::slot_keys(f, s))
+            .map(|k| hash(&k))
+            .collect();
         k.sort_unstable();
         k.dedup();
         k
     });
     let mut flat: Vec<(u64, u32)> = Vec::with_capacity(keys.iter().map(Vec::len).sum());
-    for (i, ks) in keys.iter().enumerate() {
-        flat.extend(ks.iter().map(|&k| (k, i as u32)));
+    for (m, ks) in keys.iter().enumerate() {
+        flat.extend(ks.iter().map(|&k| (k, m as u32)));
     }
     flat.sort_unstable();
 
@@ -57,19 +113,28 @@ pub(super) fn scored(records: &[Candidate<'_>], features: &[Features]) -> Vec<Ed
         }
     }
 
-    let (flat, keys) = (&flat, &keys);
+    let (flat, keys, features) = (&flat, &keys, &features);
     let score_part = |part: &[Range<usize>]| {
         let mut out: Vec<Edge> = Vec::new();
         for range in part {
             let bucket = &flat[range.clone()];
             let key = bucket[0].0;
-            for (x, &(_, i)) in bucket.iter().enumerate() {
-                for &(_, j) in &bucket[x + 1..] {
-                    let (i, j) = (i as usize, j as usize);
-                    if first_common(&keys[i], &keys[j]) != Some(key) {
+            for (x, &(_, a)) in bucket.iter().enumerate() {
+                for &(_, b) in &bucket[x + 1..] {
+                    let (a, b) = (a as usize, b as usize);
+                    if first_common(&keys[a], &keys[b]) != Some(key) {
                         continue;
                     }
-                    if let Some(v) = pair(&records[i], &records[j], &features[i], &features[j]) {
+                    let (i, j) = (members[a] as usize, members[b] as usize);
+                    let found = verdict(
+                        records.key(i),
+                        records.hash(i),
+                        records.key(j),
+                        records.hash(j),
+                        &features[a],
+                        &features[b],
+                    );
+                    if let Some(v) = found {
                         out.push((v.score, i, j, v.evidence));
                     }
                 }
@@ -77,7 +142,7 @@ pub(super) fn scored(records: &[Candidate<'_>], features: &[Features]) -> Vec<Ed
         }
         out
     };
-    let parts = balanced(&buckets, if records.len() < PARALLEL_FROM { 1 } else { threads() });
+    let parts = balanced(&buckets, if members.len() < PARALLEL_FROM { 1 } else { threads() });
     if parts.len() == 1 {
         return score_part(parts[0]);
     }
@@ -146,4 +211,72 @@ fn first_common(a: &[u64], b: &[u64]) -> Option<u64> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::dedup::Candidate;
+    use crate::store::RecordKey;
+
+    /// The real sepa set (two directories) plus a third listing directory A again: enough
+    /// records for the threaded path.
+    fn records() -> Vec<(RecordKey, importers::Listing, String)> {
+        let opts = importers::SourceOptions { timezone: "America/New_York".into(), ..Default::default() };
+        let mut out = Vec::new();
+        for (src, file) in [("dira", "source-a.json"), ("dirb", "source-b.json"), ("dirc", "source-a.json")] {
+            let path = format!("{}/tests/fixtures/matching/sepa/{file}", env!("CARGO_MANIFEST_DIR"));
+            let bytes = std::fs::read(path).expect("fixture");
+            let parsed =
+                importers::parse(importers::Format::MeetingGuide, &importers::Documents::single(&bytes), &opts)
+                    .expect("parses");
+            for l in parsed.listings {
+                let hash = crate::dedup::listing_hash(&l);
+                out.push((RecordKey::new(src, l.external_id.clone()), l, hash));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+
+    /// Every pair sharing a blocking key, compared once: the plain definition.
+    fn reference(records: &[Candidate<'_>]) -> BTreeSet<(usize, usize)> {
+        let mut buckets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, c) in records.iter().enumerate() {
+            for k in blocking::keys(&Features::of(c.listing)) {
+                buckets.entry(k).or_default().push(i);
+            }
+        }
+        let mut out = BTreeSet::new();
+        for members in buckets.values().filter(|m| m.len() <= MAX_BUCKET) {
+            for (x, &i) in members.iter().enumerate() {
+                for &j in &members[x + 1..] {
+                    let (a, b) = (&records[i], &records[j]);
+                    if crate::dedup::pair(a, b, &Features::of(a.listing), &Features::of(b.listing)).is_some() {
+                        out.insert((i, j));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn batches_and_threads_find_exactly_the_pairs_sharing_a_key() {
+        let owned = records();
+        let candidates: Vec<Candidate<'_>> =
+            owned.iter().map(|(k, l, h)| Candidate { key: k, listing: l, hash: h }).collect();
+        assert!(candidates.len() >= PARALLEL_FROM, "the threaded path is exercised");
+        let expected = reference(&candidates);
+        assert!(expected.len() > 3000, "{} matching pairs", expected.len());
+        for batch in [usize::MAX, 400] {
+            let edges = scored_in_batches(candidates.as_slice(), batch);
+            let found: Vec<(usize, usize)> = edges.iter().map(|e| (e.1, e.2)).collect();
+            assert_eq!(found.len(), expected.len(), "each pair once (batch {batch})");
+            assert_eq!(found.into_iter().collect::<BTreeSet<_>>(), expected, "batch {batch}");
+        }
+    }
 }
