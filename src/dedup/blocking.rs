@@ -3,7 +3,7 @@
 //! Two records are compared only when they share a key, and every key includes a meeting
 //! slot (weekday and start time), which a match requires anyway. Within a slot, keys come
 //! from the street address, the postcode, the locality, a ~1 km grid cell around the point,
-//! the conference id, and name words. A name word alone is not local ("Big Book" meets on
+//! the conference id, the group's contact points, and name words. A name word alone is not local ("Big Book" meets on
 //! Monday at 19:00 in hundreds of towns), so name keys are scoped to an area: the locality,
 //! the postcode or a ~10 km cell around the point, whichever the record has; a record with
 //! none of them meets other such records by name. Candidate pairs so grow with the data, not
@@ -16,7 +16,7 @@
 use super::features::Features;
 
 /// Names the key scheme below; the store re-derives every record's keys when it changes.
-pub const SCHEME: &str = "2: name keys scoped by area";
+pub const SCHEME: &str = "3: name keys scoped by area, contact keys";
 
 /// Degrees of the name-scope grid cell and the half-width of the box whose corner cells a
 /// point belongs to: points within `AREA_BOX` degrees on both axes (about 4.4 km north-south,
@@ -55,6 +55,9 @@ pub fn slot_keys(f: &Features, slot: &str) -> Vec<String> {
     }
     if let Some(c) = &f.conference {
         out.push(format!("{slot}|c|{c}"));
+    }
+    for c in &f.contacts {
+        out.push(format!("{slot}|e|{c}"));
     }
     if let Some(point) = f.point {
         // The cells of the four corners of a ~500 m box: close points always share one.

@@ -1,5 +1,6 @@
 //! What the matcher compares, computed once per record: normalised name tokens, meeting
-//! slots, a street key, postcode, locality, coordinates, conference id, audience, kind.
+//! slots, a street key, postcode, locality, coordinates, conference id, contact points,
+//! audience, kind.
 //!
 //! Normalisation is where listings of one group written differently by two directories
 //! become equal: case, punctuation, spacing, "&", a trailing or parenthesised "Group" /
@@ -21,8 +22,8 @@ pub struct Features {
     pub locality: Option<String>,
     /// An exact point (not approximate, not online-only).
     pub point: Option<(f64, f64)>,
-    /// Building or venue name words.
-    pub venue: Vec<String>,
+    /// The group's own contact points, normalised (`contact::keys`).
+    pub contacts: Vec<String>,
     pub conference: Option<String>,
     pub audience: Vec<Audience>,
     pub kind: GroupKind,
@@ -86,7 +87,7 @@ impl Features {
             postcode: loc.and_then(|p| p.postcode.as_deref()).map(|p| p.replace(' ', "").to_lowercase()),
             locality: loc.and_then(|p| p.locality.as_deref()).map(|p| words(p).join(" ")),
             point,
-            venue: loc.and_then(|p| p.name.as_deref()).map(name_words).unwrap_or_default(),
+            contacts: super::contact::keys(&l.contact),
             conference: l.online.as_ref().and_then(|o| o.conference_id.clone()),
             audience: l.audience.clone(),
             kind: l.kind,

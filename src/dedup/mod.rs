@@ -8,6 +8,7 @@
 //! `merge` builds a group's view from its records.
 
 mod blocking;
+mod contact;
 mod features;
 mod ids;
 mod join;

@@ -5,8 +5,8 @@
 //! conservative: the same weekday and start time are required; a contradiction (women's vs
 //! men's meeting, another kind of group, another conference meeting id, clearly different
 //! places, towns or names) vetoes; and a match needs two independent kinds of agreement (name and
-//! place, name and conference id, place and conference id), or an identical name with
-//! nothing at all against it.
+//! place, name and conference id, place and conference id, name and the group's own contact
+//! point), or an identical name with nothing at all against it.
 
 use importers::Audience;
 
@@ -42,6 +42,7 @@ pub fn compare(a: &Features, b: &Features) -> Option<Verdict> {
         _ => Conf::Unknown,
     };
     let name = name_similarity(&a.name, &b.name);
+    let contact = super::contact::shared(&a.contacts, &b.contacts);
     let mut place = place(a, b);
     let same_mode = a.online_only == b.online_only;
     // An online listing's street is where the group met before it went online: a meeting
@@ -59,6 +60,9 @@ pub fn compare(a: &Features, b: &Features) -> Option<Verdict> {
     } else if conf == Conf::Different || place == Place::Different {
         return None;
     } else if name >= 0.85 && place == Place::Near {
+        0.4 + 0.3 * name
+    } else if contact.is_some() && name >= 0.5 && !other_area(a, b) {
+        // The group's own email, phone or website, with a similar name at the same time.
         0.4 + 0.3 * name
     } else if name >= 0.999 && place == Place::Unknown && same_mode && !other_area(a, b) {
         // The same name at the same time with nothing about the place, unless the two name
@@ -85,6 +89,9 @@ pub fn compare(a: &Features, b: &Features) -> Option<Verdict> {
         Place::Same => evidence.push(place_words(a, b)),
         Place::Near => evidence.push("same locality or postcode".to_owned()),
         _ => {}
+    }
+    if let Some(c) = contact {
+        evidence.push(c);
     }
     if conf == Conf::Different {
         evidence.push("different conference links (the link changed; name and place agree)".to_owned());
@@ -197,6 +204,20 @@ fn contradicting_audience(a: &[Audience], b: &[Audience]) -> bool {
 mod tests {
     use super::*;
     use crate::dedup::testing::features;
+
+    #[test]
+    fn a_shared_contact_point_joins_similar_names_with_nothing_about_the_place() {
+        let mut a = features("Seaside Big Book", None, None);
+        let mut b = features("Seaside Big Book Study", None, None);
+        assert!(compare(&a, &b).is_none(), "similar names alone are not enough");
+        a.contacts = vec!["phone:3025550100".to_owned()];
+        b.contacts = vec!["phone:3025550100".to_owned(), "email:x@example.org".to_owned()];
+        let v = compare(&a, &b).expect("one group");
+        assert!(v.evidence.iter().any(|e| e == "same contact phone (3025550100)"), "{:?}", v.evidence);
+        b.locality = Some("lewes".into());
+        a.locality = Some("milford".into());
+        assert!(compare(&a, &b).is_none(), "two towns still say two groups");
+    }
 
     #[test]
     fn the_same_name_and_time_in_two_towns_is_two_groups() {

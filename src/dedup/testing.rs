@@ -12,7 +12,7 @@ pub fn features(name: &str, locality: Option<&str>, point: Option<(f64, f64)>) -
         postcode: None,
         locality: locality.map(str::to_lowercase),
         point,
-        venue: Vec::new(),
+        contacts: Vec::new(),
         conference: None,
         audience: Vec::new(),
         kind: importers::GroupKind::PeerSupport,
