@@ -3,7 +3,7 @@
 //! Two records are compared only when they share a key, and every key includes a meeting
 //! slot (weekday and start time), which a match requires anyway. Within a slot, keys come
 //! from the street address, the postcode, the locality, a ~1 km grid cell around the point,
-//! the conference id, the group's contact points, and name words. A name word alone is not local ("Big Book" meets on
+//! the conference id, the group's email or phone, and name words. A name word alone is not local ("Big Book" meets on
 //! Monday at 19:00 in hundreds of towns), so name keys are scoped to an area: the locality,
 //! the postcode or a ~10 km cell around the point, whichever the record has; a record with
 //! none of them meets other such records by name. Candidate pairs so grow with the data, not
@@ -56,7 +56,9 @@ pub fn slot_keys(f: &Features, slot: &str) -> Vec<String> {
     if let Some(c) = &f.conference {
         out.push(format!("{slot}|c|{c}"));
     }
-    for c in &f.contacts {
+    // A website is often an intergroup's or a charity's, shared by hundreds of groups: it
+    // counts as evidence between records compared anyway, but is no key of its own.
+    for c in f.contacts.iter().filter(|c| !c.starts_with("web:")) {
         out.push(format!("{slot}|e|{c}"));
     }
     if let Some(point) = f.point {
