@@ -30,13 +30,12 @@ impl Application {
     /// the caller (tests drive them directly).
     pub async fn build(settings: Settings, run_scheduler: bool) -> anyhow::Result<Application> {
         let store = Store::open(&settings.store.path)?;
-        if let Some(n) = store.reblock(crate::dedup::BLOCKING_SCHEME, crate::dedup::blocking_keys)?.filter(|n| *n > 0) {
-            tracing::info!(records = n, "re-derived the matching keys of stored records under the current scheme");
-        }
         let fetcher = Fetcher::new(&settings.fetch).context("building the HTTP client")?;
         let events = EventBus::new(1024);
         let ingestor =
             Ingestor::new(store.clone(), fetcher, events.clone(), settings.ingest.clone(), settings.sources.clone());
+        // After an upgrade that changed the matcher's keys: queries go on, imports wait.
+        ingestor.rekey_in_background();
         let state = AppState { store, ingestor, events, max_page_size: settings.server.max_page_size };
         let limits =
             Limits { depth: settings.server.max_query_depth, complexity: settings.server.max_query_complexity };

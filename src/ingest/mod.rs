@@ -9,6 +9,7 @@
 mod diff;
 mod follow;
 mod regroup;
+mod rekey;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -44,7 +45,7 @@ struct Inner {
     settings: IngestSettings,
     sources: Vec<SourceSettings>,
     source_locks: HashMap<String, Arc<Mutex<()>>>,
-    commit_lock: Mutex<()>,
+    commit_lock: Arc<Mutex<()>>,
 }
 
 /// Why a run could not even start.
@@ -77,7 +78,7 @@ impl Ingestor {
                 settings,
                 sources,
                 source_locks,
-                commit_lock: Mutex::new(()),
+                commit_lock: Arc::new(Mutex::new(())),
             }),
         }
     }

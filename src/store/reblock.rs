@@ -16,10 +16,12 @@ const BATCH: usize = 2000;
 impl Store {
     /// When the store's records were keyed under another `scheme`, recomputes every record's
     /// blocking keys with `keys` and rebuilds the `blocks` tree; returns how many records were
-    /// re-keyed (`None` when the scheme was current). Runs under the write lock. An
-    /// interrupted run leaves the old scheme recorded, so the next start does it again.
+    /// re-keyed (`None` when the scheme was current). An interrupted run leaves the old scheme
+    /// recorded, so the next start does it again. It holds the read side of the commit lock:
+    /// commits wait, readers do not (it changes nothing they read). Callers must not start a
+    /// commit meanwhile from another thread, or readers would queue behind it.
     pub fn reblock(&self, scheme: &str, keys: impl Fn(&Listing) -> Vec<String>) -> anyhow::Result<Option<usize>> {
-        let _w = self.inner.lock.write().unwrap_or_else(|e| e.into_inner());
+        let _no_commits = self.read();
         let t = &self.inner.trees;
         if t.meta.get(BLOCKING_SCHEME)?.as_deref() == Some(scheme.as_bytes()) {
             return Ok(None);
