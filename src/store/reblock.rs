@@ -15,8 +15,8 @@ const BATCH: usize = 2000;
 
 impl Store {
     /// When the store's records were keyed under another `scheme`, recomputes every record's
-    /// blocking keys with `keys` and rebuilds the `blocks` tree; returns how many records were
-    /// re-keyed (`None` when the scheme was current). An interrupted run leaves the old scheme
+    /// blocking keys with `keys` and swaps them in the `blocks` tree; returns how many records
+    /// were re-keyed (`None` when the scheme was current). An interrupted run leaves the old scheme
     /// recorded, so the next start does it again. It holds the read side of the commit lock:
     /// commits wait, readers do not (it changes nothing they read). Callers must not start a
     /// commit meanwhile from another thread, or readers would queue behind it.
@@ -26,26 +26,34 @@ impl Store {
         if t.meta.get(BLOCKING_SCHEME)?.as_deref() == Some(scheme.as_bytes()) {
             return Ok(None);
         }
-        t.blocks.clear().context("clearing the blocking-key index")?;
+        // Each batch swaps its records' old keys for new ones in the index, then rewrites the
+        // records. Done in that order, a run cut short and started again converges: a record
+        // still listing its old keys has them removed (again) and the new ones inserted (again).
         let mut count = 0;
         let (mut records, mut blocks) = (sled::Batch::default(), sled::Batch::default());
         for kv in t.records.iter() {
             let (k, v) = kv?;
             let mut rec: StoredRecord = serde_json::from_slice(&v).context("decoding a stored record")?;
-            rec.blocks = keys(&rec.listing);
             let key = record_key(&rec.key);
-            for b in &rec.blocks {
+            let new = keys(&rec.listing);
+            for b in rec.blocks.iter().filter(|b| !new.contains(b)) {
+                blocks.remove(block_key(b, &key));
+            }
+            for b in &new {
                 blocks.insert(block_key(b, &key), &[][..]);
             }
-            records.insert(k, serde_json::to_vec(&rec)?);
+            if new != rec.blocks {
+                rec.blocks = new;
+                records.insert(k, serde_json::to_vec(&rec)?);
+            }
             count += 1;
             if count % BATCH == 0 {
-                t.records.apply_batch(std::mem::take(&mut records))?;
                 t.blocks.apply_batch(std::mem::take(&mut blocks))?;
+                t.records.apply_batch(std::mem::take(&mut records))?;
             }
         }
-        t.records.apply_batch(records)?;
         t.blocks.apply_batch(blocks)?;
+        t.records.apply_batch(records)?;
         t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
         self.inner.db.flush().context("flushing the re-keyed records")?;
         Ok(Some(count))
