@@ -78,6 +78,8 @@ pub fn split_address(line: &str, default_country: Option<&str>) -> AddressParts 
         Some("GB" | "IE") => split_trailing_postcode(&mut parts, &mut out),
         Some(_) => split_leading_postcode(&mut parts, &mut out),
         None if is_zip(last_word) || is_canadian_postcode(last_word) => split_north_american(&mut parts, &mut out),
+        // "Philadelphia, PA": a town and a state or province code, written as codes are.
+        None if parts.len() >= 2 && is_region_code(&last) => split_north_american(&mut parts, &mut out),
         None => {
             split_trailing_postcode(&mut parts, &mut out);
             if out.postcode.is_none() {
@@ -96,6 +98,11 @@ pub fn split_address(line: &str, default_country: Option<&str>) -> AddressParts 
     }
     out.address = (!parts.is_empty()).then(|| parts.join(", "));
     out
+}
+
+/// Two upper-case letters naming a US state or Canadian province ("PA", "ON").
+fn is_region_code(part: &str) -> bool {
+    part.len() == 2 && part.chars().all(|c| c.is_ascii_uppercase()) && regions::region_code(part).is_some()
 }
 
 /// A postcode written the usual way for its country: US ZIPs that lost their leading zeros as
@@ -268,6 +275,9 @@ mod tests {
             (s("1937 MacDade Boulevard"), s("Woodlyn"), s("PA"), s("19094"), s("US"))
         );
         assert_eq!(parts("Philadelphia, PA, USA"), (None, s("Philadelphia"), s("PA"), None, s("US")));
+        assert_eq!(parts("Philadelphia, PA"), (None, s("Philadelphia"), s("PA"), None, None));
+        assert_eq!(parts("12 Main St, Lewes, ON"), (s("12 Main St"), s("Lewes"), s("ON"), None, None));
+        assert_eq!(parts("Main Street, Exampletown"), (s("Main Street"), s("Exampletown"), None, None, None));
         assert_eq!(
             parts("8318 104 St, Edmonton, Alberta, T6E 4E8, Canada"),
             (s("8318 104 St"), s("Edmonton"), s("AB"), s("T6E 4E8"), s("CA"))
