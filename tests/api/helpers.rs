@@ -90,10 +90,17 @@ pub struct TestSource<'a> {
     pub id: &'a str,
     pub feed: &'a str,
     pub extra: &'a str,
+    /// Whether the source names its time zone (New York), country (US) and topic (alcohol).
+    pub defaults: bool,
 }
 
 pub fn source<'a>(id: &'a str, feed: &'a str) -> TestSource<'a> {
-    TestSource { id, feed, extra: "" }
+    TestSource { id, feed, extra: "", defaults: true }
+}
+
+/// A source configured with nothing but its id, format, URL and schedule.
+pub fn bare_source<'a>(id: &'a str, feed: &'a str) -> TestSource<'a> {
+    TestSource { defaults: false, ..source(id, feed) }
 }
 
 /// Spawns the app on port 0 with a temp store, the given sources served by `feeds`, the
@@ -128,11 +135,16 @@ async fn spawn(
     );
     for s in sources {
         toml.push_str(&format!(
-            "[[sources]]\nid = \"{}\"\nformat = \"meeting_guide\"\nurl = \"{}\"\nschedule = \"0 0 3 * * *\"\n{}\n[sources.defaults]\ntimezone = \"America/New_York\"\ncountry = \"US\"\ntopics = [\"alcohol\"]\n",
+            "[[sources]]\nid = \"{}\"\nformat = \"meeting_guide\"\nurl = \"{}\"\nschedule = \"0 0 3 * * *\"\n{}\n",
             s.id,
             feeds.url(s.feed),
             s.extra
         ));
+        if s.defaults {
+            toml.push_str(
+                "[sources.defaults]\ntimezone = \"America/New_York\"\ncountry = \"US\"\ntopics = [\"alcohol\"]\n",
+            );
+        }
     }
     let env = vec![("SUPPORTMESH_OPERATOR_TOKEN".to_owned(), TOKEN.to_owned())];
     let settings =
