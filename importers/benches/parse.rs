@@ -27,6 +27,10 @@ use importers::taxonomy::core_rules;
 use importers::{Documents, Format, GroupKind, SourceOptions, Topic};
 use serde_json::{json, Value};
 
+#[path = "../tests/parsers/source_toml.rs"]
+mod source_toml;
+use source_toml::options_from_toml;
+
 /// One measured input: the documents of a source run, fully fetched, and its options.
 struct Case {
     id: String,
@@ -309,29 +313,7 @@ fn oruk(src: &Source, id: &str, format_options: Value) -> Case {
 
 /// The recipe shipped for the NY Intergroup "Meeting List Agenda" pages (as in the tests and
 /// the demo configuration).
-const NYIG_RECIPE: &str = r#"{
-  "item": "tr:has(> td > a.GetDirections)",
-  "fields": {
-    "id": { "selector": "a.GetDirections", "attr": "href" },
-    "name": "td:nth-of-type(1) b",
-    "location": "td:nth-of-type(1) h4",
-    "address": { "selector": "td:nth-of-type(1)", "own_text": true, "line": 1 },
-    "postcode": { "selector": "td:nth-of-type(1)", "own_text": true, "line": -1 },
-    "city": { "value": "New York" },
-    "region": { "value": "NY" },
-    "notes": "td:nth-of-type(1) .detailsBox",
-    "types": { "selector": "td:nth-of-type(1) img", "attr": "alt" }
-  },
-  "repeat": {
-    "selector": "td:nth-of-type(2)",
-    "split": "paragraph",
-    "fields": {
-      "day": { "line": 1 },
-      "time": { "line": 1 },
-      "types": [{ "label": "Meeting Type" }, { "label": "Special Interest", "split": "" }]
-    }
-  }
-}"#;
+const NYIG_RECIPE: &str = include_str!("../tests/fixtures/html/nyig-recipe.json");
 
 fn html(src: &Source) -> Case {
     let (real, fix) = ("html/nyintergroup-manhattan-zone02.html", "html/nyintergroup-manhattan-zone02.html");
@@ -366,27 +348,6 @@ fn jsonld_real(src: &Source) -> Case {
         records,
         none,
     )
-}
-
-/// A `[[sources]]` TOML block (as shipped next to the delimited fixtures) as options.
-fn options_from_toml(path: &Path) -> SourceOptions {
-    let table: toml::Table = toml::from_str(&text(read(path))).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let json = serde_json::to_value(table).expect("TOML as JSON");
-    let source = &json["sources"][0];
-    let defaults = &source["defaults"];
-    SourceOptions {
-        timezone: defaults["timezone"].as_str().unwrap_or("UTC").to_owned(),
-        country: defaults["country"].as_str().map(str::to_owned),
-        topics: from(defaults.get("topics")).unwrap_or_default(),
-        kind: from(defaults.get("kind")),
-        code_overrides: from(source.get("codes")).unwrap_or_default(),
-        format_options: source.get("options").cloned().unwrap_or(Value::Null),
-        ..SourceOptions::default()
-    }
-}
-
-fn from<T: serde::de::DeserializeOwned>(v: Option<&Value>) -> Option<T> {
-    v.map(|v| serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}")))
 }
 
 fn csv_rows(bytes: &[u8]) -> usize {

@@ -7,7 +7,8 @@ use importers::{Accessibility, Audience, Documents, Format, Parsed, Recurrence, 
 use proptest::prelude::*;
 use serde_json::json;
 
-use crate::meeting_rows::{options_from_toml, snapshot};
+use crate::meeting_rows::snapshot;
+use crate::source_toml::options_from_toml;
 use crate::support::{fixture, fixture_dir};
 
 fn options(example: &str) -> SourceOptions {

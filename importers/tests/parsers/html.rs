@@ -16,29 +16,7 @@ use crate::support::fixture;
 
 /// The recipe shipped for the NY Intergroup "Meeting List Agenda" pages (also in the fixtures
 /// README and the demo configuration).
-const NYIG_RECIPE: &str = r#"{
-  "item": "tr:has(> td > a.GetDirections)",
-  "fields": {
-    "id": { "selector": "a.GetDirections", "attr": "href" },
-    "name": "td:nth-of-type(1) b",
-    "location": "td:nth-of-type(1) h4",
-    "address": { "selector": "td:nth-of-type(1)", "own_text": true, "line": 1 },
-    "postcode": { "selector": "td:nth-of-type(1)", "own_text": true, "line": -1 },
-    "city": { "value": "New York" },
-    "region": { "value": "NY" },
-    "notes": "td:nth-of-type(1) .detailsBox",
-    "types": { "selector": "td:nth-of-type(1) img", "attr": "alt" }
-  },
-  "repeat": {
-    "selector": "td:nth-of-type(2)",
-    "split": "paragraph",
-    "fields": {
-      "day": { "line": 1 },
-      "time": { "line": 1 },
-      "types": [{ "label": "Meeting Type" }, { "label": "Special Interest", "split": "" }]
-    }
-  }
-}"#;
+const NYIG_RECIPE: &str = include_str!("../fixtures/html/nyig-recipe.json");
 
 /// The hand-made directory: cards, a next page, detail pages.
 const DIRECTORY_RECIPE: &str = r#"{

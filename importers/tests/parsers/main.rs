@@ -24,4 +24,5 @@ mod oruk;
 mod peer;
 mod properties;
 mod rss;
+mod source_toml;
 mod support;

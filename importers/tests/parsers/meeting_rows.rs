@@ -1,11 +1,7 @@
 //! A compact projection of parsed meeting listings for the snapshots of the spreadsheet,
-//! delimited and BMLT formats (every field matching and search use, one line where it fits),
-//! and the `[[sources]]` blocks of the fixture folders read into `SourceOptions` the way the
-//! service's configuration does.
+//! delimited and BMLT formats (every field matching and search use, one line where it fits).
 
-use std::path::Path;
-
-use importers::{Listing, Parsed, SourceOptions};
+use importers::{Listing, Parsed};
 use serde::Serialize;
 
 use crate::support::{join, lat_lon, recurrence, tag, topics, Snapshot};
@@ -52,29 +48,6 @@ pub struct Row {
 /// The listings and problems of a parse.
 pub fn snapshot(parsed: &Parsed) -> Snapshot<Row> {
     Snapshot::of(parsed, row)
-}
-
-/// `SourceOptions` from the first `[[sources]]` block of a TOML file in a fixture folder:
-/// `[sources.defaults]`, `[sources.codes]` and `[sources.options]`, as the service reads them.
-pub fn options_from_toml(path: &Path) -> SourceOptions {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let json = serde_json::to_value(table).expect("TOML as JSON");
-    let source = &json["sources"][0];
-    let defaults = &source["defaults"];
-    SourceOptions {
-        timezone: defaults["timezone"].as_str().unwrap_or("UTC").to_owned(),
-        country: defaults["country"].as_str().map(str::to_owned),
-        topics: defaults.get("topics").map(from_json).unwrap_or_default(),
-        kind: defaults.get("kind").map(from_json),
-        code_overrides: source.get("codes").map(from_json).unwrap_or_default(),
-        format_options: source.get("options").cloned().unwrap_or(serde_json::Value::Null),
-        ..SourceOptions::default()
-    }
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> T {
-    serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{v}: {e}"))
 }
 
 fn row(l: &Listing) -> Row {
