@@ -39,8 +39,9 @@ pub fn slot_keys(f: &Features, slot: &str) -> Vec<String> {
     if slot == "unknown" {
         return out;
     }
+    let areas = areas(f);
     for w in f.name.iter().take(3) {
-        for a in areas(f) {
+        for a in &areas {
             out.push(format!("{slot}|n|{w}|{a}"));
         }
     }

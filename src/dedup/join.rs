@@ -146,7 +146,6 @@ impl UnionFind {
     /// Joins two roots; the smaller index becomes the root, so the result is order-free.
     fn union(&mut self, a: usize, b: usize) -> usize {
         let (root, child) = if a < b { (a, b) } else { (b, a) };
-        self.parent[child] = root;
         for i in self.members(child).collect::<Vec<_>>() {
             self.parent[i] = root;
         }
