@@ -1,13 +1,13 @@
 //! Blocking keys: which records are ever compared.
 //!
-//! Two records are compared only when they share a key, and every key includes a meeting
-//! slot (weekday and start time), which a match requires anyway. Within a slot, keys come
-//! from the street address, the postcode, the locality, a ~1 km grid cell around the point,
-//! the conference id, the group's email or phone, and name words. A name word alone is not local ("Big Book" meets on
-//! Monday at 19:00 in hundreds of towns), so name keys are scoped to an area: the locality,
-//! the postcode or a ~10 km cell around the point, whichever the record has; a record with
-//! none of them meets other such records by name. Candidate pairs so grow with the data, not
-//! with its square, however many regions the store holds.
+//! Two records are compared only when they share a key, and every key includes a meeting slot
+//! (weekday and start time), which a match requires anyway. Within a slot, keys come from the
+//! street address, the postcode, the locality, a ~1 km grid cell around the point, the conference
+//! id, the group's email or phone, and name words. A name word alone is not local ("Big Book" meets
+//! on Monday at 19:00 in hundreds of towns), so name keys are scoped to an area: the locality, the
+//! postcode or a ~10 km cell around the point, whichever the record has; a record with none of them
+//! meets other such records by name. Candidate pairs so grow with the data, not with its square,
+//! however many regions the store holds.
 //!
 //! The keys are stored with each record (ingest finds neighbours through them), so changing
 //! them means re-deriving the stored ones: bump `SCHEME`, and the store re-derives them on

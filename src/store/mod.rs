@@ -1,11 +1,12 @@
 //! The sled store: the only module that touches sled.
 //!
-//! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups,
-//! still resolvable), `redirects` (merged-away id -> id), `index` (one key per filter value,
-//! see `index.rs`), `blocks` (matching blocking key -> record), `runs` (import runs),
-//! `sources` (per-source state), `meta` (counters, the blocking-key scheme). One import run is one `RunCommit`,
-//! applied in a single sled transaction over all trees and behind a write lock, so readers
-//! never see half a run. Matching, merging and deciding what changed belong to ingest/dedup.
+//! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups, still
+//! resolvable), `redirects` (merged-away id -> id), `index` (one key per filter value, see
+//! `index.rs`), `blocks` (matching blocking key -> record), `runs` (import runs), `sources`
+//! (per-source state), `meta` (counters, the blocking-key scheme). One import run is one
+//! `RunCommit`, applied in a single sled transaction over all trees and behind a write lock, so
+//! readers never see half a run. Matching, merging and deciding what changed belong to
+//! ingest/dedup.
 
 mod commit;
 pub mod docs;

@@ -2,10 +2,11 @@
 //! for rows that carry none.
 //!
 //! [`decode`] picks UTF-8 or Windows-1252 (`Auto` is `document::decode`) and repairs the
-//! "‰Ûª" mojibake that Mac exports leave; [`rows`] splits the text with the `csv` crate (CRLF, CR-only and LF line endings,
-//! quoted cells, ragged rows); [`not_a_table`] names what a document is when it is clearly not
-//! a table (HTML, JSON); [`stable_id`] and [`UniqueIds`] give rows without a key a key that
-//! survives re-imports. Which column means what is for the format parsers.
+//! "‰Ûª" mojibake that Mac exports leave; [`rows`] splits the text with the `csv` crate
+//! (CRLF, CR-only and LF line endings, quoted cells, ragged rows); [`not_a_table`] names what
+//! a document is when it is clearly not a table (HTML, JSON); [`stable_id`] and [`UniqueIds`]
+//! give rows without a key a key that survives re-imports. Which column means what is for the
+//! format parsers.
 
 use std::collections::HashSet;
 

@@ -3,8 +3,8 @@
 //! Every piece of source text that reaches a `Listing` goes through [`plain_text`] or
 //! [`plain_line`], so no markup or script ever reaches a client. [`redact_secrets`] removes
 //! meeting passcodes from free text. [`word_starts`] gives the lower-case word form keyword
-//! rules match in (`taxonomy`, Open Referral's selection). Deciding which fields to sanitise, and what to do with an
-//! empty result, is left to the parsers.
+//! rules match in (`taxonomy`, Open Referral's selection). Deciding which fields to sanitise,
+//! and what to do with an empty result, is left to the parsers.
 
 use scraper::{Html, Node};
 
