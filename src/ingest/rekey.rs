@@ -19,8 +19,8 @@ impl Ingestor {
                 return;
             };
             match store.reblock(dedup::BLOCKING_SCHEME, dedup::blocking_keys) {
-                Ok(Some(n)) => tracing::info!(records = n, "re-derived the stored records' matching keys"),
-                Ok(None) => {}
+                Ok(Some(n)) if n > 0 => tracing::info!(records = n, "re-derived the stored records' matching keys"),
+                Ok(_) => {}
                 Err(e) => {
                     tracing::error!(error = %e, "re-deriving the stored records' matching keys failed; imports are paused until a restart");
                     std::mem::forget(guard);

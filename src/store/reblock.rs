@@ -33,7 +33,9 @@ impl Store {
         let (mut records, mut blocks) = (sled::Batch::default(), sled::Batch::default());
         for kv in t.records.iter() {
             let (k, v) = kv?;
-            let mut rec: StoredRecord = serde_json::from_slice(&v).context("decoding a stored record")?;
+            let mut rec: StoredRecord = serde_json::from_slice(&v).with_context(|| {
+                format!("decoding stored record {}", String::from_utf8_lossy(&k).replace('\0', "/"))
+            })?;
             let key = record_key(&rec.key);
             let new = keys(&rec.listing);
             for b in rec.blocks.iter().filter(|b| !new.contains(b)) {
