@@ -52,10 +52,10 @@ use chrono::{DateTime, Utc};
 use importers::{Documents, Format, Listing, SourceOptions};
 use supportmesh::dedup::{self, Cluster, Features, MergeInput};
 use supportmesh::ingest::{diff, regroup};
-use supportmesh::store::{
-    GroupStatus, ImportRun, RecordKey, RunCommit, RunCounts, RunLog, RunOutcome, SourceState, Store, StoredGroup,
-    StoredRecord,
+use supportmesh::model::{
+    GroupStatus, ImportRun, RecordKey, RunCounts, RunOutcome, SourceState, StoredGroup, StoredRecord,
 };
+use supportmesh::store::{RunCommit, RunLog, Store};
 
 const FIXTURE: &str = "tests/fixtures/matching/sepa/source-a.json";
 
@@ -797,26 +797,18 @@ fn import(store: &Store, source: &str, listings: Vec<Listing>, now: DateTime<Utc
     };
     let t = Instant::now();
     let run = import_run(source, now, seq, counts);
-    store
-        .commit(RunCommit {
-            records_put: g.records_put,
-            records_delete: g.records_delete,
-            groups_put: g.groups_put,
-            groups_tombstone: g.groups_tombstone,
-            redirects: g.redirects,
-            run: Some(RunLog {
-                source_id: source.to_owned(),
-                run: run.clone(),
-                state: SourceState {
-                    document_hash: Some(format!("bench-{seq}")),
-                    last_success_at: Some(now),
-                    last_run: Some(run),
-                    ..Default::default()
-                },
-            }),
-            corrections: Vec::new(),
-        })
-        .expect("commit");
+    let log = RunLog {
+        source_id: source.to_owned(),
+        run: run.clone(),
+        state: SourceState {
+            document_hash: Some(format!("bench-{seq}")),
+            last_success_at: Some(now),
+            last_run: Some(run),
+            ..Default::default()
+        },
+    };
+    let (commit, _events) = g.into_commit(Some(log), Vec::new());
+    store.commit(commit).expect("commit");
     ImportOutcome { times: ImportTimes { commit: t.elapsed(), ..out.times }, ..out }
 }
 

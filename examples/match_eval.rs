@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use importers::{Documents, Format, SourceOptions};
 use supportmesh::dedup::{self, Candidate, Features};
-use supportmesh::store::RecordKey;
+use supportmesh::model::RecordKey;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();

@@ -13,8 +13,8 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Settings;
-use crate::startup::{shutdown_signal, Application};
-use crate::store::RunOutcome;
+use crate::model::RunOutcome;
+use crate::startup::{shutdown_signal, Application, Imports};
 
 #[derive(Parser)]
 #[command(
@@ -97,7 +97,7 @@ async fn serve(config: Option<PathBuf>, listen: Option<std::net::SocketAddr>) ->
     if let Some(addr) = listen {
         settings.server.listen = addr;
     }
-    let app = Application::build(settings, true).await?;
+    let app = Application::build(settings, Imports::Scheduled).await?;
     app.run_until_stopped(shutdown_signal()).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -110,7 +110,7 @@ async fn import(config: Option<PathBuf>, source: Option<String>) -> anyhow::Resu
     };
     let mut server = settings.clone();
     server.server.listen = ([127, 0, 0, 1], 0).into();
-    let app = Application::build(server, false).await?;
+    let app = Application::build(server, Imports::OnDemand).await?;
     let ingestor = app.state().ingestor.clone();
     let mut failed = 0;
     for id in &ids {

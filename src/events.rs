@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
-use crate::store::StoredGroup;
+use crate::model::StoredGroup;
 
 /// What happened to a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,7 @@ pub mod fetch;
 pub mod graphql;
 pub mod http;
 pub mod ingest;
+pub mod model;
 pub mod scheduler;
 pub mod startup;
 pub mod store;

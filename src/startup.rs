@@ -22,13 +22,22 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     http: HttpState,
-    run_scheduler: bool,
+    imports: Imports,
+}
+
+/// Who starts imports in a running application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imports {
+    /// The scheduler, on each source's cron (`serve`).
+    Scheduled,
+    /// Only the caller, through the ingestor (`import`, and tests that drive imports).
+    OnDemand,
 }
 
 impl Application {
-    /// Builds everything and binds the listen address; `run_scheduler` false leaves imports to
-    /// the caller (tests drive them directly).
-    pub async fn build(settings: Settings, run_scheduler: bool) -> anyhow::Result<Application> {
+    /// Builds everything and binds the listen address; `imports` says whether the scheduler
+    /// runs once the application is served.
+    pub async fn build(settings: Settings, imports: Imports) -> anyhow::Result<Application> {
         let store = Store::open(&settings.store.path)?;
         let fetcher = Fetcher::new(&settings.fetch).context("building the HTTP client")?;
         let events = EventBus::new(1024);
@@ -39,7 +48,7 @@ impl Application {
         let state = AppState { store, ingestor, events, max_page_size: settings.server.max_page_size };
         let limits =
             Limits { depth: settings.server.max_query_depth, complexity: settings.server.max_query_complexity };
-        let schema = build_schema(Some(state.clone()), limits);
+        let schema = build_schema(state.clone(), limits);
         let http = HttpState {
             schema,
             app: state.clone(),
@@ -49,7 +58,7 @@ impl Application {
         let listener = TcpListener::bind(settings.server.listen)
             .await
             .with_context(|| format!("listening on {}", settings.server.listen))?;
-        Ok(Application { listener, state, http, run_scheduler })
+        Ok(Application { listener, state, http, imports })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
@@ -63,7 +72,7 @@ impl Application {
 
     /// Serves until `shutdown` resolves.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let mut scheduler = if self.run_scheduler {
+        let mut scheduler = if self.imports == Imports::Scheduled {
             Some(crate::scheduler::start(self.state.ingestor.clone(), self.state.store.clone()).await?)
         } else {
             None

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
 
-use crate::store::RecordKey;
+use crate::model::RecordKey;
 
 /// What happened to every id involved.
 #[derive(Debug, Clone, Default, PartialEq)]

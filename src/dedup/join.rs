@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::pairs::Edge;
 use super::{Cluster, Records};
-use crate::store::{Correction, CorrectionKind, MatchLink, RecordKey};
+use crate::model::{Correction, CorrectionKind, MatchLink, RecordKey};
 
 /// The score of an operator's link: above every matcher verdict.
 const OPERATOR: f64 = 2.0;

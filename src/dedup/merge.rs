@@ -7,7 +7,7 @@
 
 use importers::Listing;
 
-use crate::store::StoredRecord;
+use crate::model::StoredRecord;
 
 /// One member record and its source's trust (0..=100).
 #[derive(Debug, Clone, Copy)]

@@ -21,7 +21,7 @@ mod testing;
 use importers::Listing;
 use sha2::{Digest, Sha256};
 
-use crate::store::{Correction, MatchLink, RecordKey};
+use crate::model::{Correction, MatchLink, RecordKey};
 
 pub use blocking::SCHEME as BLOCKING_SCHEME;
 pub use features::Features;

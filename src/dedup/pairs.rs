@@ -219,7 +219,7 @@ mod tests {
 
     use super::*;
     use crate::dedup::Candidate;
-    use crate::store::RecordKey;
+    use crate::model::RecordKey;
 
     /// The real sepa set (two directories) plus a third listing directory A again: enough
     /// records for the threaded path.

@@ -123,7 +123,7 @@ enum Place {
 
 fn place(a: &Features, b: &Features) -> Place {
     let dist = match (a.point, b.point) {
-        (Some(p), Some(q)) => Some(crate::store::haversine_km(p.0, p.1, q.0, q.1)),
+        (Some(p), Some(q)) => Some(crate::model::haversine_km(p.0, p.1, q.0, q.1)),
         _ => None,
     };
     let street = match (&a.street, &b.street) {

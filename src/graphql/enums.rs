@@ -83,7 +83,7 @@ pub enum Accessibility {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::store::GroupStatus")]
+#[graphql(remote = "crate::model::GroupStatus")]
 pub enum GroupStatus {
     Active,
     Missing,
@@ -91,7 +91,7 @@ pub enum GroupStatus {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "crate::store::RunOutcome")]
+#[graphql(remote = "crate::model::RunOutcome")]
 pub enum RunOutcome {
     Succeeded,
     Unchanged,

@@ -5,7 +5,8 @@ use async_graphql::InputObject;
 
 use super::enums::{Attendance, GroupKind, Topic, Weekday};
 use super::errors::ApiError;
-use crate::store::{index, GroupQuery, Near, StoredGroup};
+use crate::model::StoredGroup;
+use crate::store::{index, GroupQuery, Near};
 
 /// What groups to return. Fields combine with AND; the values inside one list with OR.
 #[derive(InputObject, Default, Clone)]
@@ -83,7 +84,7 @@ impl GroupFilter {
         });
         let near_ok = near.is_none_or(|n| {
             index::point(l)
-                .is_some_and(|(lat, lon)| crate::store::haversine_km(n.latitude, n.longitude, lat, lon) <= n.radius_km)
+                .is_some_and(|(lat, lon)| crate::model::haversine_km(n.latitude, n.longitude, lat, lon) <= n.radius_km)
         });
         topics_ok && kinds_ok && att_ok && days_ok && text_ok && near_ok
     }

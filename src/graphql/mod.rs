@@ -45,21 +45,23 @@ pub struct Limits {
     pub complexity: usize,
 }
 
-/// Builds the schema: federation v2 enabled, depth and complexity limits, query-shape logging.
-pub fn build_schema(state: Option<AppState>, limits: Limits) -> AppSchema {
-    let mut builder = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
-        .enable_federation()
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .extension(telemetry::QueryShapeLogger);
-    if let Some(state) = state {
-        builder = builder.data(state);
-    }
-    builder.finish()
+/// Builds the schema that serves `state`: federation v2 enabled, depth and complexity
+/// limits, query-shape logging.
+pub fn build_schema(state: AppState, limits: Limits) -> AppSchema {
+    builder(limits).data(state).finish()
 }
 
 /// The SDL committed as schema/schema.graphql (federation v2 directives included).
 pub fn sdl() -> String {
-    let schema = build_schema(None, Limits { depth: 64, complexity: 100_000 });
+    let schema = builder(Limits { depth: 64, complexity: 100_000 }).finish();
     schema.sdl_with_options(SDLExportOptions::new().federation().compose_directive())
+}
+
+/// The schema's shape without data: what `build_schema` serves and `sdl` prints.
+fn builder(limits: Limits) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+        .enable_federation()
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .extension(telemetry::QueryShapeLogger)
 }

@@ -8,8 +8,8 @@ use super::errors::ApiError;
 use super::sources::ImportRun;
 use super::types::Group;
 use super::AppState;
-use crate::ingest::IngestError;
-use crate::store::{CorrectionKind, RecordKey};
+use crate::ingest::{IngestError, Removals};
+use crate::model::{CorrectionKind, RecordKey};
 
 pub struct MutationRoot;
 
@@ -27,7 +27,8 @@ impl MutationRoot {
         #[graphql(default = false)] allow_removals: bool,
     ) -> async_graphql::Result<ImportRun> {
         let state = ctx.data::<AppState>()?;
-        match state.ingestor.run_source_with(&source_id, allow_removals).await {
+        let removals = if allow_removals { Removals::Allow } else { Removals::Hold };
+        match state.ingestor.run_source_with(&source_id, removals).await {
             Ok(run) => Ok(run.into()),
             Err(e) => Err(ingest_error(e)),
         }

@@ -94,8 +94,8 @@ pub struct Problem {
     pub dropped: bool,
 }
 
-impl From<crate::store::ImportRun> for ImportRun {
-    fn from(r: crate::store::ImportRun) -> Self {
+impl From<crate::model::ImportRun> for ImportRun {
+    fn from(r: crate::model::ImportRun) -> Self {
         let c = r.counts;
         let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         ImportRun {

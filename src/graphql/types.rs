@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus, Recurrence, Topic, Weekday};
 use super::errors::OrInternal;
 use super::AppState;
-use crate::store::{RecordKey, StoredGroup};
+use crate::model::{RecordKey, StoredGroup};
 
 /// A support group: one real group, merged from every source that lists it.
 pub struct Group(pub StoredGroup);
@@ -219,7 +219,7 @@ pub struct SourceRecord {
 }
 
 impl SourceRecord {
-    fn new(key: &RecordKey, rec: Option<&crate::store::StoredRecord>) -> Self {
+    fn new(key: &RecordKey, rec: Option<&crate::model::StoredRecord>) -> Self {
         SourceRecord {
             source_id: ID(key.source_id.clone()),
             external_id: key.external_id.clone(),

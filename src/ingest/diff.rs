@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use importers::{Listing, Problem};
 
 use crate::dedup::{blocking_keys, listing_hash};
-use crate::store::{RecordKey, RunCounts, StoredRecord};
+use crate::model::{RecordKey, RunCounts, StoredRecord};
 
 /// The record-level outcome of one run, before grouping.
 #[derive(Debug, Default)]

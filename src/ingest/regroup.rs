@@ -15,7 +15,8 @@ use chrono::{DateTime, Utc};
 
 use crate::dedup::{self, Candidate, Features, MergeInput};
 use crate::events::{ChangeKind, GroupEvent};
-use crate::store::{Correction, CorrectionKind, GroupStatus, RecordKey, Store, StoredGroup, StoredRecord};
+use crate::model::{Correction, CorrectionKind, GroupStatus, RecordKey, StoredGroup, StoredRecord};
+use crate::store::{RunCommit, RunLog, Store};
 
 /// Group-level writes and the events to publish once they are committed.
 #[derive(Debug, Default)]
@@ -26,6 +27,23 @@ pub struct GroupChanges {
     pub groups_tombstone: Vec<StoredGroup>,
     pub redirects: Vec<(String, String)>,
     pub events: Vec<GroupEvent>,
+}
+
+impl GroupChanges {
+    /// The one step from a regroup to a store write: the commit (with the run log or the
+    /// corrections that caused it, if any) and the events to publish once it is applied.
+    pub fn into_commit(self, run: Option<RunLog>, corrections: Vec<Correction>) -> (RunCommit, Vec<GroupEvent>) {
+        let commit = RunCommit {
+            records_put: self.records_put,
+            records_delete: self.records_delete,
+            groups_put: self.groups_put,
+            groups_tombstone: self.groups_tombstone,
+            redirects: self.redirects,
+            run,
+            corrections,
+        };
+        (commit, self.events)
+    }
 }
 
 /// Regroups around `put` (new record states) and `delete` (records leaving the store), with

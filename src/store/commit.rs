@@ -7,8 +7,8 @@
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
-use super::docs::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 use super::{index, record_key, Trees, LIVE_GROUPS};
+use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 
 /// Everything one run (an import, or an operator's correction) writes.
 #[derive(Debug, Clone, Default)]

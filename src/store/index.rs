@@ -7,7 +7,7 @@
 
 use importers::Listing;
 
-use super::docs::StoredGroup;
+use crate::model::StoredGroup;
 
 pub(crate) const SEP: u8 = 0;
 

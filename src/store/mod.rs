@@ -9,7 +9,6 @@
 //! ingest/dedup.
 
 mod commit;
-pub mod docs;
 pub mod index;
 mod query;
 mod reblock;
@@ -20,9 +19,10 @@ use std::sync::{Arc, RwLock};
 use anyhow::Context;
 use serde::de::DeserializeOwned;
 
+use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
+
 pub use commit::{RunCommit, RunLog};
-pub use docs::*;
-pub use query::{haversine_km, Cursor, GroupPage, GroupQuery, Near, PageItem};
+pub use query::{Cursor, GroupPage, GroupQuery, Near, PageItem};
 
 /// A handle on the store; cheap to clone.
 #[derive(Clone)]

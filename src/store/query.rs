@@ -11,8 +11,8 @@ use anyhow::Context;
 use base64::Engine;
 use importers::{Attendance, GroupKind, Topic, Weekday};
 
-use super::docs::StoredGroup;
 use super::{index, Store, Trees};
+use crate::model::{haversine_km, StoredGroup};
 
 /// What a client asked for.
 #[derive(Debug, Clone, Default)]
@@ -76,7 +76,6 @@ pub struct PageItem {
     pub distance_km: Option<f64>,
 }
 
-const EARTH_RADIUS_KM: f64 = 6371.0088;
 /// The most geo cells one query scans before it moves to a coarser level.
 const MAX_CELLS: i64 = 64;
 
@@ -226,14 +225,6 @@ fn covering_cells(near: &Near) -> Vec<Vec<u8>> {
         return out;
     }
     Vec::new()
-}
-
-pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
 }
 
 fn load(store: &Store, ids: &[String]) -> anyhow::Result<Vec<StoredGroup>> {

@@ -6,7 +6,8 @@ use anyhow::Context;
 use importers::Listing;
 
 use super::commit::block_key;
-use super::{record_key, Store, StoredRecord};
+use super::{record_key, Store};
+use crate::model::StoredRecord;
 
 const BLOCKING_SCHEME: &[u8] = b"blocking_scheme";
 

@@ -13,8 +13,8 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use supportmesh::config::Settings;
 use supportmesh::ingest::Ingestor;
-use supportmesh::startup::Application;
-use supportmesh::store::ImportRun;
+use supportmesh::model::ImportRun;
+use supportmesh::startup::{Application, Imports};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -106,7 +106,7 @@ pub fn bare_source<'a>(id: &'a str, feed: &'a str) -> TestSource<'a> {
 /// Spawns the app on port 0 with a temp store, the given sources served by `feeds`, the
 /// operator token set, and no scheduler (tests run imports themselves).
 pub async fn spawn_app_with(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
-    spawn(feeds, sources, false, tempfile::tempdir().expect("temp dir")).await
+    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir")).await
 }
 
 /// Like `spawn_app_with`, on the store already in `store_dir/store` (as a restart finds it).
@@ -115,18 +115,18 @@ pub async fn spawn_app_on_store(
     sources: &[TestSource<'_>],
     store_dir: tempfile::TempDir,
 ) -> TestApp {
-    spawn(feeds, sources, false, store_dir).await
+    spawn(feeds, sources, Imports::OnDemand, store_dir).await
 }
 
 /// Like `spawn_app_with`, with the cron scheduler running as `serve` runs it.
 pub async fn spawn_scheduled_app(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
-    spawn(feeds, sources, true, tempfile::tempdir().expect("temp dir")).await
+    spawn(feeds, sources, Imports::Scheduled, tempfile::tempdir().expect("temp dir")).await
 }
 
 async fn spawn(
     feeds: FeedServer,
     sources: &[TestSource<'_>],
-    scheduler: bool,
+    imports: Imports,
     store_dir: tempfile::TempDir,
 ) -> TestApp {
     let mut toml = format!(
@@ -149,7 +149,7 @@ async fn spawn(
     let env = vec![("SUPPORTMESH_OPERATOR_TOKEN".to_owned(), TOKEN.to_owned())];
     let settings =
         Settings::from_toml_str_with_env(&toml, std::path::Path::new("test.toml"), env).expect("test config is valid");
-    let app = Application::build(settings, scheduler).await.expect("app builds");
+    let app = Application::build(settings, imports).await.expect("app builds");
     let addr = app.local_addr().expect("bound");
     let ingestor = app.state().ingestor.clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::helpers::{sepa_rows, sepa_sample, source, spawn_app, spawn_app_with, spawn_scheduled_app, FeedServer};
-use supportmesh::store::RunOutcome;
+use supportmesh::model::RunOutcome;
 
 #[tokio::test]
 async fn reimporting_an_unchanged_feed_changes_nothing() {

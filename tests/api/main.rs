@@ -11,3 +11,4 @@ mod matching_quality;
 mod operator;
 mod schema_contract;
 mod subscriptions;
+mod walls;

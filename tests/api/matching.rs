@@ -62,7 +62,8 @@ async fn a_second_directory_listing_the_same_meetings_adds_no_groups() {
 /// the upgrade still finds the groups it duplicates.
 #[tokio::test]
 async fn records_stored_under_an_older_key_scheme_still_match_after_an_upgrade() {
-    use supportmesh::store::{GroupStatus, RecordKey, RunCommit, Store, StoredGroup, StoredRecord};
+    use supportmesh::model::{GroupStatus, RecordKey, StoredGroup, StoredRecord};
+    use supportmesh::store::{RunCommit, Store};
     let rows = sepa_rows();
     let dir = tempfile::tempdir().unwrap();
     {
@@ -140,7 +141,7 @@ async fn the_same_name_and_time_in_another_place_is_another_group() {
 }
 
 /// The sussex labelled set, parsed as the two sources `dira` and `dirb`.
-fn sussex_records() -> Vec<(supportmesh::store::RecordKey, importers::Listing, String)> {
+fn sussex_records() -> Vec<(supportmesh::model::RecordKey, importers::Listing, String)> {
     let opts = importers::SourceOptions {
         timezone: "America/New_York".into(),
         country: Some("US".into()),
@@ -155,7 +156,7 @@ fn sussex_records() -> Vec<(supportmesh::store::RecordKey, importers::Listing, S
             importers::parse(importers::Format::MeetingGuide, &importers::Documents::single(&bytes), &opts).unwrap();
         for l in parsed.listings {
             let hash = supportmesh::dedup::listing_hash(&l);
-            out.push((supportmesh::store::RecordKey::new(src, l.external_id.clone()), l, hash));
+            out.push((supportmesh::model::RecordKey::new(src, l.external_id.clone()), l, hash));
         }
     }
     out

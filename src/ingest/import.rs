@@ -1,0 +1,109 @@
+//! The import of one source, step by step: fetch (conditionally), read every document, diff
+//! against the stored records, apply the run policy, regroup and commit, publish. Also the
+//! commits of runs that change nothing but the run log (unchanged, held, failed).
+
+use crate::config::SourceSettings;
+use crate::fetch::{FetchOutcome, Validators};
+use crate::model::{ImportRun, RunCounts, RunOutcome, SourceState};
+use crate::store::{RunCommit, RunLog};
+
+use super::policy::{self, Removals};
+use super::run::Run;
+use super::{diff, documents, regroup, Ingestor};
+
+impl Ingestor {
+    /// One run with the source's lock held; an `Err` is a failed run (the caller records it).
+    pub(super) async fn import(
+        &self,
+        source: &SourceSettings,
+        run: &mut Run,
+        removals: Removals,
+    ) -> anyhow::Result<ImportRun> {
+        let store = &self.inner.store;
+        let state = store.source_state(&source.id)?;
+        let has_records = state.document_hash.is_some();
+        let validators = if has_records {
+            Validators { etag: state.etag.clone(), last_modified: state.last_modified.clone() }
+        } else {
+            Validators::default()
+        };
+        let doc = match self.inner.fetcher.fetch(&source.location, &validators).await {
+            Ok(FetchOutcome::NotModified { status }) => {
+                run.http_status = Some(status);
+                return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
+            }
+            Ok(FetchOutcome::Fetched(doc)) => doc,
+            Err(e) => return Err(anyhow::Error::new(e)),
+        };
+        run.http_status = doc.status;
+        run.fetched_bytes = doc.bytes.len() as u64;
+        let mut state = SourceState {
+            etag: doc.validators.etag.clone(),
+            last_modified: doc.validators.last_modified.clone(),
+            ..state
+        };
+        let single = source.format.single_document();
+        if single && policy::unchanged(&state, &documents::document_hash(&doc.bytes)) {
+            return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
+        }
+        let max_documents = self.inner.settings.max_documents;
+        let read =
+            documents::parse_all(&self.inner.fetcher, source, doc.bytes, max_documents, &mut run.fetched_bytes).await?;
+        if !single && policy::unchanged(&state, &read.hash) {
+            return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
+        }
+        let parsed = read.parsed;
+        run.problems = parsed.problems;
+        policy::refuse_empty(parsed.listings.len(), has_records)?;
+
+        let _commit = self.inner.commit_lock.lock().await;
+        let now = run.started_at;
+        let existing = store.records_of_source(&source.id)?;
+        let grace = chrono::Duration::from_std(self.inner.settings.missing_grace).unwrap_or(chrono::Duration::days(14));
+        let changes = diff(&source.id, parsed.listings, existing, now, grace);
+        run.problems.extend(changes.problems.iter().cloned());
+        run.counts = RunCounts { problems: run.problems.len() as u64, ..changes.counts.clone() };
+        if let Some(reason) = policy::hold_reason(&changes, source, self.inner.settings.max_removal_share, removals) {
+            let held = ImportRun { error: Some(reason), ..run.take(RunOutcome::Held) };
+            self.commit_run_only(source, &held)?;
+            return Ok(held);
+        }
+
+        let trust = self.trust();
+        let group_changes = regroup(store, &trust, changes.put, changes.delete, now, &[])?;
+        state.document_hash = Some(read.hash);
+        let done = run.take(RunOutcome::Succeeded);
+        state.last_success_at = Some(done.finished_at);
+        state.last_run = Some(done.clone());
+        let log = RunLog { source_id: source.id.clone(), run: done.clone(), state };
+        let (commit, events) = group_changes.into_commit(Some(log), Vec::new());
+        store.commit(commit)?;
+        self.publish(events);
+        Ok(done)
+    }
+
+    async fn finish_unchanged(
+        &self,
+        source: &SourceSettings,
+        run: ImportRun,
+        state: SourceState,
+    ) -> anyhow::Result<ImportRun> {
+        let _commit = self.inner.commit_lock.lock().await;
+        let state = SourceState { last_run: Some(run.clone()), last_success_at: Some(run.finished_at), ..state };
+        self.inner.store.commit(RunCommit::run_only(&source.id, run.clone(), state))?;
+        Ok(run)
+    }
+
+    /// Records a failed run; nothing else changes.
+    pub(super) async fn record_failed_run(&self, source: &SourceSettings, run: &ImportRun) -> anyhow::Result<()> {
+        let _commit = self.inner.commit_lock.lock().await;
+        self.commit_run_only(source, run)
+    }
+
+    /// Records a run and nothing else; the caller holds the commit lock.
+    fn commit_run_only(&self, source: &SourceSettings, run: &ImportRun) -> anyhow::Result<()> {
+        let state = self.inner.store.source_state(&source.id)?;
+        let state = SourceState { last_run: Some(run.clone()), ..state };
+        self.inner.store.commit(RunCommit::run_only(&source.id, run.clone(), state))
+    }
+}

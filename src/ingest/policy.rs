@@ -1,0 +1,52 @@
+//! The run policy: when a run is a no-op, when a feed is refused, and when a run is held for
+//! an operator instead of applied. Decisions only; the run loop acts on them.
+
+use crate::config::SourceSettings;
+use crate::model::SourceState;
+
+use super::RecordChanges;
+
+/// What a run does when it would remove an unusual share of its source's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removals {
+    /// Hold the run for an operator; nothing changes (the default for every scheduled run).
+    Hold,
+    /// Apply it: an operator has looked at the held run and says the feed is right.
+    Allow,
+}
+
+/// The document is byte-for-byte (or, for multi-document sources, hash-for-hash) the one last
+/// applied: nothing to do.
+pub(super) fn unchanged(state: &SourceState, document_hash: &str) -> bool {
+    state.document_hash.as_deref() == Some(document_hash)
+}
+
+/// An empty feed from a source that had records is a failed fetch, not "everything closed".
+pub(super) fn refuse_empty(listings: usize, has_records: bool) -> anyhow::Result<()> {
+    if listings == 0 && has_records {
+        anyhow::bail!("the feed has no listings (an empty feed is treated as a failed fetch; nothing changed)");
+    }
+    Ok(())
+}
+
+/// Why the run is held, when it removes an unusual share of the source and removals are not
+/// allowed; `None` when it may be applied.
+pub(super) fn hold_reason(
+    changes: &RecordChanges,
+    source: &SourceSettings,
+    max_removal_share: f64,
+    removals: Removals,
+) -> Option<String> {
+    if removals == Removals::Allow || !changes.removes_unusual_share(max_removal_share) {
+        return None;
+    }
+    Some(format!(
+        "held: {} of the {} records of source `{}` disappeared from {} at once (the limit is {:.0}%); nothing changed. \
+         If the feed is right, run the import again with allowRemovals: true",
+        changes.newly_missing,
+        changes.previously_present,
+        source.id,
+        source.location,
+        max_removal_share * 100.0
+    ))
+}

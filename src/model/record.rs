@@ -1,0 +1,40 @@
+//! Source records: one listing of one source as last seen, keyed by (source, external id).
+
+use chrono::{DateTime, Utc};
+use importers::Listing;
+use serde::{Deserialize, Serialize};
+
+/// Identifies one listing of one source: (source id, the source's external id).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RecordKey {
+    pub source_id: String,
+    pub external_id: String,
+}
+
+impl RecordKey {
+    pub fn new(source_id: impl Into<String>, external_id: impl Into<String>) -> Self {
+        RecordKey { source_id: source_id.into(), external_id: external_id.into() }
+    }
+}
+
+impl std::fmt::Display for RecordKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.source_id, self.external_id)
+    }
+}
+
+/// One source's listing as last seen, and the group it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRecord {
+    pub key: RecordKey,
+    pub listing: Listing,
+    /// Content hash of the normalised listing: an unchanged hash is a no-op on re-import.
+    pub hash: String,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    /// Set when the record disappeared from its feed; cleared when it comes back.
+    pub missing_since: Option<DateTime<Utc>>,
+    pub group_id: String,
+    /// The matcher's blocking keys for this record (indexed in the `blocks` tree).
+    pub blocks: Vec<String>,
+}
