@@ -51,7 +51,11 @@ enum Command {
         config: Option<PathBuf>,
     },
     /// Print the GraphQL SDL (what schema/schema.graphql holds).
-    Schema,
+    Schema {
+        /// The federation subgraph SDL instead (what schema/subgraph.graphql holds).
+        #[arg(long)]
+        subgraph: bool,
+    },
     /// Write every live group as one JSON object per line.
     Export {
         #[arg(long)]
@@ -67,8 +71,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::telemetry::init_logging();
     let result = match cli.command {
-        Command::Schema => {
-            print!("{}", crate::graphql::sdl());
+        Command::Schema { subgraph } => {
+            print!("{}", if subgraph { crate::graphql::subgraph_sdl() } else { crate::graphql::sdl() });
             Ok(ExitCode::SUCCESS)
         }
         Command::CheckConfig { config } => Settings::load(config.as_deref()).map_err(Into::into).map(|s| {

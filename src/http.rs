@@ -13,9 +13,11 @@ use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceExt;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::config::CorsOrigins;
 use crate::graphql::{AppSchema, AppState, Caller};
 
 /// What the routes need.
@@ -25,15 +27,17 @@ pub struct HttpState {
     pub app: AppState,
     pub operator_token: Option<String>,
     pub metrics: PrometheusHandle,
+    pub cors: CorsOrigins,
 }
 
 /// Largest GraphQL request body accepted.
 const MAX_REQUEST_BYTES: usize = 256 * 1024;
 
 pub fn router(state: HttpState) -> Router {
+    let cors = cors(&state.cors);
     Router::new()
         .route("/", get(graphiql))
-        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql", get(graphql_get).post(graphql_post).layer(cors))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -78,6 +82,20 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
     }
     let caller = Caller::Anonymous;
     GraphQLResponse::from(s.schema.execute(request.data(caller)).await).into_response()
+}
+
+/// Browsers may call `/graphql` from the configured origins (any by default): GET and POST,
+/// with `Content-Type` and `Authorization`; never with cookies.
+fn cors(origins: &CorsOrigins) -> CorsLayer {
+    let allow = match origins {
+        CorsOrigins::Any => AllowOrigin::any(),
+        CorsOrigins::Only(list) => AllowOrigin::list(list.iter().filter_map(|o| o.parse().ok())),
+    };
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 fn is_mutation(query: &str) -> bool {

@@ -54,6 +54,7 @@ impl Application {
             app: state.clone(),
             operator_token: settings.operator_token.clone(),
             metrics: crate::telemetry::metrics_handle(),
+            cors: settings.server.cors_origins.clone(),
         };
         let listener = TcpListener::bind(settings.server.listen)
             .await

@@ -23,8 +23,9 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "server.listen",
+    "server.cors_origins",
     "server.max_page_size",
     "server.max_query_depth",
     "server.max_query_complexity",
@@ -87,6 +88,7 @@ fn var_name(key: &str) -> String {
 fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(), ConfigError> {
     match key {
         "server.listen" => raw.server.listen = value.to_owned(),
+        "server.cors_origins" => raw.server.cors_origins = value.split(',').map(|o| o.trim().to_owned()).collect(),
         "server.max_page_size" => raw.server.max_page_size = whole(var, value)?,
         "server.max_query_depth" => raw.server.max_query_depth = whole(var, value)?,
         "server.max_query_complexity" => raw.server.max_query_complexity = whole(var, value)?,

@@ -49,6 +49,16 @@ pub struct ServerSettings {
     pub max_page_size: usize,
     pub max_query_depth: usize,
     pub max_query_complexity: usize,
+    /// Origins whose pages may call `/graphql` from a browser: `["*"]` (any) or exact origins.
+    pub cors_origins: CorsOrigins,
+}
+
+/// Which browser origins may call the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    Any,
+    /// Exact origins, `scheme://host[:port]`, as browsers send them.
+    Only(Vec<String>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

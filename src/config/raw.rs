@@ -40,6 +40,7 @@ pub struct RawServer {
     pub max_page_size: u64,
     pub max_query_depth: u64,
     pub max_query_complexity: u64,
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for RawServer {
@@ -49,6 +50,7 @@ impl Default for RawServer {
             max_page_size: 100,
             max_query_depth: 12,
             max_query_complexity: 2000,
+            cors_origins: vec!["*".to_owned()],
         }
     }
 }

@@ -114,6 +114,7 @@ fn each_bad_value_names_file_key_and_fix() {
     let cases: Vec<(String, &[&str])> = vec![
         ("[server]\nlisten = \"localhost\"".into(), &["conf/test.toml", "server.listen = \"localhost\"", "127.0.0.1:8080"]),
         ("[server]\nmax_page_size = 0".into(), &["server.max_page_size = 0", "at least 1"]),
+        ("[server]\ncors_origins = [\"https://a.example.org/app\"]".into(), &["server.cors_origins = \"https://a.example.org/app\"", "scheme://host[:port]"]),
         ("[fetch]\ntimeout_secs = 0".into(), &["fetch.timeout_secs = 0"]),
         ("[ingest]\nmax_removal_share = 1.5".into(), &["ingest.max_removal_share = 1.5", "between 0.0 and 1.0"]),
         ("[server]\nlistn = \"x\"".into(), &["conf/test.toml", "unknown field `listn`", "listen"]),

@@ -15,7 +15,9 @@ use std::time::Duration;
 use super::env::Overrides;
 use super::raw::{RawConfig, RawFetch, RawIngest, RawServer, RawSource, RawStore};
 use super::source::valid_id;
-use super::{ConfigError, FetchSettings, IngestSettings, ServerSettings, Settings, SourceSettings, StoreSettings};
+use super::{
+    ConfigError, CorsOrigins, FetchSettings, IngestSettings, ServerSettings, Settings, SourceSettings, StoreSettings,
+};
 
 pub fn validate(
     raw: RawConfig,
@@ -51,7 +53,28 @@ fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
         max_page_size: count("server.max_page_size", raw.max_page_size)?,
         max_query_depth: count("server.max_query_depth", raw.max_query_depth)?,
         max_query_complexity: count("server.max_query_complexity", raw.max_query_complexity)?,
+        cors_origins: cors_origins(cx, &raw.cors_origins)?,
     })
+}
+
+/// `["*"]` is any origin; otherwise each entry is one exact origin without a path.
+fn cors_origins(cx: &Context, raw: &[String]) -> Result<CorsOrigins, ConfigError> {
+    let origins: Vec<&str> = raw.iter().map(|o| o.trim()).filter(|o| !o.is_empty()).collect();
+    if origins.contains(&"*") {
+        return Ok(CorsOrigins::Any);
+    }
+    let mut out = Vec::with_capacity(origins.len());
+    for origin in origins {
+        let parsed = url::Url::parse(origin).ok().filter(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host().is_some() && u.path() == "/" && !origin.ends_with('/')
+        });
+        if parsed.is_none() {
+            let fix = "not an origin; use \"*\" for any, or scheme://host[:port] with no path, e.g. \"https://groups.example.org\"";
+            return Err(cx.invalid("server.cors_origins", quoted(origin), fix));
+        }
+        out.push(origin.to_owned());
+    }
+    Ok(CorsOrigins::Only(out))
 }
 
 fn store(cx: &Context, raw: RawStore) -> Result<StoreSettings, ConfigError> {

@@ -51,10 +51,20 @@ pub fn build_schema(state: AppState, limits: Limits) -> AppSchema {
     builder(limits).data(state).finish()
 }
 
-/// The SDL committed as schema/schema.graphql (federation v2 directives included).
+/// The whole schema as SDL, committed as schema/schema.graphql: every root type
+/// (subscriptions included) and the schema definition, loadable by any GraphQL tool.
 pub fn sdl() -> String {
-    let schema = builder(Limits { depth: 64, complexity: 100_000 }).finish();
-    schema.sdl_with_options(SDLExportOptions::new().federation().compose_directive())
+    shape().sdl_with_options(SDLExportOptions::new())
+}
+
+/// The subgraph SDL, committed as schema/subgraph.graphql: what `_service { sdl }` answers
+/// and Apollo composition reads (federation v2 `@link` and `@key`; no subscriptions).
+pub fn subgraph_sdl() -> String {
+    shape().sdl_with_options(SDLExportOptions::new().federation().compose_directive())
+}
+
+fn shape() -> AppSchema {
+    builder(Limits { depth: 64, complexity: 100_000 }).finish()
 }
 
 /// The schema's shape without data: what `build_schema` serves and `sdl` prints.

@@ -13,7 +13,7 @@ use crate::model::{CorrectionKind, RecordKey};
 
 pub struct MutationRoot;
 
-#[Object]
+#[Object(name = "Mutation")]
 impl MutationRoot {
     /// Imports one source now and returns the run (a failed fetch is a run with outcome
     /// FAILED and an error, not a GraphQL error).

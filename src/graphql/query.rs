@@ -35,7 +35,7 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-#[Object]
+#[Object(name = "Query")]
 impl QueryRoot {
     /// A group by id. Ids merged into another group resolve to that group.
     async fn group(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Group>> {

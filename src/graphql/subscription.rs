@@ -12,7 +12,7 @@ use crate::events::ChangeKind;
 
 pub struct SubscriptionRoot;
 
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// A new real group that matches (once per group, not once per source listing it).
     async fn group_added(

@@ -106,7 +106,12 @@ pub fn bare_source<'a>(id: &'a str, feed: &'a str) -> TestSource<'a> {
 /// Spawns the app on port 0 with a temp store, the given sources served by `feeds`, the
 /// operator token set, and no scheduler (tests run imports themselves).
 pub async fn spawn_app_with(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
-    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir")).await
+    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir"), &[]).await
+}
+
+/// Like `spawn_app_with`, with `SUPPORTMESH_*` environment overrides as `(name, value)`.
+pub async fn spawn_app_with_env(feeds: FeedServer, sources: &[TestSource<'_>], env: &[(&str, &str)]) -> TestApp {
+    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir"), env).await
 }
 
 /// Like `spawn_app_with`, on the store already in `store_dir/store` (as a restart finds it).
@@ -115,12 +120,12 @@ pub async fn spawn_app_on_store(
     sources: &[TestSource<'_>],
     store_dir: tempfile::TempDir,
 ) -> TestApp {
-    spawn(feeds, sources, Imports::OnDemand, store_dir).await
+    spawn(feeds, sources, Imports::OnDemand, store_dir, &[]).await
 }
 
 /// Like `spawn_app_with`, with the cron scheduler running as `serve` runs it.
 pub async fn spawn_scheduled_app(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
-    spawn(feeds, sources, Imports::Scheduled, tempfile::tempdir().expect("temp dir")).await
+    spawn(feeds, sources, Imports::Scheduled, tempfile::tempdir().expect("temp dir"), &[]).await
 }
 
 async fn spawn(
@@ -128,6 +133,7 @@ async fn spawn(
     sources: &[TestSource<'_>],
     imports: Imports,
     store_dir: tempfile::TempDir,
+    extra_env: &[(&str, &str)],
 ) -> TestApp {
     let mut toml = format!(
         "[server]\nlisten = \"127.0.0.1:0\"\n[store]\npath = \"{}\"\n",
@@ -146,7 +152,8 @@ async fn spawn(
             );
         }
     }
-    let env = vec![("SUPPORTMESH_OPERATOR_TOKEN".to_owned(), TOKEN.to_owned())];
+    let mut env = vec![("SUPPORTMESH_OPERATOR_TOKEN".to_owned(), TOKEN.to_owned())];
+    env.extend(extra_env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     let settings =
         Settings::from_toml_str_with_env(&toml, std::path::Path::new("test.toml"), env).expect("test config is valid");
     let app = Application::build(settings, imports).await.expect("app builds");

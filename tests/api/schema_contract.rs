@@ -15,6 +15,27 @@ fn the_committed_schema_matches_the_code() {
     );
 }
 
+#[test]
+fn the_committed_subgraph_schema_matches_the_code() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/subgraph.graphql"))
+        .expect("schema/subgraph.graphql is committed");
+    let generated = supportmesh::graphql::subgraph_sdl();
+    assert!(
+        committed == generated,
+        "schema/subgraph.graphql is out of date: run `cargo run -- schema --subgraph > schema/subgraph.graphql` and commit it"
+    );
+}
+
+#[test]
+fn the_committed_schema_has_every_root_type_and_a_schema_definition() {
+    let sdl = supportmesh::graphql::sdl();
+    for root in ["type Query {", "type Mutation {", "type Subscription {"] {
+        assert!(sdl.contains(root), "the SDL lacks `{root}`");
+    }
+    assert!(sdl.contains("schema {") && sdl.contains("subscription: Subscription"), "the SDL has no schema definition");
+    assert!(supportmesh::graphql::subgraph_sdl().contains("type Query {"), "the subgraph SDL renames the query root");
+}
+
 #[tokio::test]
 async fn group_is_a_federation_entity() {
     let app = spawn_app().await;
