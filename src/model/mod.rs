@@ -16,7 +16,7 @@ pub use correction::{Correction, CorrectionKind};
 pub use geo::haversine_km;
 pub use group::{GroupStatus, MatchLink, StoredGroup};
 pub use occurrence::{
-    next_occurrence, parse_hhmm, starts_between, times_of_day, Occurrence, TimeOfDay, DEFAULT_LENGTH,
+    next_occurrence, parse_hhmm, starts_between, times_of_day, upcoming, Occurrence, TimeOfDay, DEFAULT_LENGTH,
 };
 pub use record::{RecordKey, StoredRecord};
 pub use run::{ImportRun, RunCounts, RunOutcome, SourceState};

@@ -2,9 +2,9 @@
 //! gives, in the meeting's own IANA time zone (weekly, nth-weekday-of-month and one-off rules).
 //!
 //! Pure: no clock is read here (every function takes the instant it works from) and nothing is
-//! cached between calls. Time-of-day filters live in `time_of_day`. Parsing sources into
-//! `importers::Meeting`, reading the clock, and serving the results are left to the importers,
-//! the GraphQL layer and its callers.
+//! cached between calls. Time-of-day filters live in `time_of_day`, the soonest-first list in
+//! `upcoming`. Parsing sources into `importers::Meeting`, reading the clock, and serving the
+//! results are left to the importers, the GraphQL layer and its callers.
 //!
 //! # Daylight-saving rules
 //!
@@ -24,6 +24,7 @@
 //! real time; an end at or before the start is on the next day (23:00-01:00).
 
 mod time_of_day;
+mod upcoming;
 
 #[cfg(test)]
 mod tests;
@@ -36,6 +37,7 @@ use chrono_tz::Tz;
 use importers::{Meeting, Recurrence, Weekday};
 
 pub use time_of_day::{parse_hhmm, starts_between, times_of_day, TimeOfDay};
+pub use upcoming::upcoming;
 
 /// How long a meeting with no end time lasts.
 pub const DEFAULT_LENGTH: Duration = Duration::minutes(60);

@@ -1,4 +1,4 @@
-//! Tests of `next_occurrence` at fixed instants: across midnight, the end of the
+//! Tests of `next_occurrence` and `upcoming` at fixed instants: across midnight, the end of the
 //! week, month ends and the 2026 daylight-saving changes in London and New York (the
 //! time-of-day filters are tested beside them, in `time_of_day`).
 
@@ -339,8 +339,106 @@ fn instants_at_the_ends_of_time_do_not_panic() {
                 once("2026-06-01", "18:00", None, tz),
             ] {
                 let _ = next_occurrence(&m, from);
+                let _ = upcoming([(0, &m)], from, Some(Duration::MAX), 3);
             }
         }
+    }
+}
+
+// ---- upcoming ----
+
+/// From Sunday 2026-01-18 22:00 UTC (London is on UTC).
+fn week_end() -> Vec<(&'static str, Meeting)> {
+    vec![
+        ("sunday-late", weekly(Weekday::Sunday, "21:30", Some("22:30"), LONDON)),
+        ("monday", weekly(Weekday::Monday, "09:00", None, LONDON)),
+        ("sunday-early", weekly(Weekday::Sunday, "20:00", Some("21:00"), LONDON)),
+        ("saturday", weekly(Weekday::Saturday, "10:00", None, LONDON)),
+        (
+            "by-appointment",
+            Meeting { recurrence: Recurrence::ByAppointment, ..weekly(Weekday::Monday, "08:00", None, LONDON) },
+        ),
+        ("bad-zone", weekly(Weekday::Monday, "08:00", None, "Nowhere/Special")),
+        ("monday-new-york", weekly(Weekday::Monday, "09:00", None, NEW_YORK)),
+    ]
+}
+
+fn keys(list: &[(&'static str, Occurrence)]) -> Vec<&'static str> {
+    list.iter().map(|(k, _)| *k).collect()
+}
+
+#[test]
+fn upcoming_puts_in_progress_first_and_wraps_into_next_week() {
+    let meetings = week_end();
+    let from = utc("2026-01-18T22:00:00Z");
+    let list = upcoming(meetings.iter().map(|(k, m)| (*k, m)), from, None, 10);
+    assert_eq!(keys(&list), ["sunday-late", "monday", "monday-new-york", "saturday", "sunday-early"]);
+    assert!(list[0].1.in_progress);
+    let starts: Vec<_> = list.iter().map(|(_, o)| o.starts_at.to_rfc3339()).collect();
+    let want = [
+        "2026-01-18T21:30:00Z",
+        "2026-01-19T09:00:00Z",
+        "2026-01-19T14:00:00Z",
+        "2026-01-24T10:00:00Z",
+        "2026-01-25T20:00:00Z",
+    ];
+    assert_eq!(starts, want.map(|s| utc(s).to_rfc3339()));
+}
+
+#[test]
+fn upcoming_keeps_at_most_the_limit() {
+    let meetings = week_end();
+    let from = utc("2026-01-18T22:00:00Z");
+    let list = upcoming(meetings.iter().map(|(k, m)| (*k, m)), from, None, 2);
+    assert_eq!(keys(&list), ["sunday-late", "monday"]);
+    assert!(upcoming(meetings.iter().map(|(k, m)| (*k, m)), from, None, 0).is_empty());
+}
+
+#[test]
+fn upcoming_within_a_window_includes_its_last_instant() {
+    let meetings = week_end();
+    let from = utc("2026-01-18T22:00:00Z");
+    let within = |d| keys(&upcoming(meetings.iter().map(|(k, m)| (*k, m)), from, Some(d), 10));
+    assert_eq!(within(Duration::hours(11)), ["sunday-late", "monday"], "monday starts at exactly +11h");
+    assert_eq!(within(Duration::hours(11) - Duration::seconds(1)), ["sunday-late"]);
+    assert_eq!(within(Duration::zero()), ["sunday-late"], "in progress is always within");
+    assert_eq!(within(Duration::days(7)), ["sunday-late", "monday", "monday-new-york", "saturday", "sunday-early"]);
+    assert_eq!(within(Duration::days(6)), ["sunday-late", "monday", "monday-new-york", "saturday"]);
+}
+
+#[test]
+fn upcoming_breaks_ties_by_order_of_appearance() {
+    let a = weekly(Weekday::Monday, "09:00", None, LONDON);
+    let b = weekly(Weekday::Monday, "10:00", None, "Europe/Lisbon"); // also 10:00 UTC
+    let c = weekly(Weekday::Monday, "11:00", None, "Europe/Paris"); // also 10:00 UTC
+    let from = utc("2026-01-18T22:00:00Z");
+    let list = upcoming([(1, &b), (2, &a), (3, &c), (4, &b)], from, None, 3);
+    let got: Vec<_> = list.iter().map(|(k, o)| (*k, o.starts_at.to_rfc3339())).collect();
+    let (nine, ten) = (utc("2026-01-19T09:00:00Z").to_rfc3339(), utc("2026-01-19T10:00:00Z").to_rfc3339());
+    assert_eq!(got, [(2, nine), (1, ten.clone()), (3, ten)]);
+}
+
+#[test]
+fn upcoming_agrees_with_next_occurrence_across_interleaved_zones() {
+    let zones = [LONDON, NEW_YORK, LONDON, LONDON, "Asia/Tokyo", NEW_YORK];
+    let meetings: Vec<_> = zones.iter().map(|tz| weekly(Weekday::Monday, "09:00", None, tz)).collect();
+    let from = utc("2026-01-18T22:00:00Z");
+    let list = upcoming(meetings.iter().enumerate(), from, None, 10);
+    let got: Vec<_> = list.iter().map(|(i, o)| (*i, o.starts_at)).collect();
+    let monday = |s| utc(s);
+    assert_eq!(
+        got,
+        [
+            (4, monday("2026-01-19T00:00:00Z")),
+            (0, monday("2026-01-19T09:00:00Z")),
+            (2, monday("2026-01-19T09:00:00Z")),
+            (3, monday("2026-01-19T09:00:00Z")),
+            (1, monday("2026-01-19T14:00:00Z")),
+            (5, monday("2026-01-19T14:00:00Z")),
+        ]
+    );
+    for (i, o) in list {
+        assert_eq!(Some(o), next_occurrence(&meetings[i], from));
     }
 }
 
@@ -399,5 +497,24 @@ proptest! {
             }
         }
         prop_assert_eq!(walk.map(|w| (w.starts_at, w.ends_at)), Some((o.starts_at, o.ends_at)));
+    }
+
+    #[test]
+    fn upcoming_is_the_sorted_truncated_list_of_next_occurrences(
+        meetings in proptest::collection::vec(any_meeting(), 0..30),
+        from in any_instant(),
+        within in proptest::option::of(0i64..14 * 24),
+        limit in 0usize..12,
+    ) {
+        let within = within.map(Duration::hours);
+        let mut want: Vec<(usize, Occurrence)> = meetings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| next_occurrence(m, from).map(|o| (i, o)))
+            .filter(|(_, o)| within.is_none_or(|w| o.starts_at <= from + w))
+            .collect();
+        want.sort_by_key(|(i, o)| (o.starts_at, *i));
+        want.truncate(limit);
+        prop_assert_eq!(upcoming(meetings.iter().enumerate(), from, within, limit), want);
     }
 }
