@@ -1,17 +1,22 @@
 //! The domain model: what the service stores, matches and serves, as plain serde types.
 //!
 //! `dedup`, `store`, `ingest` and `graphql` all speak these types; this module depends on none
-//! of them (only on `importers::Listing`, the normalised listing every parser produces) and
-//! does no IO. The store serialises them, ingest builds them, GraphQL reads them.
+//! of them (only on `importers::Listing`, the normalised listing every parser produces, and its
+//! `Meeting`) and does no IO and reads no clock. The store serialises them, ingest builds them,
+//! GraphQL reads them; `occurrence` works out when a meeting next happens from a given instant.
 
 mod correction;
 mod geo;
 mod group;
+mod occurrence;
 mod record;
 mod run;
 
 pub use correction::{Correction, CorrectionKind};
 pub use geo::haversine_km;
 pub use group::{GroupStatus, MatchLink, StoredGroup};
+pub use occurrence::{
+    next_occurrence, parse_hhmm, starts_between, times_of_day, upcoming, Occurrence, TimeOfDay, DEFAULT_LENGTH,
+};
 pub use record::{RecordKey, StoredRecord};
 pub use run::{ImportRun, RunCounts, RunOutcome, SourceState};
