@@ -9,6 +9,7 @@ mod auth;
 mod enums;
 mod errors;
 mod filter;
+mod meeting;
 mod mutation;
 mod query;
 mod sources;

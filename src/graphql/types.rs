@@ -3,8 +3,9 @@
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus, Recurrence, Topic, Weekday};
+use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus, Topic};
 use super::errors::OrInternal;
+use super::meeting::Meeting;
 use super::AppState;
 use crate::model::{RecordKey, StoredGroup};
 
@@ -115,45 +116,6 @@ impl Group {
 pub struct TopicTag {
     pub topic: Topic,
     pub rule: String,
-}
-
-/// One meeting of a group, in the group's local time.
-#[derive(SimpleObject)]
-pub struct Meeting {
-    pub weekday: Option<Weekday>,
-    /// Local start time, "HH:MM".
-    pub start_time: Option<String>,
-    /// Local end time, "HH:MM", when the source gives one.
-    pub end_time: Option<String>,
-    /// IANA time zone of the times.
-    pub timezone: String,
-    pub recurrence: Recurrence,
-    /// For MONTHLY_NTH: which weeks of the month (1..5, -1 = last).
-    pub weeks_of_month: Vec<i32>,
-    /// For ONCE: the date, "YYYY-MM-DD".
-    pub date: Option<String>,
-}
-
-impl From<&importers::Meeting> for Meeting {
-    fn from(m: &importers::Meeting) -> Self {
-        let (recurrence, weeks, date) = match &m.recurrence {
-            importers::Recurrence::Weekly => (Recurrence::Weekly, Vec::new(), None),
-            importers::Recurrence::MonthlyNth { weeks } => {
-                (Recurrence::MonthlyNth, weeks.iter().map(|w| i32::from(*w)).collect(), None)
-            }
-            importers::Recurrence::Once { date } => (Recurrence::Once, Vec::new(), Some(date.to_string())),
-            importers::Recurrence::ByAppointment => (Recurrence::ByAppointment, Vec::new(), None),
-        };
-        Meeting {
-            weekday: m.weekday.map(Into::into),
-            start_time: m.start.map(|t| t.format("%H:%M").to_string()),
-            end_time: m.end.map(|t| t.format("%H:%M").to_string()),
-            timezone: m.timezone.clone(),
-            recurrence,
-            weeks_of_month: weeks,
-            date,
-        }
-    }
 }
 
 #[derive(SimpleObject)]

@@ -9,6 +9,7 @@ mod cors;
 mod import_runs;
 mod matching;
 mod matching_quality;
+mod meeting_times;
 mod operator;
 mod schema_contract;
 mod subscriptions;

@@ -1,0 +1,120 @@
+//! `Meeting.next(from:)` through the real server: occurrences in each group's own time zone,
+//! across midnight, the end of the week and daylight-saving changes in Europe/London and
+//! America/New_York.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{source, spawn_app_with, FeedServer, TestApp};
+
+/// A Meeting Guide feed of four meetings in two time zones (days: 0 = Sunday).
+fn feed() -> Vec<u8> {
+    let meeting = |slug: &str, name: &str, day: u8, time: &str, end: &str, tz: &str, address: &str| {
+        json!({
+            "name": name, "slug": slug, "day": day, "time": time, "end_time": end, "timezone": tz,
+            "types": ["O"], "formatted_address": address,
+        })
+    };
+    let meetings = json!([
+        meeting(
+            "early",
+            "Sunday Early Light",
+            0,
+            "01:30",
+            "02:30",
+            "Europe/London",
+            "1 High Street, Leeds LS1 1AA, UK"
+        ),
+        meeting(
+            "late",
+            "Saturday Late Night",
+            6,
+            "23:00",
+            "01:00",
+            "America/New_York",
+            "10 Main St, Philadelphia, PA 19103, USA"
+        ),
+        meeting(
+            "monday",
+            "Monday Morning Start",
+            1,
+            "09:00",
+            "",
+            "America/New_York",
+            "20 Main St, Philadelphia, PA 19103, USA"
+        ),
+        meeting(
+            "autumn",
+            "Sunday Autumn Hour",
+            0,
+            "01:30",
+            "02:30",
+            "America/New_York",
+            "30 Main St, Philadelphia, PA 19103, USA"
+        ),
+    ]);
+    serde_json::to_vec(&meetings).expect("json")
+}
+
+async fn app() -> TestApp {
+    let feeds = FeedServer::start().await;
+    feeds.put("times.json", feed());
+    let app = spawn_app_with(feeds, &[source("times", "times.json")]).await;
+    app.import("times").await;
+    app
+}
+
+/// The next occurrence of the one meeting of the group named `name`, from `from`.
+async fn next(app: &TestApp, name: &str, from: &str) -> Value {
+    let q = "query($text: String, $from: DateTime) { groups(filter: { text: $text }) { edges { node { name \
+             meetings { next(from: $from) { startsAt endsAt localStart timezone inProgress } } } } } }";
+    let data = app.gql(q, json!({ "text": name, "from": from })).await;
+    let edges = data["groups"]["edges"].as_array().expect("edges").clone();
+    let node = edges.iter().find(|e| e["node"]["name"] == name).unwrap_or_else(|| panic!("{name} in {data}"));
+    node["node"]["meetings"][0]["next"].clone()
+}
+
+#[tokio::test]
+async fn a_meeting_in_the_spring_forward_gap_starts_when_the_clocks_change() {
+    let app = app().await;
+    // Saturday 28 March 2026, 23:00 UTC; London's clocks go from 01:00 GMT to 02:00 BST at 01:00 UTC.
+    let n = next(&app, "Sunday Early Light", "2026-03-28T23:00:00Z").await;
+    assert_eq!(n["startsAt"], "2026-03-29T01:00:00+00:00", "{n}");
+    assert_eq!(n["localStart"], "2026-03-29T02:00:00");
+    assert_eq!(n["endsAt"], "2026-03-29T01:30:00+00:00", "02:30 BST");
+    assert_eq!(n["timezone"], "Europe/London");
+    assert_eq!(n["inProgress"], false);
+    // A week later, summer time: 01:30 BST is 00:30 UTC.
+    let n = next(&app, "Sunday Early Light", "2026-03-29T02:00:00Z").await;
+    assert_eq!(n["startsAt"], "2026-04-05T00:30:00+00:00", "{n}");
+}
+
+#[tokio::test]
+async fn a_meeting_across_midnight_is_in_progress_after_midnight() {
+    let app = app().await;
+    // Sunday 1 November 2026, 00:30 EDT (04:30 UTC): the Saturday 23:00-01:00 meeting is on.
+    let n = next(&app, "Saturday Late Night", "2026-11-01T04:30:00Z").await;
+    assert_eq!(n["inProgress"], true, "{n}");
+    assert_eq!(n["startsAt"], "2026-11-01T03:00:00+00:00");
+    assert_eq!(n["localStart"], "2026-10-31T23:00:00");
+    // 01:00 happens twice that night; the earlier (EDT) one ends it.
+    assert_eq!(n["endsAt"], "2026-11-01T05:00:00+00:00");
+}
+
+#[tokio::test]
+async fn the_end_of_the_week_wraps_to_monday() {
+    let app = app().await;
+    // Sunday 6 December 2026, 18:00 EST (23:00 UTC): next is Monday 09:00 EST, an hour long.
+    let n = next(&app, "Monday Morning Start", "2026-12-06T23:00:00Z").await;
+    assert_eq!(n["startsAt"], "2026-12-07T14:00:00+00:00", "{n}");
+    assert_eq!(n["endsAt"], "2026-12-07T15:00:00+00:00", "no end time: 60 minutes");
+    assert_eq!(n["localStart"], "2026-12-07T09:00:00");
+}
+
+#[tokio::test]
+async fn an_ambiguous_fall_back_time_takes_the_first_instant() {
+    let app = app().await;
+    // 1 November 2026 in New York: 01:30 happens at 05:30 UTC (EDT) and again at 06:30 UTC (EST).
+    let n = next(&app, "Sunday Autumn Hour", "2026-11-01T00:00:00Z").await;
+    assert_eq!(n["startsAt"], "2026-11-01T05:30:00+00:00", "{n}");
+    assert_eq!(n["localStart"], "2026-11-01T01:30:00");
+}
