@@ -22,7 +22,7 @@ pub(super) fn location(f: &mut Fields, opts: &SourceOptions) -> Option<Location>
     let mut country = f.line("country").and_then(|c| {
         let code = address::country_code(&c, true);
         if code.is_none() {
-            f.problem("country", format!("unknown country \"{c}\""));
+            f.problems.field("country", format!("unknown country \"{c}\""));
         }
         code
     });
@@ -71,14 +71,14 @@ pub(super) fn online(f: &mut Fields, country: Option<&str>) -> Option<OnlineAcce
     let url = f.scalar("conference_url").and_then(|raw| {
         let url = web::conference_url(&raw);
         if url.is_none() {
-            f.problem("conference_url", "not an http(s) link");
+            f.problems.field("conference_url", "not an http(s) link");
         }
         url.map(|u| (u, web::conference_id(&raw)))
     });
     let phone = f.scalar("conference_phone").and_then(|raw| {
         let phone = phone::conference_phone(&raw, country);
         if phone.is_none() {
-            f.problem("conference_phone", "not a phone number");
+            f.problems.field("conference_phone", "not a phone number");
         }
         phone.map(|p| (p, phone::dial_meeting_id(&raw)))
     });
@@ -116,16 +116,16 @@ fn coordinates(f: &mut Fields) -> (Option<f64>, Option<f64>) {
         (Some(lat), Some(lon)) => match geo::point(lat, lon) {
             Ok((lat, lon)) => (Some(lat), Some(lon)),
             Err(why) => {
-                f.problem("latitude", why);
+                f.problems.field("latitude", why);
                 (None, None)
             }
         },
         (Some(_), None) => {
-            f.problem("longitude", "latitude given without longitude");
+            f.problems.field("longitude", "latitude given without longitude");
             (None, None)
         }
         (None, Some(_)) => {
-            f.problem("latitude", "longitude given without latitude");
+            f.problems.field("latitude", "longitude given without latitude");
             (None, None)
         }
         (None, None) => (None, None),
@@ -143,7 +143,7 @@ fn first_valid(f: &mut Fields, keys: &[&str], why: &str, normalize: impl Fn(&str
         if let Some(raw) = f.scalar(key) {
             match normalize(&raw) {
                 Some(v) => return Some(v),
-                None => f.problem(key, why),
+                None => f.problems.field(key, why),
             }
         }
     }
