@@ -9,7 +9,7 @@
 //! `taxonomy_codes`, `keywords`, `exclude_keywords` (see `openreferral/select.rs`).
 
 use crate::openreferral::{self, json, paging, Context};
-use crate::problem::{DocumentError, Parsed};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
 
 const EXPECTED: &str =
@@ -18,13 +18,15 @@ const EXPECTED: &str =
 /// Parses the source's documents.
 pub fn parse(docs: &Documents<'_>, options: &crate::SourceOptions) -> Result<Parsed, DocumentError> {
     let ctx = Context::new(options, None)?;
-    let pages = paging::items(docs, EXPECTED)?;
+    let mut parsed = Parsed::default();
+    let mut problems = RecordProblems::document(&mut parsed.problems);
+    let pages = paging::items(docs, EXPECTED, &mut problems)?;
     let mut collected = json::Collected::default();
     for (position, item) in &pages.items {
-        collected.item(item, position, &|_, _| {});
+        collected.item(item, position, &|_, _| {}, &mut problems);
     }
-    let mut parsed = Parsed { wants: pages.wants, problems: pages.problems, ..Parsed::default() };
-    let services = collected.finish(&mut parsed.problems);
+    let services = collected.finish(&mut problems);
+    parsed.wants = pages.wants;
     openreferral::build(services, &ctx, &mut parsed);
     Ok(parsed)
 }

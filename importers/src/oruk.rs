@@ -17,7 +17,7 @@ use crate::model::{Attendance, Audience, Topic, TopicTag};
 use crate::normalize::time;
 use crate::openreferral::json::{self, Obj};
 use crate::openreferral::{self, paging, Context, Service, Term};
-use crate::problem::{DocumentError, Parsed};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
 
 const EXPECTED: &str = "not an Open Referral UK response: expected a page of services, a service or an array of them";
@@ -25,13 +25,15 @@ const EXPECTED: &str = "not an Open Referral UK response: expected a page of ser
 /// Parses the source's documents.
 pub fn parse(docs: &Documents<'_>, options: &crate::SourceOptions) -> Result<Parsed, DocumentError> {
     let ctx = Context::new(options, Some(("Europe/London", "GB")))?;
-    let pages = paging::items(docs, EXPECTED)?;
+    let mut parsed = Parsed::default();
+    let mut problems = RecordProblems::document(&mut parsed.problems);
+    let pages = paging::items(docs, EXPECTED, &mut problems)?;
     let mut collected = json::Collected::default();
     for (position, item) in &pages.items {
-        collected.item(item, position, &openplace);
+        collected.item(item, position, &openplace, &mut problems);
     }
-    let mut parsed = Parsed { wants: pages.wants, problems: pages.problems, ..Parsed::default() };
-    let services = collected.finish(&mut parsed.problems);
+    let services = collected.finish(&mut problems);
+    parsed.wants = pages.wants;
     openreferral::build(services, &ctx, &mut parsed);
     Ok(parsed)
 }

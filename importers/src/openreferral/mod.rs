@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{Attendance, Audience, TopicTag};
 use crate::options::SourceOptions;
-use crate::problem::{Parsed, Problem};
+use crate::problem::{Parsed, RecordProblems};
 
 use schedule::ScheduleRow;
 use select::{Selector, Verdict};
@@ -154,7 +154,8 @@ pub(crate) fn build(services: Vec<Service>, ctx: &Context<'_>, parsed: &mut Pars
                 continue;
             }
         }
-        for mut l in listing::listings(&service, &texts, ctx, &mut parsed.problems) {
+        let mut problems = RecordProblems::new(&mut parsed.problems, service.id.as_str());
+        for mut l in listing::listings(&service, &texts, ctx, &mut problems) {
             if !used.insert(l.external_id.clone()) {
                 let base = l.external_id.clone();
                 let mut n = 2;
@@ -163,7 +164,7 @@ pub(crate) fn build(services: Vec<Service>, ctx: &Context<'_>, parsed: &mut Pars
                 }
                 l.external_id = format!("{base}-dup{n}");
                 let why = format!("id \"{base}\" repeats an earlier record; listed as \"{}\"", l.external_id);
-                parsed.problems.push(Problem::field(Some(base), "id", why));
+                RecordProblems::new(&mut parsed.problems, base).field("id", why);
             }
             parsed.listings.push(l);
         }
@@ -174,12 +175,8 @@ pub(crate) fn build(services: Vec<Service>, ctx: &Context<'_>, parsed: &mut Pars
         } else {
             ("services are not support groups", "were")
         };
-        parsed.problems.push(Problem {
-            record: None,
-            field: None,
-            message: format!("{skipped} {what} and {verb} skipped (selection: {})", ctx.selector.describe(excluded)),
-            dropped: false,
-        });
+        let why = format!("{skipped} {what} and {verb} skipped (selection: {})", ctx.selector.describe(excluded));
+        RecordProblems::document(&mut parsed.problems).note(why);
     }
 }
 
