@@ -244,18 +244,12 @@ fn end_time(
 /// `GEO:lat;lon` on the location (a bare point when there is no `LOCATION`).
 fn add_geo(event: &Component<'_>, location: &mut Option<Location>, problems: &mut RecordProblems<'_>) {
     let Some(raw) = value(event, "GEO") else { return };
-    let mut parts = raw.split([';', ',']).map(geo::parse_coordinate);
-    let point = match (parts.next().flatten(), parts.next().flatten()) {
-        (Some(lat), Some(lon)) => geo::point(lat, lon),
-        _ => Err("not two numbers"),
-    };
-    match point {
-        Ok((lat, lon)) => {
-            let loc = location.get_or_insert_with(Location::default);
-            loc.latitude = Some(lat);
-            loc.longitude = Some(lon);
-        }
-        Err(why) => problems.field("GEO", format!("unusable point \"{raw}\": {why}")),
+    let mut parts = raw.split([';', ',']);
+    let (lat, lon) = (geo::Coordinate::text(parts.next()), geo::Coordinate::text(parts.next()));
+    if let Some((lat, lon)) = geo::coordinates(lat, lon, ("GEO", "GEO"), problems) {
+        let loc = location.get_or_insert_with(Location::default);
+        loc.latitude = Some(lat);
+        loc.longitude = Some(lon);
     }
 }
 

@@ -194,17 +194,12 @@ fn location(r: &Record, opts: &SourceOptions, problems: &mut RecordProblems<'_>)
         }
         code
     });
-    let (latitude, longitude) = match (r.latitude, r.longitude) {
+    // BMLT servers write 0, 0 for a meeting without coordinates: not a point, and no fault.
+    let (lat, lng) = match (r.latitude, r.longitude) {
         (Some(lat), Some(lng)) if lat == 0.0 && lng == 0.0 => (None, None),
-        (Some(lat), Some(lng)) => match geo::point(lat, lng) {
-            Ok((lat, lng)) => (Some(lat), Some(lng)),
-            Err(why) => {
-                problems.field("latitude", why);
-                (None, None)
-            }
-        },
-        _ => (None, None),
+        given => given,
     };
+    let (latitude, longitude) = geo::coordinates(lat.into(), lng.into(), ("latitude", "longitude"), problems).unzip();
     let name = r.location_text.as_deref().and_then(line);
     let street = r.street.as_deref().and_then(line);
     let locality = r.town.as_deref().and_then(line);

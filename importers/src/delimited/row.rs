@@ -225,31 +225,21 @@ fn location(c: &mut Cells, opts: &SourceOptions) -> Option<Location> {
 
 /// Separate lat and lng columns, or one packed "(lat, lng)" column.
 fn coordinates(c: &mut Cells) -> (Option<f64>, Option<f64>) {
-    let pair = match c.raw(Field::LatLng) {
+    let point = match c.raw(Field::LatLng) {
         Some(raw) => {
             let inner = raw.trim().trim_start_matches('(').trim_end_matches(')');
-            let parsed =
-                inner.split_once(',').and_then(|(a, b)| Some((geo::parse_coordinate(a)?, geo::parse_coordinate(b)?)));
-            if parsed.is_none() {
-                c.problems.field(Field::LatLng.key(), "expected \"(latitude, longitude)\"");
-            }
-            parsed
+            let mut halves = inner.splitn(2, ',');
+            let (lat, lng) = (geo::Coordinate::text(halves.next()), geo::Coordinate::text(halves.next()));
+            let field = Field::LatLng.key();
+            geo::coordinates(lat, lng, (field, field), &mut c.problems)
         }
         None => {
-            let lat = c.parsed(Field::Lat, "not a number", geo::parse_coordinate);
-            let lng = c.parsed(Field::Lng, "not a number", geo::parse_coordinate);
-            lat.zip(lng)
+            let (lat, lng) = (c.raw(Field::Lat), c.raw(Field::Lng));
+            let (lat, lng) = (geo::Coordinate::text(lat.as_deref()), geo::Coordinate::text(lng.as_deref()));
+            geo::coordinates(lat, lng, (Field::Lat.key(), Field::Lng.key()), &mut c.problems)
         }
     };
-    let Some((lat, lng)) = pair else { return (None, None) };
-    match geo::point(lat, lng) {
-        Ok((lat, lng)) => (Some(lat), Some(lng)),
-        Err(why) => {
-            let field = if c.columns.get(Field::LatLng).is_some() { Field::LatLng } else { Field::Lat };
-            c.problems.field(field.key(), why);
-            (None, None)
-        }
-    }
+    point.unzip()
 }
 
 fn online(c: &mut Cells, country: Option<&str>) -> Option<OnlineAccess> {

@@ -247,7 +247,9 @@ fn location(values: &Values, opts: &SourceOptions, problems: &mut RecordProblems
             *s = rest.trim_end_matches([',', ' ']).to_owned();
         }
     }
-    let (latitude, longitude) = coordinates(values, problems);
+    let half = |f: Field| geo::Coordinate::text(values.get(&f).map(String::as_str));
+    let (lat, lon) = (half(Field::Latitude), half(Field::Longitude));
+    let (latitude, longitude) = geo::coordinates(lat, lon, ("latitude", "longitude"), problems).unzip();
     let notes = values.get(&Field::LocationNotes).and_then(|v| text::plain_text(v)).map(|v| text::redact_secrets(&v));
     let read = Location {
         name,
@@ -284,33 +286,6 @@ fn postcode_in(line: &str, country: Option<&str>) -> Option<String> {
         return Some(compact.to_owned());
     }
     address::split_address(compact, country).postcode
-}
-
-fn coordinates(values: &Values, problems: &mut RecordProblems<'_>) -> (Option<f64>, Option<f64>) {
-    let number = |f: Field| values.get(&f).map(|v| (v.clone(), geo::parse_coordinate(v)));
-    match (number(Field::Latitude), number(Field::Longitude)) {
-        (Some((_, Some(lat))), Some((_, Some(lon)))) => match geo::point(lat, lon) {
-            Ok((lat, lon)) => (Some(lat), Some(lon)),
-            Err(why) => {
-                problems.field("latitude", why);
-                (None, None)
-            }
-        },
-        (None, None) => (None, None),
-        (lat, lon) => {
-            let (field, raw) = match (&lat, &lon) {
-                (Some((raw, None)), _) => ("latitude", raw.clone()),
-                (_, Some((raw, None))) => ("longitude", raw.clone()),
-                (None, _) => ("latitude", String::new()),
-                _ => ("longitude", String::new()),
-            };
-            problems.field(
-                field,
-                format!("coordinates need a latitude and a longitude as numbers; found \"{}\"", short(&raw)),
-            );
-            (None, None)
-        }
-    }
 }
 
 fn online(

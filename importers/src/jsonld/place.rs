@@ -117,16 +117,10 @@ fn place<'a>(
         None => (Some(node), false),
     };
     if let Some(p) = point {
-        let number = |key: &str| nodes::text(p.get(key)).and_then(|v| geo::parse_coordinate(&v));
-        match (number("latitude"), number("longitude")) {
-            (Some(lat), Some(lon)) => match geo::point(lat, lon) {
-                Ok((lat, lon)) => {
-                    (location.latitude, location.longitude, location.approximate) = (Some(lat), Some(lon), approximate)
-                }
-                Err(why) => problems.field("geo", why),
-            },
-            (None, None) => {}
-            _ => problems.field("geo", "needs both a latitude and a longitude as numbers"),
+        let (lat, lon) = (nodes::text(p.get("latitude")), nodes::text(p.get("longitude")));
+        let (lat, lon) = (geo::Coordinate::text(lat.as_deref()), geo::Coordinate::text(lon.as_deref()));
+        if let Some((lat, lon)) = geo::coordinates(lat, lon, ("geo", "geo"), problems) {
+            (location.latitude, location.longitude, location.approximate) = (Some(lat), Some(lon), approximate);
         }
     }
     let empty = location == Location { country: location.country.clone(), ..Location::default() };

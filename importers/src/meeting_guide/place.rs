@@ -38,7 +38,8 @@ pub(super) fn location(f: &mut Fields, opts: &SourceOptions) -> Option<Location>
         postcode = postcode.or(parts.postcode);
         country = country.or(parts.country);
     }
-    let (latitude, longitude) = coordinates(f);
+    let (lat, lon) = (f.number("latitude").into(), f.number("longitude").into());
+    let (latitude, longitude) = geo::coordinates(lat, lon, ("latitude", "longitude"), &mut f.problems).unzip();
     let approximate = f.flag("approximate").unwrap_or(false);
     let notes = f.text("location_notes");
     let read = Location {
@@ -109,27 +110,6 @@ pub(super) fn contact(f: &mut Fields, country: Option<&str>) -> (Contact, Option
     let website =
         first_valid(f, &["website", "entity_website_url", "entity_url"], "not an http(s) link", web::normalize_url);
     (Contact { email, phone, website }, f.line("entity"))
-}
-
-fn coordinates(f: &mut Fields) -> (Option<f64>, Option<f64>) {
-    match (f.number("latitude"), f.number("longitude")) {
-        (Some(lat), Some(lon)) => match geo::point(lat, lon) {
-            Ok((lat, lon)) => (Some(lat), Some(lon)),
-            Err(why) => {
-                f.problems.field("latitude", why);
-                (None, None)
-            }
-        },
-        (Some(_), None) => {
-            f.problems.field("longitude", "latitude given without longitude");
-            (None, None)
-        }
-        (None, Some(_)) => {
-            f.problems.field("latitude", "longitude given without latitude");
-            (None, None)
-        }
-        (None, None) => (None, None),
-    }
 }
 
 /// Conference notes mostly carry passcodes: lines that mention one are dropped entirely.

@@ -38,7 +38,9 @@ pub(super) fn location(
         _ => r,
     });
     let postcode = a.postcode.as_deref().and_then(|p| address::normalize_postcode(p, country.as_deref()));
-    let (latitude, longitude) = coordinates(site, problems);
+    let (lat, lon) =
+        (geo::Coordinate::text(site.latitude.as_deref()), geo::Coordinate::text(site.longitude.as_deref()));
+    let (latitude, longitude) = geo::coordinates(lat, lon, ("latitude", "longitude"), problems).unzip();
     let name = site.name.as_deref().and_then(|n| text::plain_line(&unescape(n)));
     let region_pc = [region.clone(), postcode.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
     let parts: Vec<String> =
@@ -143,25 +145,6 @@ pub(super) fn accessibility(texts: &[String]) -> Vec<Accessibility> {
         }
     }
     out
-}
-
-/// Validated coordinates, or none (with a problem when they were given but unusable).
-fn coordinates(site: &Site, problems: &mut RecordProblems<'_>) -> (Option<f64>, Option<f64>) {
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    let (Some(lat), Some(lon)) = (given(&site.latitude), given(&site.longitude)) else {
-        return (None, None);
-    };
-    let point = match (geo::parse_coordinate(&lat), geo::parse_coordinate(&lon)) {
-        (Some(a), Some(b)) => geo::point(a, b),
-        _ => Err("coordinates are not numbers"),
-    };
-    match point {
-        Ok((a, b)) => (Some(a), Some(b)),
-        Err(why) => {
-            problems.field("latitude", format!("{why} ({lat}, {lon}); ignored"));
-            (None, None)
-        }
-    }
 }
 
 fn language_tag(raw: &str) -> Option<String> {

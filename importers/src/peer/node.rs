@@ -168,16 +168,8 @@ impl Node<'_, '_> {
     fn location(&mut self) -> Option<Location> {
         let obj = self.obj.get("location")?.as_object()?;
         let country = obj.get("country").and_then(Value::as_str).and_then(|c| address::country_code(c, true));
-        let (latitude, longitude) = match (number(obj.get("latitude")), number(obj.get("longitude"))) {
-            (Some(lat), Some(lon)) => match geo::point(lat, lon) {
-                Ok((lat, lon)) => (Some(lat), Some(lon)),
-                Err(why) => {
-                    self.problems.field("location", why.to_owned());
-                    (None, None)
-                }
-            },
-            _ => (None, None),
-        };
+        let (lat, lon) = (coordinate(obj.get("latitude")), coordinate(obj.get("longitude")));
+        let (latitude, longitude) = geo::coordinates(lat, lon, ("location", "location"), self.problems).unzip();
         let postcode = self.line(obj, "postcode").and_then(|p| address::normalize_postcode(&p, country.as_deref()));
         let location = Location {
             name: self.line(obj, "name"),
@@ -274,10 +266,11 @@ fn strings(value: Option<&Value>) -> impl Iterator<Item = &str> {
     list(value).filter_map(Value::as_str)
 }
 
-fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => geo::parse_coordinate(s),
-        _ => None,
+/// A latitude or longitude: a number, or a number written as text.
+fn coordinate(value: Option<&Value>) -> geo::Coordinate<'_> {
+    match value {
+        Some(Value::Number(n)) => n.as_f64().into(),
+        Some(Value::String(s)) => geo::Coordinate::text(Some(s)),
+        _ => geo::Coordinate::Missing,
     }
 }
