@@ -5,6 +5,7 @@ mod helpers;
 
 mod api_queries;
 mod corrections;
+mod formats;
 mod import_runs;
 mod matching;
 mod matching_quality;
