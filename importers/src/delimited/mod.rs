@@ -1,8 +1,8 @@
 //! Delimited exports (tab, pipe, comma...) read with a configured column map.
 //!
 //! Flat files from intergroup databases have no standard header, so the source's options say
-//! which column is what (see `options.rs`; FORMATS.md section 2 shows the New York tab file
-//! and the New Mexico pipe file). The document is decoded (UTF-8, else Windows-1252, with
+//! which column is what (see `options.rs`; `tests/fixtures/delimited/` holds the New York tab
+//! file and the New Mexico pipe file, each with its options). The document is decoded (UTF-8, else Windows-1252, with
 //! Mac mojibake repaired), split into rows whatever the line endings, and each row becomes
 //! one listing (`row.rs`). A row without an id column gets a stable id from its name, day,
 //! time, address and types; repeats are suffixed `-dup2`. A document that is not a table, or whose
