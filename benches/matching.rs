@@ -1,8 +1,8 @@
 //! Scale benchmark for matching and incremental import (a plain `harness = false` binary:
 //! one timed run of each scenario, no statistics).
 //!
-//!     CARGO_TARGET_DIR=/work/target-match cargo bench --bench matching
-//!     SUPPORTMESH_BENCH_LISTINGS=100000 CARGO_TARGET_DIR=/work/target-match cargo bench --bench matching
+//!     cargo bench --bench matching
+//!     SUPPORTMESH_BENCH_LISTINGS=100000 cargo bench --bench matching
 //!
 //! Input: the 2,098 real Meeting Guide listings of tests/fixtures/matching/sepa/source-a.json.
 //! From them it builds N listings deterministically (seeded SplitMix64):
@@ -14,7 +14,7 @@
 //!   place-name words inside group and venue names ("Chester-Woodlyn" -> "Chesterxab-Woodlynxab").
 //!   Originals are split into ~500 sources, contiguous by region (regional directories).
 //! * duplicates (30%): a perturbed copy of a random original, in another source of the same
-//!   region, with the perturbations matching-dev's README lists, applied at the `Listing` level:
+//!   region, with these perturbations, applied at the `Listing` level:
 //!   a fresh id, changed case (30%) or a " Group" suffix (20%), abbreviated (40%) or
 //!   split/joined (30%) addresses, coordinates dropped (15%) or moved by < 90 m (40%),
 //!   shortened Zoom URLs with the same conference id (60% of those with an id), notes dropped
@@ -23,7 +23,7 @@
 //!
 //! Truth: a duplicate and its original are one group; everything else is two groups, except
 //! pairs of one region whose two real listings the matcher already calls one group in the real
-//! data (a row repeated inside the real feed): those are `ignore`d, as in matching-dev.
+//! data (a row repeated inside the real feed): those are `ignore`d.
 //!
 //! Scenario A: `dedup::cluster` from scratch on all N candidates: wall time, RSS before, peak
 //! RSS during (VmHWM after resetting it through /proc/self/clear_refs), groups, pairwise
@@ -321,7 +321,7 @@ fn change_case(s: &str, how: u64) -> String {
     }
 }
 
-/// matching-dev's perturbations, at the `Listing` level.
+/// A duplicate's perturbations (the module doc lists them), at the `Listing` level.
 fn perturb(l: &mut Listing, rng: &mut Rng, source: &str, id: &str) {
     l.external_id = id.to_owned();
     if rng.chance(0.3) {
