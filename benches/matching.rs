@@ -14,7 +14,7 @@
 //!   place-name words inside group and venue names ("Chester-Woodlyn" -> "Chesterxab-Woodlynxab").
 //!   Originals are split into ~500 sources, contiguous by region (regional directories).
 //! * duplicates (30%): a perturbed copy of a random original, in another source of the same
-//!   region, with the perturbations the labelled duplicate sets were made with, applied at the `Listing` level:
+//!   region, with these perturbations, applied at the `Listing` level:
 //!   a fresh id, changed case (30%) or a " Group" suffix (20%), abbreviated (40%) or
 //!   split/joined (30%) addresses, coordinates dropped (15%) or moved by < 90 m (40%),
 //!   shortened Zoom URLs with the same conference id (60% of those with an id), notes dropped
@@ -23,7 +23,7 @@
 //!
 //! Truth: a duplicate and its original are one group; everything else is two groups, except
 //! pairs of one region whose two real listings the matcher already calls one group in the real
-//! data (a row repeated inside the real feed): those are `ignore`d, as in the labelled sets' `truth.json`.
+//! data (a row repeated inside the real feed): those are `ignore`d.
 //!
 //! Scenario A: `dedup::cluster` from scratch on all N candidates: wall time, RSS before, peak
 //! RSS during (VmHWM after resetting it through /proc/self/clear_refs), groups, pairwise
@@ -321,7 +321,7 @@ fn change_case(s: &str, how: u64) -> String {
     }
 }
 
-/// The labelled sets' perturbations, at the `Listing` level.
+/// A duplicate's perturbations (the module doc lists them), at the `Listing` level.
 fn perturb(l: &mut Listing, rng: &mut Rng, source: &str, id: &str) {
     l.external_id = id.to_owned();
     if rng.chance(0.3) {

@@ -2,10 +2,11 @@
 //! one benchmark per format on its largest real file, in listings per second.
 //!
 //! The real full-size files are not part of the crate: set `SUPPORTMESH_BENCH_DATA` to the
-//! folder that holds them (the layout of `shared/data`, see its SOURCES.md), e.g.
+//! folder that holds them (each case below names its file relative to that folder, e.g.
+//! `meeting-guide-json/aasepia-2021.json`), e.g.
 //!
 //! ```sh
-//! SUPPORTMESH_BENCH_DATA=/work/shared/data cargo bench -p importers --bench parse
+//! SUPPORTMESH_BENCH_DATA=path/to/data cargo bench -p importers --bench parse
 //! ```
 //!
 //! Unset, the trimmed fixtures in `tests/fixtures/` stand in, so `cargo bench` works on a

@@ -17,7 +17,7 @@ mod tables;
 use std::collections::BTreeMap;
 
 use crate::openreferral::{self, Context};
-use crate::problem::{DocumentError, Parsed, Problem};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
 
 use tables::Table;
@@ -48,15 +48,11 @@ pub fn parse(docs: &Documents<'_>, options: &crate::SourceOptions) -> Result<Par
             Ok(table) => {
                 read.insert(kind, table);
             }
-            Err(why) => parsed.problems.push(Problem {
-                record: Some(url.clone()),
-                field: None,
-                message: format!("the {kind} table cannot be read ({why}); left out"),
-                dropped: false,
-            }),
+            Err(why) => RecordProblems::new(&mut parsed.problems, url)
+                .note(format!("the {kind} table cannot be read ({why}); left out")),
         }
     }
-    let services = join::services(&read, &mut parsed.problems);
+    let services = join::services(&read, &mut RecordProblems::document(&mut parsed.problems));
     openreferral::build(services, &ctx, &mut parsed);
     Ok(parsed)
 }

@@ -24,7 +24,7 @@ use url::Url;
 use crate::normalize::document::{self, Shape};
 use crate::normalize::table::UniqueIds;
 use crate::options::SourceOptions;
-use crate::problem::{DocumentError, Parsed, Problem};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
 
 use extract::{Scope, Values};
@@ -64,7 +64,7 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
             if number == 1 {
                 return Err(DocumentError(why));
             }
-            run.parsed.problems.push(Problem::dropped(Some(format!("page {number} ({url})")), None, why));
+            RecordProblems::new(&mut run.parsed.problems, format!("page {number} ({url})")).dropped(None, why);
         }
         for (index, item) in items.into_iter().enumerate() {
             run.item(item, url, &format!("page {number} item {}", index + 1));
@@ -85,7 +85,7 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
         let text = document::decode(bytes).into_owned();
         if matches!(document::shape(&text), Shape::Empty | Shape::Json) {
             let why = "the next page is not an HTML page; later pages are not read";
-            run.parsed.problems.push(Problem::dropped(Some(format!("page {} ({next})", number + 1)), None, why));
+            RecordProblems::new(&mut run.parsed.problems, format!("page {} ({next})", number + 1)).dropped(None, why);
             break;
         }
         let Ok(next_url) = Url::parse(&next) else { break };
@@ -137,7 +137,7 @@ impl Run<'_, '_> {
         let subs = extract::sub_items(item, repeat);
         if subs.is_empty() {
             let why = "no sub-items found (repeat); the item gives no listing";
-            self.parsed.problems.push(Problem::dropped(Some(position.to_owned()), None, why));
+            RecordProblems::new(&mut self.parsed.problems, position).dropped(None, why);
         }
         for (index, sub) in subs.iter().enumerate() {
             let mut merged = values.clone();
@@ -151,7 +151,7 @@ impl Run<'_, '_> {
         let text = document::decode(bytes);
         if matches!(document::shape(&text), Shape::Empty | Shape::Json) {
             let why = format!("the detail page {url} is not an HTML page; its fields are missing");
-            self.parsed.problems.push(Problem::field(Some(position.to_owned()), "detail_link", why));
+            RecordProblems::new(&mut self.parsed.problems, position).field("detail_link", why);
             return;
         }
         let html = Html::parse_document(&text);
@@ -159,11 +159,12 @@ impl Run<'_, '_> {
     }
 
     fn add(&mut self, values: &Values, origin: &listing::Origin<'_>) {
-        let Some(mut listing) = listing::build(values, origin, self.options, &mut self.parsed.problems) else { return };
+        let mut problems = RecordProblems::new(&mut self.parsed.problems, origin.position.as_str());
+        let Some(mut listing) = listing::build(values, origin, self.options, &mut problems) else { return };
         let (id, changed) = self.ids.claim(&listing.external_id);
         if changed {
             let why = format!("id \"{}\" repeats an earlier listing; listed as \"{id}\"", listing.external_id);
-            self.parsed.problems.push(Problem::field(Some(listing.external_id.clone()), "id", why));
+            problems.field("id", why);
         }
         listing.external_id = id;
         self.parsed.listings.push(listing);

@@ -28,7 +28,7 @@ use icalendar::parser::Component;
 use crate::model::{Attendance, Listing, Location, Meeting, OnlineAccess, TopicTag};
 use crate::normalize::{geo, links, place, privacy, text, web};
 use crate::options::SourceOptions;
-use crate::problem::{DocumentError, Parsed, Problem};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
 
 use document::{param, props, value};
@@ -36,28 +36,24 @@ use document::{param, props, value};
 /// Parses one iCalendar document.
 pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, DocumentError> {
     crate::options::no_options(&options.format_options).map_err(|e| DocumentError(format!("ical options: {e}")))?;
-    let (calendars, problems) = document::read(docs.root)?;
-    let mut parsed = Parsed { problems, ..Parsed::default() };
+    let mut parsed = Parsed::default();
+    let calendars = document::read(docs.root, &mut RecordProblems::document(&mut parsed.problems))?;
     let default_zone = options.timezone.parse::<Tz>().unwrap_or(Tz::UTC);
     let mut seen = std::collections::HashSet::new();
     for calendar in &calendars {
         let zone = value(calendar, "X-WR-TIMEZONE").and_then(when::zone).unwrap_or(default_zone);
-        for (index, (uid, event)) in series(calendar, &mut parsed.problems).into_iter().enumerate() {
+        for (index, (uid, event)) in
+            series(calendar, &mut RecordProblems::document(&mut parsed.problems)).into_iter().enumerate()
+        {
             let record = uid.clone().unwrap_or_else(|| format!("[VEVENT {}]", index + 1));
-            let mut problems = Vec::new();
+            let mut problems = RecordProblems::new(&mut parsed.problems, record);
             match listing(event, uid, zone, options, &mut problems) {
                 Some(l) if !seen.insert(l.external_id.clone()) => {
-                    problems.push((Some("UID"), "repeats the UID of an earlier series; skipped".to_owned(), true));
+                    problems.dropped(Some("UID"), "repeats the UID of an earlier series; skipped");
                 }
                 Some(l) => parsed.listings.push(l),
                 None => {}
             }
-            parsed.problems.extend(problems.into_iter().map(|(field, message, dropped)| Problem {
-                record: Some(record.clone()),
-                field: field.map(str::to_owned),
-                message,
-                dropped,
-            }));
         }
     }
     Ok(parsed)
@@ -68,11 +64,11 @@ pub fn check_options(options: &serde_json::Value) -> Result<(), String> {
     crate::options::no_options(options)
 }
 
-/// A problem of one event: (field, why, whether the event was skipped).
-type EventProblem = (Option<&'static str>, String, bool);
-
 /// The series of a calendar in document order: (UID, the event that describes it).
-fn series<'c>(calendar: &'c Component<'c>, problems: &mut Vec<Problem>) -> Vec<(Option<String>, &'c Component<'c>)> {
+fn series<'c>(
+    calendar: &'c Component<'c>,
+    problems: &mut RecordProblems<'_>,
+) -> Vec<(Option<String>, &'c Component<'c>)> {
     let mut out: Vec<(Option<String>, &Component, bool)> = Vec::new();
     let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let events = calendar.components.iter().filter(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT"));
@@ -91,7 +87,7 @@ fn series<'c>(calendar: &'c Component<'c>, problems: &mut Vec<Problem>) -> Vec<(
             Some(slot) if !slot.2 && master => *slot = (uid, event, true),
             Some(slot) if slot.2 && master => {
                 let why = "another event with the same UID and no RECURRENCE-ID; only the first is listed";
-                problems.push(Problem::dropped(slot.0.clone(), Some("UID"), why));
+                problems.at(id).dropped(Some("UID"), why);
             }
             Some(_) => {}
         }
@@ -105,25 +101,25 @@ fn listing(
     uid: Option<String>,
     calendar_zone: Tz,
     opts: &SourceOptions,
-    problems: &mut Vec<EventProblem>,
+    problems: &mut RecordProblems<'_>,
 ) -> Option<Listing> {
     if value(event, "STATUS").is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")) {
-        problems.push((Some("STATUS"), "cancelled (STATUS:CANCELLED)".to_owned(), true));
+        problems.dropped(Some("STATUS"), "cancelled (STATUS:CANCELLED)");
         return None;
     }
     if value(event, "CLASS")
         .is_some_and(|c| c.eq_ignore_ascii_case("PRIVATE") || c.eq_ignore_ascii_case("CONFIDENTIAL"))
     {
-        problems.push((Some("CLASS"), "a private event: not listed".to_owned(), true));
+        problems.dropped(Some("CLASS"), "a private event: not listed");
         return None;
     }
     let Some(name) = value(event, "SUMMARY").and_then(text::plain_line).map(|n| text::redact_secrets(&n)) else {
-        problems.push((Some("SUMMARY"), "no title (SUMMARY)".to_owned(), true));
+        problems.dropped(Some("SUMMARY"), "no title (SUMMARY)");
         return None;
     };
     let external_id = uid.unwrap_or_else(|| {
         let why = "no UID: the id is made from the start and title, and changes when they do";
-        problems.push((Some("UID"), why.to_owned(), false));
+        problems.field("UID", why);
         format!("{} {}", value(event, "DTSTART").unwrap_or_default(), name)
     });
     let raw_description = value(event, "DESCRIPTION").unwrap_or_default();
@@ -176,9 +172,9 @@ fn listing(
 }
 
 /// The meetings of the series, in the event's zone (else the calendar's).
-fn meetings(event: &Component<'_>, calendar_zone: Tz, problems: &mut Vec<EventProblem>) -> Vec<Meeting> {
+fn meetings(event: &Component<'_>, calendar_zone: Tz, problems: &mut RecordProblems<'_>) -> Vec<Meeting> {
     let Some(start_prop) = props(event, "DTSTART").next() else {
-        problems.push((Some("DTSTART"), "no start (DTSTART): schedule unknown".to_owned(), false));
+        problems.field("DTSTART", "no start (DTSTART): schedule unknown");
         return Vec::new();
     };
     let is_date =
@@ -186,34 +182,36 @@ fn meetings(event: &Component<'_>, calendar_zone: Tz, problems: &mut Vec<EventPr
     let start = match when::read_when(start_prop.val.as_str(), param(start_prop, "TZID"), is_date(start_prop)) {
         Ok((start, warning)) => {
             if let Some(w) = warning {
-                problems.push((Some("DTSTART"), format!("{w}; times taken as {}", calendar_zone.name()), false));
+                problems.field("DTSTART", format!("{w}; times taken as {}", calendar_zone.name()));
             }
             start
         }
         Err(why) => {
-            problems.push((Some("DTSTART"), why, false));
+            problems.field("DTSTART", why);
             return Vec::new();
         }
     };
     let zone = start.zone().unwrap_or(calendar_zone);
     let local_start = start.local_in(zone);
     let Some(first) = start.date_in(zone) else {
-        problems.push((Some("DTSTART"), "the start time does not exist in its zone".to_owned(), false));
+        problems.field("DTSTART", "the start time does not exist in its zone");
         return Vec::new();
     };
     let day_shift = (first - start.written_date()).num_days();
     let end = local_start.and_then(|s| end_time(event, s, zone, &is_date));
     if props(event, "RDATE").next().is_some() {
-        problems.push((Some("RDATE"), "extra dates (RDATE) are not shown".to_owned(), false));
+        problems.field("RDATE", "extra dates (RDATE) are not shown");
     }
     let pattern = match rrule::pattern(value(event, "RRULE"), first, day_shift) {
         Ok(p) => p,
         Err(why) => {
-            problems.push((Some("RRULE"), format!("{why}: schedule unknown"), false));
+            problems.field("RRULE", format!("{why}: schedule unknown"));
             return Vec::new();
         }
     };
-    problems.extend(pattern.notes.into_iter().map(|n| (Some("RRULE"), n, false)));
+    for note in pattern.notes {
+        problems.field("RRULE", note);
+    }
     let start_time = local_start.map(|t| t.time());
     pattern
         .days
@@ -244,20 +242,14 @@ fn end_time(
 }
 
 /// `GEO:lat;lon` on the location (a bare point when there is no `LOCATION`).
-fn add_geo(event: &Component<'_>, location: &mut Option<Location>, problems: &mut Vec<EventProblem>) {
+fn add_geo(event: &Component<'_>, location: &mut Option<Location>, problems: &mut RecordProblems<'_>) {
     let Some(raw) = value(event, "GEO") else { return };
-    let mut parts = raw.split([';', ',']).map(geo::parse_coordinate);
-    let point = match (parts.next().flatten(), parts.next().flatten()) {
-        (Some(lat), Some(lon)) => geo::point(lat, lon),
-        _ => Err("not two numbers"),
-    };
-    match point {
-        Ok((lat, lon)) => {
-            let loc = location.get_or_insert_with(Location::default);
-            loc.latitude = Some(lat);
-            loc.longitude = Some(lon);
-        }
-        Err(why) => problems.push((Some("GEO"), format!("unusable point \"{raw}\": {why}"), false)),
+    let mut parts = raw.split([';', ',']);
+    let (lat, lon) = (geo::Coordinate::text(parts.next()), geo::Coordinate::text(parts.next()));
+    if let Some((lat, lon)) = geo::coordinates(lat, lon, ("GEO", "GEO"), problems) {
+        let loc = location.get_or_insert_with(Location::default);
+        loc.latitude = Some(lat);
+        loc.longitude = Some(lon);
     }
 }
 

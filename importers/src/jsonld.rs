@@ -24,7 +24,7 @@ use url::Url;
 use crate::normalize::document::{self, Shape};
 use crate::normalize::table::UniqueIds;
 use crate::options::SourceOptions;
-use crate::problem::{DocumentError, Parsed, Problem};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
 
 use nodes::{Graph, Key, Obj};
@@ -34,7 +34,7 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     let settings =
         read_options(&options.format_options).map_err(|why| DocumentError(format!("jsonld options: {why}")))?;
     let mut parsed = Parsed::default();
-    let blocks = read_blocks(docs.root, &mut parsed.problems)?;
+    let blocks = read_blocks(docs.root, &mut RecordProblems::document(&mut parsed.problems))?;
     let graph = Graph::build(&blocks);
     if graph.typed == 0 {
         return Err(DocumentError("no schema.org data: the JSON-LD has no node with an @type".to_owned()));
@@ -49,9 +49,9 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
         if has_children || parents.contains(&Key::of(found.node)) {
             continue;
         }
-        let position = format!("event {}", index + 1);
+        let mut problems = RecordProblems::new(&mut parsed.problems, format!("event {}", index + 1));
         let parent = parent_of(found, &graph);
-        parsed.listings.extend(event::event_listing(*found, parent, &ctx, &position, &mut parsed.problems));
+        parsed.listings.extend(event::event_listing(*found, parent, &ctx, &mut problems));
     }
     let take_orgs = match settings.organizations {
         Organizations::Always => true,
@@ -60,21 +60,21 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     };
     for (index, org) in graph.orgs.iter().enumerate() {
         if take_orgs && (settings.organizations == Organizations::Always || event::looks_like_group(org)) {
-            let position = format!("organization {}", index + 1);
-            parsed.listings.extend(event::org_listing(org, &ctx, &position, &mut parsed.problems));
+            let mut problems = RecordProblems::new(&mut parsed.problems, format!("organization {}", index + 1));
+            parsed.listings.extend(event::org_listing(org, &ctx, &mut problems));
         }
     }
     if !graph.other_types.is_empty() {
         let names: Vec<&str> = graph.other_types.iter().map(String::as_str).collect();
         let why = format!("ignored schema.org types (not events, organisations or places): {}", names.join(", "));
-        parsed.problems.push(Problem::field(None, "@type", why));
+        RecordProblems::document(&mut parsed.problems).field("@type", why);
     }
     let mut ids = UniqueIds::default();
     for listing in &mut parsed.listings {
         let (id, changed) = ids.claim(&listing.external_id);
         if changed {
             let why = format!("id \"{}\" repeats an earlier listing; listed as \"{id}\"", listing.external_id);
-            parsed.problems.push(Problem::field(Some(listing.external_id.clone()), "@id", why));
+            RecordProblems::new(&mut parsed.problems, listing.external_id.as_str()).field("@id", why);
             listing.external_id = id;
         }
     }
@@ -128,7 +128,7 @@ fn same(a: &Obj, b: &Obj) -> bool {
 }
 
 /// The JSON-LD blocks of the document: the JSON itself, or each ld+json script of a page.
-fn read_blocks(bytes: &[u8], problems: &mut Vec<Problem>) -> Result<Vec<Value>, DocumentError> {
+fn read_blocks(bytes: &[u8], problems: &mut RecordProblems<'_>) -> Result<Vec<Value>, DocumentError> {
     let text = document::decode(bytes);
     match document::shape(&text) {
         Shape::Empty => return Err(DocumentError("no JSON-LD: the document is empty".to_owned())),
@@ -155,7 +155,7 @@ fn read_blocks(bytes: &[u8], problems: &mut Vec<Problem>) -> Result<Vec<Value>, 
             Ok(value) => blocks.push(value),
             Err(e) => {
                 let why = format!("not valid JSON ({e}); block skipped");
-                problems.push(Problem::dropped(Some(format!("ld+json block {count}")), None, why));
+                problems.at(format!("ld+json block {count}")).dropped(None, why);
                 first_error.get_or_insert(e.to_string());
             }
         }

@@ -3,8 +3,8 @@
 //! The bytes of a source's documents plus the source's options go in; `Parsed { listings,
 //! problems, wants }` comes out. No IO, no async, no clock: fetching, storing and matching
 //! belong to the service. One bad record never fails a document: it becomes a `Problem`
-//! naming the record and the field. A document that cannot be read at all is one
-//! `DocumentError`.
+//! naming the record and the field, which parsers report through `problem::RecordProblems`.
+//! A document that cannot be read at all is one `DocumentError`.
 //!
 //! Formats that span several documents (next pages, the tables of a datapackage, detail
 //! pages) say which further URLs they need in `Parsed::wants`; the service fetches them and

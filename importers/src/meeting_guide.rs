@@ -2,8 +2,8 @@
 //!
 //! The document is a bare JSON array of meeting objects (a UTF-8 BOM and a `{"meetings": [...]}`
 //! envelope are tolerated). Anything else is one `DocumentError` saying what was found. Each
-//! record is read leniently: a bad field is a `Problem::field` and is ignored; a record without
-//! a usable `name` or `slug` is dropped with a `Problem`. Repeated slugs are kept with a
+//! record is read leniently: a bad field is a field problem and is ignored; a record without
+//! a usable `name` or `slug` is dropped with a problem. Repeated slugs are kept with a
 //! `-dup2` suffix. Field reading is in `meeting_guide/fields.rs`, record mapping in
 //! `meeting_guide/record.rs` and `place.rs`, the type-code table in `meeting_guide_codes.rs`.
 
@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::normalize::text;
 use crate::options::SourceOptions;
-use crate::problem::{DocumentError, Parsed, Problem};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 
 use fields::Fields;
 
@@ -34,41 +34,37 @@ pub(crate) fn parse_records(items: &[Value], opts: &SourceOptions) -> Parsed {
     let mut used_ids: HashSet<String> = HashSet::new();
     for (index, item) in items.iter().enumerate() {
         let position = format!("[{index}]");
+        let mut problems = RecordProblems::new(&mut parsed.problems, position.clone());
         let Value::Object(obj) = item else {
             let found = json_kind(item);
-            parsed.problems.push(Problem::dropped(
-                Some(position),
-                None,
-                format!("expected a meeting object, found {found}"),
-            ));
+            problems.dropped(None, format!("expected a meeting object, found {found}"));
             continue;
         };
-        let mut f = Fields::new(obj, position.clone());
+        let mut f = Fields::new(obj, problems);
         let slug = f.scalar("slug").and_then(|s| text::plain_line(&s));
         let name = f.line("name");
         let (Some(slug), Some(name)) = (slug, name) else {
             let (field, why) =
-                if f.get("slug").is_none() || f.problems.iter().any(|p| p.field.as_deref() == Some("slug")) {
+                if f.get("slug").is_none() || f.problems.found().iter().any(|p| p.field.as_deref() == Some("slug")) {
                     ("slug", "no usable slug (the record's key)")
                 } else {
                     ("name", "no usable name")
                 };
             let record = f.scalar("slug").unwrap_or(position);
-            parsed.problems.append(&mut f.problems);
-            parsed.problems.push(Problem::dropped(Some(record), Some(field), why));
+            f.problems.rename(record);
+            f.problems.dropped(Some(field), why);
             continue;
         };
-        f.id = slug.clone();
+        f.problems.rename(slug.clone());
         let base_id = unique_id(&slug, &mut used_ids);
         if base_id != slug {
-            f.problem("slug", format!("slug \"{slug}\" repeats an earlier record; listed as \"{base_id}\""));
+            f.problems.field("slug", format!("slug \"{slug}\" repeats an earlier record; listed as \"{base_id}\""));
         }
         let listings = record::listings(&mut f, name, &base_id, opts);
         for listing in &listings {
             used_ids.insert(listing.external_id.clone());
         }
         parsed.listings.extend(listings);
-        parsed.problems.append(&mut f.problems);
     }
     parsed
 }

@@ -15,7 +15,8 @@ use serde_json::{Map, Value};
 
 use crate::meeting_guide;
 use crate::normalize::table::{self, Encoding, UniqueIds};
-use crate::{DocumentError, Documents, Parsed, Problem, SourceOptions};
+use crate::problem::RecordProblems;
+use crate::{DocumentError, Documents, Parsed, SourceOptions};
 
 /// Parses one spreadsheet export.
 pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, DocumentError> {
@@ -38,8 +39,9 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     }
     let mut ids = UniqueIds::default();
     let mut problems = Vec::new();
+    let mut document = RecordProblems::document(&mut problems);
     let records: Vec<Value> =
-        rows.map(|(number, row)| Value::Object(record(&keys, &row, number, &mut ids, &mut problems))).collect();
+        rows.map(|(number, row)| Value::Object(record(&keys, &row, number, &mut ids, &mut document))).collect();
     let mut parsed = meeting_guide::parse_records(&records, options);
     problems.append(&mut parsed.problems);
     parsed.problems = problems;
@@ -129,7 +131,7 @@ fn record(
     row: &[String],
     number: u64,
     ids: &mut UniqueIds,
-    problems: &mut Vec<Problem>,
+    problems: &mut RecordProblems<'_>,
 ) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, cell) in keys.iter().zip(row) {
@@ -158,7 +160,7 @@ fn record(
         if repeated {
             let same = "the same name, day, time and address as an earlier row";
             let why = format!("row {number} has no slug and {same}; listed as \"{id}\"");
-            problems.push(Problem::field(Some(id.clone()), "slug", why));
+            problems.at(id.clone()).field("slug", why);
         }
         out.insert("slug".to_owned(), Value::String(id));
     }

@@ -10,30 +10,28 @@
 //! (so `taxonomy_codes = ["Peer group"]` can select on them), `pc_targetAudience` gives
 //! audiences, codes and the few topics it states outright, `pc_metadata.date_modified` the
 //! update time. `pc_metadata.assured_by` and `contacts` name people and are never read.
-//! Selection and listing fields are shared with the other Open Referral formats
-//! (`openreferral/`); options as for `hsds_json`.
+//! The document is read by `openreferral::parse_api`, as `hsds_json`'s is; what is ORUK's own
+//! is `API`: its documents' name, the UK defaults and `openplace`. Selection and listing
+//! fields are shared with the other Open Referral formats (`openreferral/`); options as for
+//! `hsds_json`.
 
 use crate::model::{Attendance, Audience, Topic, TopicTag};
 use crate::normalize::time;
-use crate::openreferral::json::{self, Obj};
-use crate::openreferral::{self, paging, Context, Service, Term};
+use crate::openreferral::json::Obj;
+use crate::openreferral::{self, Api, Service, Term};
 use crate::problem::{DocumentError, Parsed};
 use crate::Documents;
 
-const EXPECTED: &str = "not an Open Referral UK response: expected a page of services, a service or an array of them";
+/// What is ORUK's own: its documents' name, the UK zone and country, the OpenPlace fields.
+const API: Api = Api {
+    expected: "not an Open Referral UK response: expected a page of services, a service or an array of them",
+    fallback: Some(("Europe/London", "GB")),
+    extend: &openplace,
+};
 
 /// Parses the source's documents.
 pub fn parse(docs: &Documents<'_>, options: &crate::SourceOptions) -> Result<Parsed, DocumentError> {
-    let ctx = Context::new(options, Some(("Europe/London", "GB")))?;
-    let pages = paging::items(docs, EXPECTED)?;
-    let mut collected = json::Collected::default();
-    for (position, item) in &pages.items {
-        collected.item(item, position, &openplace);
-    }
-    let mut parsed = Parsed { wants: pages.wants, problems: pages.problems, ..Parsed::default() };
-    let services = collected.finish(&mut parsed.problems);
-    openreferral::build(services, &ctx, &mut parsed);
-    Ok(parsed)
+    openreferral::parse_api(docs, options, &API)
 }
 
 /// Checks this format's options.

@@ -22,7 +22,7 @@ use url::Url;
 
 use crate::normalize::document::{self, Shape};
 use crate::options::SourceOptions;
-use crate::problem::{DocumentError, Parsed, Problem};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
 
 /// The GraphQL query each page sends (the fields of the peer's `Group` this parser reads).
@@ -47,12 +47,7 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
             .ok_or_else(|| DocumentError(format!("the peer's endpoint \"{}\" is not a URL", docs.url)))?;
         if !visited.insert(url.clone()) {
             let why = format!("page {number} repeats an earlier cursor; stopped paging");
-            parsed.problems.push(Problem {
-                record: None,
-                field: Some("pageInfo".to_owned()),
-                message: why,
-                dropped: false,
-            });
+            RecordProblems::document(&mut parsed.problems).field("pageInfo", why);
             break;
         }
         let page = match (root_page.take(), docs.extra.get(&url)) {
@@ -68,11 +63,11 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
         total = page.total_count.or(total);
         held += page.nodes.len() as u64;
         for (index, value) in page.nodes.iter().enumerate() {
-            let position = format!("page {number} [{index}]");
-            match node::listing(value, &position, options, &mut parsed.problems) {
+            let mut problems = RecordProblems::new(&mut parsed.problems, format!("page {number} [{index}]"));
+            match node::listing(value, options, &mut problems) {
                 node::Outcome::Listing(listing) if !ids.insert(listing.external_id.clone()) => {
                     let why = "the peer listed this group id twice; kept the first";
-                    parsed.problems.push(Problem::dropped(Some(listing.external_id), Some("id"), why));
+                    problems.dropped(Some("id"), why);
                 }
                 node::Outcome::Listing(listing) => parsed.listings.push(*listing),
                 node::Outcome::Removed => removed += 1,
@@ -86,14 +81,14 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
             }
             (true, None) => {
                 let why = format!("page {number} says more pages follow but gives no endCursor; stopped paging");
-                parsed.problems.push(Problem::field(None, "pageInfo", why));
+                RecordProblems::document(&mut parsed.problems).field("pageInfo", why);
                 break;
             }
             (false, _) => break,
         }
     }
     if parsed.wants.is_empty() {
-        summarise(&mut parsed.problems, total, held, removed);
+        summarise(&mut RecordProblems::document(&mut parsed.problems), total, held, removed);
     }
     Ok(parsed)
 }
@@ -190,13 +185,13 @@ fn read_page(bytes: &[u8], number: usize) -> Result<Option<Page>, DocumentError>
 
 /// Once every page is in: one note for the removed groups skipped, and one when the pages
 /// held fewer or more groups than the peer's `totalCount` (groups changed while paging).
-fn summarise(problems: &mut Vec<Problem>, total: Option<u64>, held: u64, removed: usize) {
+fn summarise(problems: &mut RecordProblems<'_>, total: Option<u64>, held: u64, removed: usize) {
     if removed > 0 {
         let why = format!("{removed} group(s) the peer marks REMOVED were skipped");
-        problems.push(Problem { record: None, field: Some("status".to_owned()), message: why, dropped: true });
+        problems.dropped(Some("status"), why);
     }
     if let Some(total) = total.filter(|t| *t != held) {
         let why = format!("the peer said {total} groups but its pages held {held} (groups changed while paging?)");
-        problems.push(Problem::field(None, "totalCount", why));
+        problems.field("totalCount", why);
     }
 }

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use crate::model::{Attendance, Listing, Meeting, OnlineAccess, Recurrence, TopicTag};
 use crate::normalize::{document, links, place, privacy, text, web};
 use crate::options::SourceOptions;
-use crate::problem::{DocumentError, Parsed, Problem};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
 
 use hints::ScheduleHint;
@@ -35,11 +35,12 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     let mut parsed = Parsed::default();
     let mut used: HashSet<String> = HashSet::new();
     for (index, entry) in feed.entries.iter().enumerate() {
-        let Some(mut listing) = listing(entry, index, options, &mut parsed.problems) else { continue };
+        let mut problems = RecordProblems::new(&mut parsed.problems, format!("[{index}]"));
+        let Some(mut listing) = listing(entry, options, &mut problems) else { continue };
         let id = unique_id(&listing.external_id, &mut used);
         if id != listing.external_id {
             let why = format!("id repeats an earlier item; listed as \"{id}\"");
-            parsed.problems.push(Problem::field(Some(listing.external_id.clone()), "guid", why));
+            problems.field("guid", why);
             listing.external_id = id;
         }
         parsed.listings.push(listing);
@@ -103,8 +104,9 @@ fn read_feed(bytes: &[u8], base: &str) -> Result<Feed, DocumentError> {
     })
 }
 
-/// One item as a listing; `None` (with a problem) when it has no id or no title.
-fn listing(entry: &Entry, index: usize, opts: &SourceOptions, problems: &mut Vec<Problem>) -> Option<Listing> {
+/// One item as a listing; `None` (with a problem) when it has no id or no title. `problems`
+/// name the item by its position (`[3]`) until its id is known, then by that.
+fn listing(entry: &Entry, opts: &SourceOptions, problems: &mut RecordProblems<'_>) -> Option<Listing> {
     let link = entry
         .links
         .iter()
@@ -114,13 +116,13 @@ fn listing(entry: &Entry, index: usize, opts: &SourceOptions, problems: &mut Vec
     let url = link.as_deref().and_then(web::normalize_url);
     let guid = Some(entry.id.trim().to_owned()).filter(|id| !id.is_empty());
     let Some(external_id) = guid.or_else(|| url.clone()).or(link) else {
-        let record = format!("[{index}]");
-        problems.push(Problem::dropped(Some(record), Some("guid"), "no guid/id and no link to tell the item apart"));
+        problems.dropped(Some("guid"), "no guid/id and no link to tell the item apart");
         return None;
     };
+    problems.rename(external_id.as_str());
     let Some(name) = entry.title.as_ref().and_then(|t| text::plain_line(&t.content)).map(|n| text::redact_secrets(&n))
     else {
-        problems.push(Problem::dropped(Some(external_id), Some("title"), "no title"));
+        problems.dropped(Some("title"), "no title");
         return None;
     };
     let raw_body = entry
@@ -138,7 +140,7 @@ fn listing(entry: &Entry, index: usize, opts: &SourceOptions, problems: &mut Vec
     let hint = hints::schedule(&name, body);
     if hint.as_ref().is_some_and(|h| h.every_other) {
         let why = "says every other week, which cannot be shown; listed as weekly";
-        problems.push(Problem::field(Some(external_id.clone()), "description", why));
+        problems.field("description", why);
     }
     let marked = hints::marked_place(body);
     let marked_online = marked.as_deref().is_some_and(place::names_online);

@@ -6,6 +6,7 @@ mod helpers;
 mod api_queries;
 mod corrections;
 mod cors;
+mod formats;
 mod import_runs;
 mod matching;
 mod matching_quality;

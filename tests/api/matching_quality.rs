@@ -85,7 +85,7 @@ async fn sepa_two_directories_merge_with_high_precision_and_recall() {
     assert!(s.recall >= 0.97, "recall {:.4}", s.recall);
 }
 
-/// FIXME(matching floor): the issue's recall floor for this set is 0.90; the matcher reaches
+/// FIXME(matching floor): the recall target for this set is 0.90; the matcher reaches
 /// 0.87 at precision 1.0. The truth labels contradict themselves on seven pairs that carry
 /// identical evidence: three "Suspended: Seaside ..." listings are labelled different from the
 /// resumed listing of the same name, place and time while "Suspended: Fenwick Island Open
@@ -93,7 +93,7 @@ async fn sepa_two_directories_merge_with_high_precision_and_recall() {
 /// "X" (temporarily online) / "X/Inside" pairs, "Desire To Stop" maps to the online one while
 /// "Early Birds Grapevine" and "Wake Up Call Grapevine" map to the inside one. Any rule that
 /// treats equal evidence equally gets 0.90 only by accepting false merges (precision 0.96);
-/// we keep precision, since a false merge hides a group. See the closing note of the issue.
+/// we keep precision, since a false merge hides a group.
 #[tokio::test]
 async fn sussex_two_directories_merge_with_high_precision_and_recall() {
     let s = score("sussex").await;

@@ -11,31 +11,32 @@ use chrono::TimeDelta;
 use crate::meeting_guide_codes::{self as codes, CodeFacts};
 use crate::model::{Attendance, GroupKind, Listing, Location, Meeting, OnlineAccess, Recurrence, TopicTag};
 use crate::normalize::{address, geo, phone, place, privacy, schedule, text, time, web};
-use crate::{Problem, SourceOptions};
+use crate::problem::RecordProblems;
+use crate::SourceOptions;
 
 use super::formats::{meaning, Format, Formats, Meaning, ServiceBodies};
 use super::record::Record;
 
-/// The listing of a record (none when it has no usable name) and the problems found.
+/// The listing of a record; none (with a problem) when it has no usable name.
 pub(super) fn build(
     r: Record,
     formats: &Formats,
     bodies: &ServiceBodies,
     opts: &SourceOptions,
-) -> (Option<Listing>, Vec<Problem>) {
-    let mut problems = Vec::new();
-    let mut problem = |field: &str, why: String| problems.push(Problem::field(Some(r.id.clone()), field, why));
+    problems: &mut RecordProblems<'_>,
+) -> Option<Listing> {
     let Some(name) = r.name.as_deref().and_then(line) else {
-        return (None, vec![Problem::dropped(Some(r.id.clone()), Some("name"), "no usable meeting name")]);
+        problems.dropped(Some("name"), "no usable meeting name");
+        return None;
     };
     let FormatFacts { facts, hybrid } = format_facts(&r, formats, opts);
     if facts.open_conflict {
-        problem("formats", "both open and closed; openness left unknown".to_owned());
+        problems.field("formats", "both open and closed; openness left unknown");
     }
 
     let timezone = match r.timezone.as_deref() {
         Some(raw) => time::validate_timezone(raw).unwrap_or_else(|| {
-            problem("time_zone", format!("unknown time zone \"{raw}\"; ignored"));
+            problems.field("time_zone", format!("unknown time zone \"{raw}\"; ignored"));
             opts.timezone.clone()
         }),
         None => opts.timezone.clone(),
@@ -55,14 +56,14 @@ pub(super) fn build(
             vec![Meeting { weekday: Some(day), start: r.start, end: r.start.and(end), timezone, recurrence }]
         }
         None => {
-            problem("day", "no day given; schedule unknown".to_owned());
+            problems.field("day", "no day given; schedule unknown");
             Vec::new()
         }
     };
 
-    let location = location(&r, opts, &mut problem);
+    let location = location(&r, opts, problems);
     let country = location.as_ref().and_then(|l| l.country.clone()).or_else(|| opts.country.clone());
-    let online = online(&r, country.as_deref(), &mut problem);
+    let online = online(&r, country.as_deref(), problems);
     let has_link = online.is_some();
     let derived = if hybrid || (has_link && location.as_ref().is_some_and(|l| l.address.is_some())) {
         Attendance::Hybrid
@@ -77,7 +78,7 @@ pub(super) fn build(
         Some(2) => Attendance::Online,
         Some(3) => Attendance::Hybrid,
         Some(other) => {
-            problem("venue_type", format!("unknown venue type {other}"));
+            problems.field("venue_type", format!("unknown venue type {other}"));
             derived
         }
         None => derived,
@@ -108,7 +109,7 @@ pub(super) fn build(
         updated_at: None,
         active: r.published != Some(false) && !closed_without_link,
     };
-    (Some(listing), problems)
+    Some(listing)
 }
 
 /// What a record's formats say: the facts Meeting Guide type codes would give (no topics),
@@ -185,25 +186,20 @@ fn format_facts(r: &Record, formats: &Formats, opts: &SourceOptions) -> FormatFa
     out
 }
 
-fn location(r: &Record, opts: &SourceOptions, problem: &mut impl FnMut(&str, String)) -> Option<Location> {
+fn location(r: &Record, opts: &SourceOptions, problems: &mut RecordProblems<'_>) -> Option<Location> {
     let country = r.nation.as_deref().and_then(|raw| {
         let code = address::country_code(raw, true);
         if code.is_none() {
-            problem("location_nation", format!("unknown country \"{}\"", line(raw).unwrap_or_default()));
+            problems.field("location_nation", format!("unknown country \"{}\"", line(raw).unwrap_or_default()));
         }
         code
     });
-    let (latitude, longitude) = match (r.latitude, r.longitude) {
+    // BMLT servers write 0, 0 for a meeting without coordinates: not a point, and no fault.
+    let (lat, lng) = match (r.latitude, r.longitude) {
         (Some(lat), Some(lng)) if lat == 0.0 && lng == 0.0 => (None, None),
-        (Some(lat), Some(lng)) => match geo::point(lat, lng) {
-            Ok((lat, lng)) => (Some(lat), Some(lng)),
-            Err(why) => {
-                problem("latitude", why.to_owned());
-                (None, None)
-            }
-        },
-        _ => (None, None),
+        given => given,
     };
+    let (latitude, longitude) = geo::coordinates(lat.into(), lng.into(), ("latitude", "longitude"), problems).unzip();
     let name = r.location_text.as_deref().and_then(line);
     let street = r.street.as_deref().and_then(line);
     let locality = r.town.as_deref().and_then(line);
@@ -225,18 +221,18 @@ fn location(r: &Record, opts: &SourceOptions, problem: &mut impl FnMut(&str, Str
     place::location_from_fields(read, opts.country.as_deref())
 }
 
-fn online(r: &Record, country: Option<&str>, problem: &mut impl FnMut(&str, String)) -> Option<OnlineAccess> {
+fn online(r: &Record, country: Option<&str>, problems: &mut RecordProblems<'_>) -> Option<OnlineAccess> {
     let url = r.virtual_link.as_deref().and_then(|raw| {
         let url = web::conference_url(raw);
         if url.is_none() {
-            problem("virtual_meeting_link", "not an http(s) link".to_owned());
+            problems.field("virtual_meeting_link", "not an http(s) link");
         }
         url.map(|u| (u, web::conference_id(raw)))
     });
     let phone = r.phone_meeting.as_deref().and_then(|raw| {
         let phone = phone::conference_phone(raw, country);
         if phone.is_none() {
-            problem("phone_meeting_number", "not a phone number".to_owned());
+            problems.field("phone_meeting_number", "not a phone number");
         }
         phone.map(|p| (p, phone::dial_meeting_id(raw)))
     });

@@ -21,7 +21,8 @@ use serde_json::Value;
 use url::Url;
 
 use crate::normalize::table::UniqueIds;
-use crate::{DocumentError, Documents, Parsed, Problem, SourceOptions};
+use crate::problem::RecordProblems;
+use crate::{DocumentError, Documents, Parsed, SourceOptions};
 
 use formats::{Formats, ServiceBodies};
 
@@ -44,28 +45,22 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     };
     let formats_expected = document.inline_formats.is_some() || formats_url.is_some();
     if document.shape == document::Shape::AdminV1 && !formats_expected && !document.meetings.is_empty() {
-        parsed.problems.push(Problem {
-            record: None,
-            field: Some("formatIds".to_owned()),
-            message: "format ids cannot be read without the formats table; set the option formats_url".to_owned(),
-            dropped: false,
-        });
+        let why = "format ids cannot be read without the formats table; set the option formats_url";
+        RecordProblems::document(&mut parsed.problems).field("formatIds", why);
     }
 
     let mut ids = UniqueIds::default();
     for (index, item) in document.meetings.iter().enumerate() {
-        let mut read = record::read(document.shape, item, index);
-        parsed.problems.append(&mut read.problems);
-        let Some(mut record) = read.record else { continue };
+        let mut problems = RecordProblems::new(&mut parsed.problems, format!("[{index}]"));
+        let Some(mut record) = record::read(document.shape, item, &mut problems) else { continue };
         let (id, repeated) = ids.claim(&record.id);
         if repeated {
             let why = format!("id {} repeats an earlier meeting; listed as \"{id}\"", record.id);
-            parsed.problems.push(Problem::field(Some(record.id.clone()), "id", why));
+            problems.field("id", why);
         }
+        problems.rename(id.as_str());
         record.id = id;
-        let (listing, mut problems) = listing::build(record, &formats, &bodies, options);
-        parsed.problems.append(&mut problems);
-        parsed.listings.extend(listing);
+        parsed.listings.extend(listing::build(record, &formats, &bodies, options, &mut problems));
     }
     Ok(parsed)
 }
@@ -124,7 +119,7 @@ fn extra<T>(
         Ok(value) => Some(value),
         Err(why) => {
             let message = format!("the document at {url} cannot be used: {why}");
-            parsed.problems.push(Problem { record: None, field: Some(key.to_owned()), message, dropped: false });
+            RecordProblems::document(&mut parsed.problems).field(key, message);
             None
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! The semantic shape writes every value as a string ("5", "19:00:00", "1"); the Admin API v1
 //! shape uses numbers, booleans, arrays and `null`. [`Obj`] reads either kind leniently and
-//! records a problem for a value of the wrong kind. Days are converted here (semantic
+//! reports a problem for a value of the wrong kind. Days are converted here (semantic
 //! 1 = Sunday, v1 0 = Sunday); contact fields (`contact_*`, `email`, `email_contact`) are
 //! never read. What a record means for a listing is `listing.rs`'s job.
 
@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::meeting_guide::json_kind;
 use crate::model::Weekday;
 use crate::normalize::time;
-use crate::Problem;
+use crate::problem::RecordProblems;
 
 use super::document::Shape;
 
@@ -48,37 +48,31 @@ pub(super) struct Record {
     pub phone_meeting: Option<String>,
 }
 
-/// A record (or `None` when it has no id) and the problems found reading it.
-pub(super) struct Read {
-    pub record: Option<Record>,
-    pub problems: Vec<Problem>,
-}
-
-/// Reads the meeting at `index` of the document.
-pub(super) fn read(shape: Shape, item: &Value, index: usize) -> Read {
+/// Reads one meeting of the document; `None` (with a problem) when it has no id.
+/// `problems` name it by its position (`[3]`) until its id is read, then by that.
+pub(super) fn read(shape: Shape, item: &Value, problems: &mut RecordProblems<'_>) -> Option<Record> {
     let Value::Object(map) = item else {
-        let why = format!("expected a meeting object, found {}", json_kind(item));
-        return Read { record: None, problems: vec![Problem::dropped(Some(format!("[{index}]")), None, why)] };
+        problems.dropped(None, format!("expected a meeting object, found {}", json_kind(item)));
+        return None;
     };
-    let mut o = Obj { map, id: format!("[{index}]"), problems: Vec::new() };
+    let mut o = Obj { map, problems };
     let id_key = if shape == Shape::Semantic { "id_bigint" } else { "id" };
     let Some(id) = o.text(id_key) else {
-        o.problems.push(Problem::dropped(Some(o.id.clone()), Some(id_key), "no meeting id"));
-        return Read { record: None, problems: o.problems };
+        o.problems.dropped(Some(id_key), "no meeting id");
+        return None;
     };
-    o.id = id.clone();
-    let record = match shape {
+    o.problems.rename(id.as_str());
+    Some(match shape {
         Shape::Semantic => semantic(&mut o, id),
         Shape::AdminV1 => admin_v1(&mut o, id),
-    };
-    Read { record: Some(record), problems: o.problems }
+    })
 }
 
 fn semantic(o: &mut Obj, id: String) -> Record {
     let weekday = o.number("weekday_tinyint").and_then(|n| {
         let day = (1..=7).contains(&n).then(|| Weekday::from_sunday0(n - 1)).flatten();
         if day.is_none() {
-            o.problem("weekday_tinyint", format!("day {n} is outside 1-7"));
+            o.problems.field("weekday_tinyint", format!("day {n} is outside 1-7"));
         }
         day
     });
@@ -103,7 +97,7 @@ fn admin_v1(o: &mut Obj, id: String) -> Record {
     let weekday = o.number("day").and_then(|n| {
         let day = Weekday::from_sunday0(n);
         if day.is_none() {
-            o.problem("day", format!("day {n} is outside 0-6"));
+            o.problems.field("day", format!("day {n} is outside 0-6"));
         }
         day
     });
@@ -147,18 +141,13 @@ fn place(o: &mut Obj) -> Record {
     }
 }
 
-/// One meeting object's fields, read leniently.
-struct Obj<'a> {
+/// One meeting object's fields, read leniently, and where their problems go.
+struct Obj<'a, 'p> {
     map: &'a Map<String, Value>,
-    id: String,
-    problems: Vec<Problem>,
+    problems: &'a mut RecordProblems<'p>,
 }
 
-impl Obj<'_> {
-    fn problem(&mut self, key: &str, message: impl Into<String>) {
-        self.problems.push(Problem::field(Some(self.id.clone()), key, message));
-    }
-
+impl Obj<'_, '_> {
     /// A string or number as trimmed text; `None` for missing, null and blank.
     fn text(&mut self, key: &str) -> Option<String> {
         match self.map.get(key)? {
@@ -167,7 +156,7 @@ impl Obj<'_> {
             Value::Number(n) => Some(n.to_string()),
             other => {
                 let kind = json_kind(other);
-                self.problem(key, format!("expected text, found {kind}"));
+                self.problems.field(key, format!("expected text, found {kind}"));
                 None
             }
         }
@@ -177,7 +166,7 @@ impl Obj<'_> {
         let raw = self.text(key)?;
         let n = raw.parse::<i64>().ok();
         if n.is_none() {
-            self.problem(key, format!("expected a whole number, found \"{}\"", short(&raw)));
+            self.problems.field(key, format!("expected a whole number, found \"{}\"", short(&raw)));
         }
         n
     }
@@ -186,7 +175,7 @@ impl Obj<'_> {
         let raw = self.text(key)?;
         let n = raw.parse::<f64>().ok().filter(|v| v.is_finite());
         if n.is_none() {
-            self.problem(key, format!("expected a number, found \"{}\"", short(&raw)));
+            self.problems.field(key, format!("expected a number, found \"{}\"", short(&raw)));
         }
         n
     }
@@ -200,7 +189,7 @@ impl Obj<'_> {
             "0" | "false" => Some(false),
             other => {
                 let shown = short(other);
-                self.problem(key, format!("expected 1/0 or true/false, found \"{shown}\""));
+                self.problems.field(key, format!("expected 1/0 or true/false, found \"{shown}\""));
                 None
             }
         }
@@ -210,7 +199,7 @@ impl Obj<'_> {
         let raw = self.text(key)?;
         let t = time::parse_time(&raw);
         if t.is_none() {
-            self.problem(key, format!("unreadable time \"{}\"", short(&raw)));
+            self.problems.field(key, format!("unreadable time \"{}\"", short(&raw)));
         }
         t
     }
@@ -227,7 +216,7 @@ impl Obj<'_> {
             _ => None,
         };
         if d.is_none() {
-            self.problem(key, format!("unreadable duration \"{}\"", short(&raw)));
+            self.problems.field(key, format!("unreadable duration \"{}\"", short(&raw)));
         }
         d
     }
@@ -248,7 +237,7 @@ impl Obj<'_> {
             Some(Value::Null) | None => Vec::new(),
             Some(other) => {
                 let kind = json_kind(other);
-                self.problem(key, format!("expected a list, found {kind}"));
+                self.problems.field(key, format!("expected a list, found {kind}"));
                 Vec::new()
             }
         };

@@ -1,8 +1,8 @@
 //! Delimited exports (tab, pipe, comma...) read with a configured column map.
 //!
 //! Flat files from intergroup databases have no standard header, so the source's options say
-//! which column is what (see `options.rs`; FORMATS.md section 2 shows the New York tab file
-//! and the New Mexico pipe file). The document is decoded (UTF-8, else Windows-1252, with
+//! which column is what (see `options.rs`; `tests/fixtures/delimited/` holds the New York tab
+//! file and the New Mexico pipe file, each with its options). The document is decoded (UTF-8, else Windows-1252, with
 //! Mac mojibake repaired), split into rows whatever the line endings, and each row becomes
 //! one listing (`row.rs`). A row without an id column gets a stable id from its name, day,
 //! time, address and types; repeats are suffixed `-dup2`. A document that is not a table, or whose
@@ -12,7 +12,8 @@ mod options;
 mod row;
 
 use crate::normalize::table::{self, UniqueIds};
-use crate::{DocumentError, Documents, Parsed, Problem, SourceOptions};
+use crate::problem::RecordProblems;
+use crate::{DocumentError, Documents, Parsed, SourceOptions};
 
 use options::{Columns, Field};
 
@@ -35,12 +36,12 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     let mut parsed = Parsed::default();
     let mut ids = UniqueIds::default();
     for (number, cells) in &rows {
-        let mut cells = row::Cells::new(&recipe, &columns, cells, format!("row {number}"));
+        let problems = RecordProblems::new(&mut parsed.problems, format!("row {number}"));
+        let mut cells = row::Cells::new(&recipe, &columns, cells, problems);
         let id = row_id(&mut cells, &mut ids);
         if let Some(listing) = row::listing(&mut cells, id, options) {
             parsed.listings.push(listing);
         }
-        parsed.problems.append(&mut cells.problems);
     }
     Ok(parsed)
 }
@@ -54,12 +55,12 @@ pub fn check_options(options: &serde_json::Value) -> Result<(), String> {
 /// The row's id: its id column when mapped and filled, else a stable hash of its name, day,
 /// time, address and types (exports list concurrent meetings of one group, say a beginners'
 /// and a step meeting, as rows that differ only in type). Repeats get `-dup2`... with a problem.
-fn row_id(cells: &mut row::Cells<'_>, ids: &mut UniqueIds) -> String {
+fn row_id(cells: &mut row::Cells<'_, '_>, ids: &mut UniqueIds) -> String {
     if let Some(given) = cells.line(Field::Id) {
-        cells.record = given.clone();
+        cells.problems.rename(given.as_str());
         let (id, repeated) = ids.claim(&given);
         if repeated {
-            cells.problem(Field::Id, format!("id \"{given}\" repeats an earlier row; listed as \"{id}\""));
+            cells.problems.field(Field::Id.key(), format!("id \"{given}\" repeats an earlier row; listed as \"{id}\""));
         }
         return id;
     }
@@ -70,7 +71,7 @@ fn row_id(cells: &mut row::Cells<'_>, ids: &mut UniqueIds) -> String {
     let (id, repeated) = ids.claim(&hash);
     if repeated {
         let why = format!("same name, day, time, address and types as an earlier row; listed as \"{id}\"");
-        cells.problems.push(Problem::field(Some(cells.record.clone()), "id", why));
+        cells.problems.field(Field::Id.key(), why);
     }
     id
 }

@@ -1,7 +1,7 @@
 //! One row of a delimited export to one listing, through the source's column map.
 //!
 //! [`Cells`] reads a mapped cell (trimmed, "NULL"-style values and blanks as missing,
-//! configured line-break markers as line breaks) and records a problem per unusable value.
+//! configured line-break markers as line breaks) and reports a problem per unusable value.
 //! [`listing`] reads the schedule (day in the configured numbering, times, zone, monthly
 //! wording), the place (split address lines, packed "(lat, lng)" pairs), the type codes
 //! ("C = Closed Discussion meeting" gives "C"; meanings through the Meeting Guide table after
@@ -13,23 +13,23 @@ use chrono::NaiveTime;
 use crate::meeting_guide_codes::{self as codes, CodeFacts};
 use crate::model::{Attendance, Contact, Listing, Location, Meeting, OnlineAccess, Recurrence, TopicTag, Weekday};
 use crate::normalize::{address, geo, phone, place, privacy, schedule, text, time, web};
-use crate::{Problem, SourceOptions};
+use crate::problem::RecordProblems;
+use crate::SourceOptions;
 
 use super::options::{Columns, DayNumbering, Field, Recipe};
 
-/// The cells of one row, with the recipe to read them and the problems found so far.
-pub(super) struct Cells<'a> {
+/// The cells of one row, with the recipe to read them and where the row's problems go.
+pub(super) struct Cells<'a, 'p> {
     recipe: &'a Recipe,
     columns: &'a Columns,
     cells: &'a [String],
-    /// The row's id in problems: its id cell, else "line N".
-    pub record: String,
-    pub problems: Vec<Problem>,
+    /// Named by the row's id cell, else "row N".
+    pub problems: RecordProblems<'p>,
 }
 
-impl<'a> Cells<'a> {
-    pub fn new(recipe: &'a Recipe, columns: &'a Columns, cells: &'a [String], record: String) -> Self {
-        Cells { recipe, columns, cells, record, problems: Vec::new() }
+impl<'a, 'p> Cells<'a, 'p> {
+    pub fn new(recipe: &'a Recipe, columns: &'a Columns, cells: &'a [String], problems: RecordProblems<'p>) -> Self {
+        Cells { recipe, columns, cells, problems }
     }
 
     /// The trimmed cell; `None` when unmapped, missing, blank or a configured null value.
@@ -54,17 +54,13 @@ impl<'a> Cells<'a> {
         privacy::without_personal_contacts(&kept.join("\n"))
     }
 
-    pub fn problem(&mut self, field: Field, message: impl Into<String>) {
-        self.problems.push(Problem::field(Some(self.record.clone()), field.key(), message));
-    }
-
     /// Reads a cell with `read`; a value it rejects is a problem saying `why`.
     fn parsed<T>(&mut self, field: Field, why: &str, read: impl Fn(&str) -> Option<T>) -> Option<T> {
         let raw = self.raw(field)?;
         let value = read(&raw);
         if value.is_none() {
             let shown: String = text::plain_line(&raw).unwrap_or_default().chars().take(40).collect();
-            self.problem(field, format!("{why}: \"{shown}\""));
+            self.problems.field(field.key(), format!("{why}: \"{shown}\""));
         }
         value
     }
@@ -73,7 +69,7 @@ impl<'a> Cells<'a> {
 /// The listing of one row; `None` (with a problem) when it has no name.
 pub(super) fn listing(c: &mut Cells, id: String, opts: &SourceOptions) -> Option<Listing> {
     let Some(name) = c.line(Field::Name) else {
-        c.problems.push(Problem::dropped(Some(c.record.clone()), Some("name"), "no name"));
+        c.problems.dropped(Some(Field::Name.key()), "no name");
         return None;
     };
     let facts = code_facts(c, opts);
@@ -134,9 +130,9 @@ fn meetings(c: &mut Cells, name: &str, notes: Option<&str>, opts: &SourceOptions
     let end = c.parsed(Field::EndTime, "unreadable time", read_time);
     let timezone = c.parsed(Field::Timezone, "unknown time zone", time::validate_timezone);
     if schedule::says_every_other_week(name) {
-        c.problem(Field::Name, "says every other week, which cannot be shown; listed as weekly");
+        c.problems.field(Field::Name.key(), "says every other week, which cannot be shown; listed as weekly");
     } else if notes.is_some_and(schedule::says_every_other_week) {
-        c.problem(Field::Notes, "say every other week, which cannot be shown; listed as weekly");
+        c.problems.field(Field::Notes.key(), "say every other week, which cannot be shown; listed as weekly");
     }
     let Some(day) = day else { return Vec::new() };
     let weeks = schedule::monthly_weeks(name, Some(day), false)
@@ -152,20 +148,20 @@ fn meetings(c: &mut Cells, name: &str, notes: Option<&str>, opts: &SourceOptions
 
 fn weekday(c: &mut Cells) -> Option<Weekday> {
     let Some(raw) = c.raw(Field::Day) else {
-        c.problem(Field::Day, "no day given; schedule unknown");
+        c.problems.field(Field::Day.key(), "no day given; schedule unknown");
         return None;
     };
     let s = raw.trim().trim_end_matches('.').to_lowercase();
     let Ok(n) = s.parse::<i64>() else {
         let day = time::weekday_name(&s);
         if day.is_none() {
-            c.problem(Field::Day, format!("not a day: \"{}\"", raw.chars().take(20).collect::<String>()));
+            c.problems.field(Field::Day.key(), format!("not a day: \"{}\"", raw.chars().take(20).collect::<String>()));
         }
         return day;
     };
     let (day, range) = match c.recipe.day_numbering {
         DayNumbering::Names => {
-            c.problem(Field::Day, format!("day {n} is a number; set day_numbering to read it"));
+            c.problems.field(Field::Day.key(), format!("day {n} is a number; set day_numbering to read it"));
             return None;
         }
         DayNumbering::Sunday0 => (Weekday::from_sunday0(n), "0-6"),
@@ -173,7 +169,7 @@ fn weekday(c: &mut Cells) -> Option<Weekday> {
         DayNumbering::Monday1 => (Weekday::from_iso(n), "1-7"),
     };
     if day.is_none() {
-        c.problem(Field::Day, format!("day {n} is outside {range}"));
+        c.problems.field(Field::Day.key(), format!("day {n} is outside {range}"));
     }
     day
 }
@@ -229,31 +225,21 @@ fn location(c: &mut Cells, opts: &SourceOptions) -> Option<Location> {
 
 /// Separate lat and lng columns, or one packed "(lat, lng)" column.
 fn coordinates(c: &mut Cells) -> (Option<f64>, Option<f64>) {
-    let pair = match c.raw(Field::LatLng) {
+    let point = match c.raw(Field::LatLng) {
         Some(raw) => {
             let inner = raw.trim().trim_start_matches('(').trim_end_matches(')');
-            let parsed =
-                inner.split_once(',').and_then(|(a, b)| Some((geo::parse_coordinate(a)?, geo::parse_coordinate(b)?)));
-            if parsed.is_none() {
-                c.problem(Field::LatLng, "expected \"(latitude, longitude)\"");
-            }
-            parsed
+            let mut halves = inner.splitn(2, ',');
+            let (lat, lng) = (geo::Coordinate::text(halves.next()), geo::Coordinate::text(halves.next()));
+            let field = Field::LatLng.key();
+            geo::coordinates(lat, lng, (field, field), &mut c.problems)
         }
         None => {
-            let lat = c.parsed(Field::Lat, "not a number", geo::parse_coordinate);
-            let lng = c.parsed(Field::Lng, "not a number", geo::parse_coordinate);
-            lat.zip(lng)
+            let (lat, lng) = (c.raw(Field::Lat), c.raw(Field::Lng));
+            let (lat, lng) = (geo::Coordinate::text(lat.as_deref()), geo::Coordinate::text(lng.as_deref()));
+            geo::coordinates(lat, lng, (Field::Lat.key(), Field::Lng.key()), &mut c.problems)
         }
     };
-    let Some((lat, lng)) = pair else { return (None, None) };
-    match geo::point(lat, lng) {
-        Ok((lat, lng)) => (Some(lat), Some(lng)),
-        Err(why) => {
-            let field = if c.columns.get(Field::LatLng).is_some() { Field::LatLng } else { Field::Lat };
-            c.problem(field, why);
-            (None, None)
-        }
-    }
+    point.unzip()
 }
 
 fn online(c: &mut Cells, country: Option<&str>) -> Option<OnlineAccess> {
@@ -286,7 +272,7 @@ fn code_facts(c: &mut Cells, opts: &SourceOptions) -> CodeFacts {
     }
     let facts = codes::interpret(&given, &opts.code_overrides);
     if facts.open_conflict {
-        c.problem(Field::Types, "both open and closed; openness left unknown");
+        c.problems.field(Field::Types.key(), "both open and closed; openness left unknown");
     }
     facts
 }

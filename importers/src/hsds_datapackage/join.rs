@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::openreferral::schedule::ScheduleRow;
 use crate::openreferral::{unescape, Address, Org, Service, Site, Term};
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 
 use super::tables::Table;
 
 type Index<'t> = HashMap<&'t str, Vec<&'t [String]>>;
 
 /// Every service of the `service` table, joined; rows without an id are problems.
-pub(super) fn services(tables: &BTreeMap<&'static str, Table>, problems: &mut Vec<Problem>) -> Vec<Service> {
+pub(super) fn services(tables: &BTreeMap<&'static str, Table>, problems: &mut RecordProblems<'_>) -> Vec<Service> {
     let empty = Table::default();
     let t = |kind: &str| tables.get(kind).unwrap_or(&empty);
     let (services, orgs, locations, sal) = (t("service"), t("organization"), t("location"), t("service_at_location"));
@@ -88,7 +88,7 @@ pub(super) fn services(tables: &BTreeMap<&'static str, Table>, problems: &mut Ve
         let Some(id) = services.get(row, "id") else {
             let name = services.get(row, "name").map(|n| format!(" (\"{n}\")")).unwrap_or_default();
             let why = format!("a service without an id{name}");
-            problems.push(Problem::dropped(Some(format!("services line {line}")), Some("id"), why));
+            problems.at(format!("services line {line}")).dropped(Some("id"), why);
             continue;
         };
         let mut terms: Vec<Term> = Vec::new();

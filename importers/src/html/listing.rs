@@ -12,7 +12,7 @@ use crate::meeting_guide_codes as codes;
 use crate::model::{Attendance, Contact, Listing, Location, OnlineAccess, TopicTag};
 use crate::normalize::{address, geo, phone, place, privacy, schedule, table, text, time, web};
 use crate::options::SourceOptions;
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 
 use super::extract::Values;
 use super::recipe::Field;
@@ -32,15 +32,16 @@ pub(super) struct Origin<'a> {
 }
 
 /// Builds the listing, or returns `None` (with a problem saying why) when it cannot be used.
+/// `problems` name the item by its position until its external id is known, then by that.
 pub(super) fn build(
     values: &Values,
     origin: &Origin<'_>,
     opts: &SourceOptions,
-    problems: &mut Vec<Problem>,
+    problems: &mut RecordProblems<'_>,
 ) -> Option<Listing> {
     let get = |field: Field| values.get(&field).map(String::as_str);
     let Some(name) = get(Field::Name).and_then(tidy_name) else {
-        problems.push(Problem::dropped(Some(origin.position.clone()), Some("name"), "no name found"));
+        problems.dropped(Some("name"), "no name found");
         return None;
     };
     let days = get(Field::Day).map(when::days);
@@ -49,48 +50,47 @@ pub(super) fn build(
     let end = get(Field::EndTime).and_then(|t| when::times(t).first().copied()).or_else(|| times.get(1).copied());
     let slot_key = slot_key(days.as_ref(), start);
     let external_id = external_id(values, origin, &name, &slot_key);
-    let record = Some(external_id.clone());
+    problems.rename(external_id.as_str());
     if let (Some(Days::Unreadable), Some(raw)) = (&days, get(Field::Day)) {
         let why = format!("no weekday in \"{}\"", short(raw));
         if origin.slot {
-            problems.push(Problem::dropped(record, Some("day"), why));
+            problems.dropped(Some("day"), why);
             return None;
         }
-        problems.push(Problem::field(record.clone(), "day", why));
+        problems.field("day", why);
     }
-    let mut problem = |field: &str, message: String| problems.push(Problem::field(record.clone(), field, message));
     if let (Some(raw), None, false) = (get(Field::Time), start, matches!(days, Some(Days::ByAppointment))) {
-        problem("time", format!("no time of day in \"{}\"", short(raw)));
+        problems.field("time", format!("no time of day in \"{}\"", short(raw)));
     }
     if get(Field::Day).is_some_and(schedule::says_every_other_week) {
-        problem("day", "says every other week, which cannot be shown; listed as weekly".to_owned());
+        problems.field("day", "says every other week, which cannot be shown; listed as weekly");
     }
     let zone = match get(Field::Timezone) {
         Some(raw) => time::validate_timezone(raw).unwrap_or_else(|| {
-            problem("timezone", format!("unknown time zone \"{}\"; the source default is used", short(raw)));
+            problems.field("timezone", format!("unknown time zone \"{}\"; the source default is used", short(raw)));
             opts.timezone.clone()
         }),
         None => opts.timezone.clone(),
     };
     let meetings = days.as_ref().map(|d| when::meetings(d, start, end, &zone)).unwrap_or_default();
 
-    let location = location(values, opts, &mut problem);
+    let location = location(values, opts, problems);
     let country = location.as_ref().and_then(|l| l.country.clone()).or_else(|| opts.country.clone());
-    let online = online(values, origin.page, country.as_deref(), &mut problem);
+    let online = online(values, origin.page, country.as_deref(), problems);
     let contact = Contact {
-        email: get(Field::Email).and_then(|raw| checked(raw, "email", web::normalize_email, &mut problem)),
+        email: get(Field::Email).and_then(|raw| checked(raw, "email", web::normalize_email, problems)),
         phone: get(Field::Phone)
-            .and_then(|raw| checked(raw, "phone", |r| phone::normalize_phone(r, country.as_deref()), &mut problem)),
-        website: get(Field::Website).and_then(|raw| checked(raw, "website", |r| link(origin.page, r), &mut problem)),
+            .and_then(|raw| checked(raw, "phone", |r| phone::normalize_phone(r, country.as_deref()), problems)),
+        website: get(Field::Website).and_then(|raw| checked(raw, "website", |r| link(origin.page, r), problems)),
     };
     let url = get(Field::Url)
-        .and_then(|raw| checked(raw, "url", |r| link(origin.page, r), &mut problem))
+        .and_then(|raw| checked(raw, "url", |r| link(origin.page, r), problems))
         .or_else(|| origin.detail_url.clone());
 
     let given: Vec<String> = get(Field::Types).map(type_codes).unwrap_or_default();
     let facts = codes::interpret(&given, &opts.code_overrides);
     if facts.open_conflict {
-        problem("types", "both open and closed; openness left unknown".to_owned());
+        problems.field("types", "both open and closed; openness left unknown");
     }
     let in_person = location.as_ref().is_some_and(|l| l.address.is_some() || l.latitude.is_some());
     let has_link = online.is_some();
@@ -220,7 +220,7 @@ fn external_id(values: &Values, origin: &Origin<'_>, name: &str, slot_key: &str)
     }
 }
 
-fn location(values: &Values, opts: &SourceOptions, problem: &mut impl FnMut(&str, String)) -> Option<Location> {
+fn location(values: &Values, opts: &SourceOptions, problems: &mut RecordProblems<'_>) -> Option<Location> {
     let line = |f: Field| values.get(&f).and_then(|v| text::plain_line(v)).map(|v| text::redact_secrets(&v));
     let name = line(Field::Location);
     let mut street = line(Field::Address).map(|a| a.trim_end_matches([',', ';', ' ']).to_owned());
@@ -229,7 +229,7 @@ fn location(values: &Values, opts: &SourceOptions, problem: &mut impl FnMut(&str
     let mut country = line(Field::Country).and_then(|c| {
         let code = address::country_code(&c, true);
         if code.is_none() {
-            problem("country", format!("unknown country \"{}\"", short(&c)));
+            problems.field("country", format!("unknown country \"{}\"", short(&c)));
         }
         code
     });
@@ -247,7 +247,9 @@ fn location(values: &Values, opts: &SourceOptions, problem: &mut impl FnMut(&str
             *s = rest.trim_end_matches([',', ' ']).to_owned();
         }
     }
-    let (latitude, longitude) = coordinates(values, problem);
+    let half = |f: Field| geo::Coordinate::text(values.get(&f).map(String::as_str));
+    let (lat, lon) = (half(Field::Latitude), half(Field::Longitude));
+    let (latitude, longitude) = geo::coordinates(lat, lon, ("latitude", "longitude"), problems).unzip();
     let notes = values.get(&Field::LocationNotes).and_then(|v| text::plain_text(v)).map(|v| text::redact_secrets(&v));
     let read = Location {
         name,
@@ -286,51 +288,24 @@ fn postcode_in(line: &str, country: Option<&str>) -> Option<String> {
     address::split_address(compact, country).postcode
 }
 
-fn coordinates(values: &Values, problem: &mut impl FnMut(&str, String)) -> (Option<f64>, Option<f64>) {
-    let number = |f: Field| values.get(&f).map(|v| (v.clone(), geo::parse_coordinate(v)));
-    match (number(Field::Latitude), number(Field::Longitude)) {
-        (Some((_, Some(lat))), Some((_, Some(lon)))) => match geo::point(lat, lon) {
-            Ok((lat, lon)) => (Some(lat), Some(lon)),
-            Err(why) => {
-                problem("latitude", why.to_owned());
-                (None, None)
-            }
-        },
-        (None, None) => (None, None),
-        (lat, lon) => {
-            let (field, raw) = match (&lat, &lon) {
-                (Some((raw, None)), _) => ("latitude", raw.clone()),
-                (_, Some((raw, None))) => ("longitude", raw.clone()),
-                (None, _) => ("latitude", String::new()),
-                _ => ("longitude", String::new()),
-            };
-            problem(
-                field,
-                format!("coordinates need a latitude and a longitude as numbers; found \"{}\"", short(&raw)),
-            );
-            (None, None)
-        }
-    }
-}
-
 fn online(
     values: &Values,
     page: &Url,
     country: Option<&str>,
-    problem: &mut impl FnMut(&str, String),
+    problems: &mut RecordProblems<'_>,
 ) -> Option<OnlineAccess> {
     let url = values.get(&Field::ConferenceUrl).and_then(|raw| {
         let absolute = link(page, raw).unwrap_or_else(|| raw.clone());
         let url = web::conference_url(&absolute);
         if url.is_none() {
-            problem("conference_url", "not an http(s) link".to_owned());
+            problems.field("conference_url", "not an http(s) link");
         }
         url.map(|u| (u, web::conference_id(&absolute)))
     });
     let dial = values.get(&Field::ConferencePhone).and_then(|raw| {
         let number = phone::conference_phone(raw, country);
         if number.is_none() {
-            problem("conference_phone", "not a phone number".to_owned());
+            problems.field("conference_phone", "not a phone number");
         }
         number.map(|n| (n, phone::dial_meeting_id(raw)))
     });
@@ -346,11 +321,11 @@ fn checked(
     raw: &str,
     field: &str,
     normalize: impl Fn(&str) -> Option<String>,
-    problem: &mut impl FnMut(&str, String),
+    problems: &mut RecordProblems<'_>,
 ) -> Option<String> {
     let value = normalize(raw);
     if value.is_none() {
-        problem(field, format!("unusable value \"{}\"", short(raw)));
+        problems.field(field, format!("unusable value \"{}\"", short(raw)));
     }
     value
 }

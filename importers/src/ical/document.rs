@@ -10,10 +10,10 @@
 use icalendar::parser::{read_calendar_simple, unfold, Component, Property};
 
 use crate::normalize::document::{self, Shape};
-use crate::problem::{DocumentError, Problem};
+use crate::problem::{DocumentError, RecordProblems};
 
-/// The calendars of a document, each as a parsed tree, plus a problem for left-out lines.
-pub(super) fn read(bytes: &[u8]) -> Result<(Vec<Component<'static>>, Vec<Problem>), DocumentError> {
+/// The calendars of a document, each as a parsed tree; left-out lines are one problem.
+pub(super) fn read(bytes: &[u8], problems: &mut RecordProblems<'_>) -> Result<Vec<Component<'static>>, DocumentError> {
     let text = document::decode(bytes);
     match document::shape(&text) {
         Shape::Empty => return Err(DocumentError(format!("{NOT_ICAL}: the document is empty"))),
@@ -36,15 +36,14 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Vec<Component<'static>>, Vec<Problem
         })?;
         calendars.extend(parsed.into_iter().map(owned));
     }
-    let mut problems = Vec::new();
     if let Some(first) = skipped.first() {
         let message = format!(
             "{} line(s) that are not iCalendar content lines were left out (the first is line {first})",
             skipped.len()
         );
-        problems.push(Problem { record: None, field: None, message, dropped: false });
+        problems.note(message);
     }
-    Ok((calendars, problems))
+    Ok(calendars)
 }
 
 /// The properties named `name` (any case).

@@ -14,7 +14,7 @@ use crate::meeting_guide_codes as codes;
 use crate::model::{Attendance, Contact, Listing, TopicTag};
 use crate::normalize::{privacy, table, text, time, web};
 use crate::options::SourceOptions;
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 use crate::taxonomy;
 
 use super::nodes::{self, Found, Graph, Obj};
@@ -43,13 +43,13 @@ const INHERITED: [&str; 12] = [
     "audience",
 ];
 
-/// The listing of one event; `None` (with a problem) when it has no name.
+/// The listing of one event; `None` (with a problem) when it has no name. `problems` name
+/// the event by its position until its id is known, then by that.
 pub(super) fn event_listing<'a>(
     found: Found<'a>,
     parent: Option<&'a Obj>,
     ctx: &Ctx<'_, 'a>,
-    position: &str,
-    problems: &mut Vec<Problem>,
+    problems: &mut RecordProblems<'_>,
 ) -> Option<Listing> {
     let node = found.node;
     let get = |key: &str| -> Option<&'a Value> {
@@ -57,7 +57,7 @@ pub(super) fn event_listing<'a>(
     };
     let Some(name) = nodes::text(get("name")).and_then(|n| text::plain_line(&n)).map(|n| text::redact_secrets(&n))
     else {
-        problems.push(Problem::dropped(Some(position.to_owned()), Some("name"), "an event without a name"));
+        problems.dropped(Some("name"), "an event without a name");
         return None;
     };
     let where_text = nodes::text(node.get("location")).unwrap_or_default();
@@ -65,11 +65,10 @@ pub(super) fn event_listing<'a>(
     let start_key = nodes::text(node.get("startDate")).unwrap_or_default();
     let id = own_id(node, ctx.base)
         .unwrap_or_else(|| format!("jsonld-{}", table::stable_id(&[&name, &schedule_key, &start_key, &where_text])));
-    let mut found_problems: Vec<Problem> = Vec::new();
-    let mut problem = |field: &str, why: String| found_problems.push(Problem::field(Some(id.clone()), field, why));
+    problems.rename(id.as_str());
 
-    let meetings = schedule::meetings(node, ctx.graph, &ctx.opts.timezone, &mut problem);
-    let mut listing = common(node, get, &name, &id, ctx, &mut problem);
+    let meetings = schedule::meetings(node, ctx.graph, &ctx.opts.timezone, problems);
+    let mut listing = common(node, get, &name, &id, ctx, problems);
     // The event's own organiser, else its series', else the organisation it is listed under;
     // people are skipped (`place::organisation`), so a member's name never becomes one.
     let organisers = [get("organizer"), parent.and_then(|p| p.get("organizer"))]
@@ -92,24 +91,17 @@ pub(super) fn event_listing<'a>(
     };
     listing.active = status.as_deref() != Some("EventCancelled");
     listing.meetings = meetings;
-    problems.append(&mut found_problems);
     Some(listing)
 }
 
-/// The listing of an organisation that stands for a group.
-pub(super) fn org_listing<'a>(
-    node: &'a Obj,
-    ctx: &Ctx<'_, 'a>,
-    position: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<Listing> {
+/// The listing of an organisation that stands for a group; `problems` as for events.
+pub(super) fn org_listing<'a>(node: &'a Obj, ctx: &Ctx<'_, 'a>, problems: &mut RecordProblems<'_>) -> Option<Listing> {
     let Some(name) = nodes::text(node.get("name")).and_then(|n| text::plain_line(&n)) else {
-        problems.push(Problem::dropped(Some(position.to_owned()), Some("name"), "an organisation without a name"));
+        problems.dropped(Some("name"), "an organisation without a name");
         return None;
     };
     let id = own_id(node, ctx.base).unwrap_or_else(|| format!("jsonld-{}", table::stable_id(&[&name])));
-    let mut found_problems: Vec<Problem> = Vec::new();
-    let mut problem = |field: &str, why: String| found_problems.push(Problem::field(Some(id.clone()), field, why));
+    problems.rename(id.as_str());
     let get = |key: &str| -> Option<&'a Value> {
         if key == "location" {
             node.get("location").or_else(|| node.get("address"))
@@ -117,11 +109,10 @@ pub(super) fn org_listing<'a>(
             node.get(key)
         }
     };
-    let mut listing = common(node, get, &name, &id, ctx, &mut problem);
+    let mut listing = common(node, get, &name, &id, ctx, problems);
     if let Some((_, contact)) = place::organisation(node, ctx.opts.country.as_deref()) {
         listing.contact = contact;
     }
-    problems.append(&mut found_problems);
     Some(listing)
 }
 
@@ -151,7 +142,7 @@ fn common<'a>(
     name: &str,
     id: &str,
     ctx: &Ctx<'_, 'a>,
-    problem: &mut dyn FnMut(&str, String),
+    problems: &mut RecordProblems<'_>,
 ) -> Listing {
     let opts = ctx.opts;
     let description = nodes::text(get("description"))
@@ -159,7 +150,7 @@ fn common<'a>(
         .map(|d| text::redact_secrets(&d))
         .and_then(|d| privacy::without_personal_contacts(&d));
     let url = nodes::text(get("url")).and_then(|u| absolute(&u, ctx.base));
-    let place = place::whereabouts(get("location"), ctx.graph, ctx.base, opts.country.as_deref(), problem);
+    let place = place::whereabouts(get("location"), ctx.graph, ctx.base, opts.country.as_deref(), problems);
     let mut given: Vec<String> = Vec::new();
     for keyword in nodes::texts(get("keywords")) {
         given.extend(keyword.split(',').filter_map(text::plain_line));

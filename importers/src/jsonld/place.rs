@@ -12,6 +12,7 @@ use url::Url;
 use crate::model::{Contact, Location, OnlineAccess};
 use crate::normalize::place::formatted_address;
 use crate::normalize::{address, geo, phone, text, web};
+use crate::problem::RecordProblems;
 
 use super::nodes::{self, Graph, Obj};
 
@@ -28,7 +29,7 @@ pub(super) fn whereabouts<'a>(
     graph: &Graph<'a>,
     base: Option<&Url>,
     country: Option<&str>,
-    problem: &mut dyn FnMut(&str, String),
+    problems: &mut RecordProblems<'_>,
 ) -> Whereabouts {
     let mut out = Whereabouts::default();
     let Some(value) = value else { return out };
@@ -50,13 +51,13 @@ pub(super) fn whereabouts<'a>(
         if nodes::has_type(node, &["VirtualLocation"]) {
             match nodes::text(node.get("url")) {
                 Some(url) => out.online = out.online.or_else(|| online(&url, base)),
-                None => problem("location", "a VirtualLocation without a url".to_owned()),
+                None => problems.field("location", "a VirtualLocation without a url"),
             }
         } else if out.location.is_none() {
             out.location = if nodes::has_type(node, &["PostalAddress"]) {
                 postal(node, country)
             } else {
-                place(node, graph, country, problem)
+                place(node, graph, country, problems)
             };
         }
     }
@@ -98,7 +99,7 @@ fn place<'a>(
     node: &'a Obj,
     graph: &Graph<'a>,
     country: Option<&str>,
-    problem: &mut dyn FnMut(&str, String),
+    problems: &mut RecordProblems<'_>,
 ) -> Option<Location> {
     let address_node = node.get("address").and_then(|a| graph.resolve(a));
     let mut location = match (address_node, nodes::text(node.get("address"))) {
@@ -116,16 +117,10 @@ fn place<'a>(
         None => (Some(node), false),
     };
     if let Some(p) = point {
-        let number = |key: &str| nodes::text(p.get(key)).and_then(|v| geo::parse_coordinate(&v));
-        match (number("latitude"), number("longitude")) {
-            (Some(lat), Some(lon)) => match geo::point(lat, lon) {
-                Ok((lat, lon)) => {
-                    (location.latitude, location.longitude, location.approximate) = (Some(lat), Some(lon), approximate)
-                }
-                Err(why) => problem("geo", why.to_owned()),
-            },
-            (None, None) => {}
-            _ => problem("geo", "needs both a latitude and a longitude as numbers".to_owned()),
+        let (lat, lon) = (nodes::text(p.get("latitude")), nodes::text(p.get("longitude")));
+        let (lat, lon) = (geo::Coordinate::text(lat.as_deref()), geo::Coordinate::text(lon.as_deref()));
+        if let Some((lat, lon)) = geo::coordinates(lat, lon, ("geo", "geo"), problems) {
+            (location.latitude, location.longitude, location.approximate) = (Some(lat), Some(lon), approximate);
         }
     }
     let empty = location == Location { country: location.country.clone(), ..Location::default() };

@@ -11,31 +11,32 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime
 
 use crate::model::{Meeting, Recurrence, Weekday};
 use crate::normalize::time;
+use crate::problem::RecordProblems;
 
 use super::nodes::{self, Graph, Obj};
 
-/// The meetings of an event. `zone` is the source default; `problem(field, why)` reports.
+/// The meetings of an event. `zone` is the source default; problems go to `problems`.
 pub(super) fn meetings<'a>(
     event: &'a Obj,
     graph: &Graph<'a>,
     zone: &str,
-    problem: &mut dyn FnMut(&str, String),
+    problems: &mut RecordProblems<'_>,
 ) -> Vec<Meeting> {
     let start = nodes::text(event.get("startDate")).map(|raw| (stamp(&raw), raw));
     let end = nodes::text(event.get("endDate")).and_then(|raw| stamp(&raw));
     if let Some((None, raw)) = &start {
-        problem("startDate", format!("unreadable date \"{raw}\""));
+        problems.field("startDate", format!("unreadable date \"{raw}\""));
     }
     let start = start.and_then(|(s, _)| s);
     let duration = nodes::text(event.get("duration")).and_then(|d| minutes(&d));
     let schedules = event.get("eventSchedule").map(|v| graph.resolve_all(v)).unwrap_or_default();
     if schedules.is_empty() {
         let Some(start) = start else {
-            problem("startDate", "no startDate or eventSchedule: when it meets is unknown".to_owned());
+            problems.field("startDate", "no startDate or eventSchedule: when it meets is unknown");
             return Vec::new();
         };
-        let (date, at) = local(start, zone, "startDate", problem);
-        let end_at = end.filter(|e| e.date == start.date).map(|e| local(e, zone, "endDate", problem).1);
+        let (date, at) = local(start, zone, "startDate", problems);
+        let end_at = end.filter(|e| e.date == start.date).map(|e| local(e, zone, "endDate", problems).1);
         let end_at = end_at.flatten().or_else(|| at.zip(duration).map(|(t, m)| t + Duration::minutes(m)));
         let weekday = Weekday::from_iso(i64::from(date.weekday().number_from_monday()));
         return vec![Meeting {
@@ -48,7 +49,7 @@ pub(super) fn meetings<'a>(
     }
     let mut out = Vec::new();
     for schedule in schedules {
-        out.extend(from_schedule(schedule, start, duration, zone, problem));
+        out.extend(from_schedule(schedule, start, duration, zone, problems));
     }
     out
 }
@@ -66,17 +67,17 @@ fn from_schedule(
     event_start: Option<Stamp>,
     event_minutes: Option<i64>,
     default_zone: &str,
-    problem: &mut dyn FnMut(&str, String),
+    problems: &mut RecordProblems<'_>,
 ) -> Vec<Meeting> {
     let zone = match nodes::text(s.get("scheduleTimezone")) {
         Some(raw) => time::validate_timezone(&raw).unwrap_or_else(|| {
-            problem("scheduleTimezone", format!("unknown time zone \"{raw}\"; the source default is used"));
+            problems.field("scheduleTimezone", format!("unknown time zone \"{raw}\"; the source default is used"));
             default_zone.to_owned()
         }),
         None => default_zone.to_owned(),
     };
     if s.contains_key("byMonthDay") {
-        problem("byMonthDay", "a monthly-by-date schedule cannot be shown; left out".to_owned());
+        problems.field("byMonthDay", "a monthly-by-date schedule cannot be shown; left out");
         return Vec::new();
     }
     let start_stamp = nodes::text(s.get("startDate")).and_then(|d| stamp(&d)).or(event_start);
@@ -90,13 +91,13 @@ fn from_schedule(
                     days.push(d);
                 }
             }
-            None => problem("byDay", format!("not a day: \"{raw}\"")),
+            None => problems.field("byDay", format!("not a day: \"{raw}\"")),
         }
     }
     for raw in nodes::texts(s.get("byMonthWeek")) {
         match raw.parse::<i8>() {
             Ok(n @ (1..=5 | -1)) => weeks.push(n),
-            _ => problem("byMonthWeek", format!("week \"{raw}\" cannot be shown (1 to 5, or -1 for last)")),
+            _ => problems.field("byMonthWeek", format!("week \"{raw}\" cannot be shown (1 to 5, or -1 for last)")),
         }
     }
     weeks.sort_unstable_by_key(|n| if *n < 0 { i8::MAX } else { *n });
@@ -105,7 +106,7 @@ fn from_schedule(
     let start_time = nodes::text(s.get("startTime")).and_then(|t| clock(&t));
     let (local_date, stamp_time) = match start_stamp {
         Some(st) => {
-            let (d, t) = local(st, &zone, "startDate", problem);
+            let (d, t) = local(st, &zone, "startDate", problems);
             (Some(d), t)
         }
         None => (None, None),
@@ -121,24 +122,26 @@ fn from_schedule(
         Some("P1D" | "DAILY") if days.is_empty() => days = Weekday::ALL.to_vec(),
         Some("P1D" | "DAILY") => {}
         Some("P2W" | "P14D" | "BIWEEKLY") => {
-            problem("repeatFrequency", "every other week cannot be shown; listed as weekly".to_owned());
+            problems.field("repeatFrequency", "every other week cannot be shown; listed as weekly");
         }
         Some("P1M" | "MONTHLY") if weeks.is_empty() => match local_date {
             Some(d) => {
                 let n = ((d.day() - 1) / 7 + 1) as i8;
-                problem(
+                problems.field(
                     "byMonthWeek",
                     format!("monthly without byMonthWeek; read as week {n} of the month, as its start date"),
                 );
                 weeks.push(n);
             }
             None => {
-                problem("byMonthWeek", "monthly without byMonthWeek or a start date; left out".to_owned());
+                problems.field("byMonthWeek", "monthly without byMonthWeek or a start date; left out");
                 return Vec::new();
             }
         },
         Some("P1M" | "MONTHLY") => {}
-        Some(other) => problem("repeatFrequency", format!("\"{other}\" is not weekly or monthly; listed as weekly")),
+        Some(other) => {
+            problems.field("repeatFrequency", format!("\"{other}\" is not weekly or monthly; listed as weekly"))
+        }
     }
     if !weeks.is_empty() {
         recurrence = Recurrence::MonthlyNth { weeks };
@@ -147,7 +150,7 @@ fn from_schedule(
         match local_date.and_then(|d| Weekday::from_iso(i64::from(d.weekday().number_from_monday()))) {
             Some(d) => days.push(d),
             None => {
-                problem("byDay", "the schedule names no day".to_owned());
+                problems.field("byDay", "the schedule names no day");
                 return Vec::new();
             }
         }
@@ -207,7 +210,7 @@ fn stamp(raw: &str) -> Option<Stamp> {
 }
 
 /// The stamp's local date and time in `zone` (see the module doc for offsets).
-fn local(st: Stamp, zone: &str, field: &str, problem: &mut dyn FnMut(&str, String)) -> (NaiveDate, Option<NaiveTime>) {
+fn local(st: Stamp, zone: &str, field: &str, problems: &mut RecordProblems<'_>) -> (NaiveDate, Option<NaiveTime>) {
     let (Some(at), Some(offset)) = (st.time, st.offset) else { return (st.date, st.time) };
     let Ok(tz) = zone.parse::<chrono_tz::Tz>() else { return (st.date, st.time) };
     let naive = st.date.and_time(at);
@@ -220,7 +223,7 @@ fn local(st: Stamp, zone: &str, field: &str, problem: &mut dyn FnMut(&str, Strin
         return (in_zone.date(), Some(in_zone.time()));
     }
     let theirs = zone_offset.map_or_else(|| "none".to_owned(), |o| o.to_string());
-    problem(
+    problems.field(
         field,
         format!(
             "offset {offset} is not {zone}'s on {} ({theirs}); the time is read as written, {}",

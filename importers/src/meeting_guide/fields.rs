@@ -1,28 +1,27 @@
 //! Lenient reading of one Meeting Guide record's fields, with a problem for each bad one.
 //!
 //! Feeds write the same field as a string, a number, `""` or `null`. [`Fields`] reads what
-//! can be read, treats empty values as missing, and records a `Problem::field` (record id and
-//! field name) for a value of the wrong kind, so the caller just gets `Option`s. What a value
+//! can be read, treats empty values as missing, and reports a field problem (to the record's
+//! `RecordProblems`) for a value of the wrong kind, so the caller just gets `Option`s. What a value
 //! means is decided in `record.rs` and `place.rs`.
 
 use serde_json::{Map, Value};
 
 use crate::normalize::text;
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 
 use super::json_kind;
 
-/// One record's fields plus the problems found while reading them.
-pub(super) struct Fields<'a> {
+/// One record's fields plus where the problems found while reading them go.
+pub(super) struct Fields<'a, 'p> {
     obj: &'a Map<String, Value>,
-    /// The record's id for problems (slug, or `[index]` before the slug is known).
-    pub id: String,
-    pub problems: Vec<Problem>,
+    /// Named by the record's slug, or `[index]` before the slug is known.
+    pub problems: RecordProblems<'p>,
 }
 
-impl<'a> Fields<'a> {
-    pub fn new(obj: &'a Map<String, Value>, id: String) -> Self {
-        Fields { obj, id, problems: Vec::new() }
+impl<'a, 'p> Fields<'a, 'p> {
+    pub fn new(obj: &'a Map<String, Value>, problems: RecordProblems<'p>) -> Self {
+        Fields { obj, problems }
     }
 
     /// The raw value; `None` for missing, `null` and blank strings.
@@ -42,7 +41,7 @@ impl<'a> Fields<'a> {
             Value::Number(n) => Some(n.to_string()),
             other => {
                 let kind = json_kind(other);
-                self.problem(key, format!("expected text, found {kind}"));
+                self.problems.field(key, format!("expected text, found {kind}"));
                 None
             }
         }
@@ -79,7 +78,7 @@ impl<'a> Fields<'a> {
         };
         if parsed.is_none() {
             let shown = show(value);
-            self.problem(key, format!("expected yes or no, found {shown}"));
+            self.problems.field(key, format!("expected yes or no, found {shown}"));
         }
         parsed
     }
@@ -94,14 +93,9 @@ impl<'a> Fields<'a> {
         };
         if parsed.is_none() {
             let shown = show(value);
-            self.problem(key, format!("expected a number, found {shown}"));
+            self.problems.field(key, format!("expected a number, found {shown}"));
         }
         parsed
-    }
-
-    /// Records a problem with one field; the field is then ignored.
-    pub fn problem(&mut self, key: &str, message: impl Into<String>) {
-        self.problems.push(Problem::field(Some(self.id.clone()), key, message));
     }
 }
 

@@ -22,7 +22,7 @@ pub(super) fn location(f: &mut Fields, opts: &SourceOptions) -> Option<Location>
     let mut country = f.line("country").and_then(|c| {
         let code = address::country_code(&c, true);
         if code.is_none() {
-            f.problem("country", format!("unknown country \"{c}\""));
+            f.problems.field("country", format!("unknown country \"{c}\""));
         }
         code
     });
@@ -38,7 +38,8 @@ pub(super) fn location(f: &mut Fields, opts: &SourceOptions) -> Option<Location>
         postcode = postcode.or(parts.postcode);
         country = country.or(parts.country);
     }
-    let (latitude, longitude) = coordinates(f);
+    let (lat, lon) = (f.number("latitude").into(), f.number("longitude").into());
+    let (latitude, longitude) = geo::coordinates(lat, lon, ("latitude", "longitude"), &mut f.problems).unzip();
     let approximate = f.flag("approximate").unwrap_or(false);
     let notes = f.text("location_notes");
     let read = Location {
@@ -71,14 +72,14 @@ pub(super) fn online(f: &mut Fields, country: Option<&str>) -> Option<OnlineAcce
     let url = f.scalar("conference_url").and_then(|raw| {
         let url = web::conference_url(&raw);
         if url.is_none() {
-            f.problem("conference_url", "not an http(s) link");
+            f.problems.field("conference_url", "not an http(s) link");
         }
         url.map(|u| (u, web::conference_id(&raw)))
     });
     let phone = f.scalar("conference_phone").and_then(|raw| {
         let phone = phone::conference_phone(&raw, country);
         if phone.is_none() {
-            f.problem("conference_phone", "not a phone number");
+            f.problems.field("conference_phone", "not a phone number");
         }
         phone.map(|p| (p, phone::dial_meeting_id(&raw)))
     });
@@ -111,27 +112,6 @@ pub(super) fn contact(f: &mut Fields, country: Option<&str>) -> (Contact, Option
     (Contact { email, phone, website }, f.line("entity"))
 }
 
-fn coordinates(f: &mut Fields) -> (Option<f64>, Option<f64>) {
-    match (f.number("latitude"), f.number("longitude")) {
-        (Some(lat), Some(lon)) => match geo::point(lat, lon) {
-            Ok((lat, lon)) => (Some(lat), Some(lon)),
-            Err(why) => {
-                f.problem("latitude", why);
-                (None, None)
-            }
-        },
-        (Some(_), None) => {
-            f.problem("longitude", "latitude given without longitude");
-            (None, None)
-        }
-        (None, Some(_)) => {
-            f.problem("latitude", "longitude given without latitude");
-            (None, None)
-        }
-        (None, None) => (None, None),
-    }
-}
-
 /// Conference notes mostly carry passcodes: lines that mention one are dropped entirely.
 fn without_secret_lines(notes: &str) -> Option<String> {
     let kept: Vec<&str> = notes.lines().filter(|l| !text::mentions_secret(l)).collect();
@@ -143,7 +123,7 @@ fn first_valid(f: &mut Fields, keys: &[&str], why: &str, normalize: impl Fn(&str
         if let Some(raw) = f.scalar(key) {
             match normalize(&raw) {
                 Some(v) => return Some(v),
-                None => f.problem(key, why),
+                None => f.problems.field(key, why),
             }
         }
     }

@@ -38,14 +38,14 @@ pub(super) fn listings(f: &mut Fields, name: String, base_id: &str, opts: &Sourc
     let url = f.scalar("url").and_then(|raw| {
         let url = web::normalize_url(&raw);
         if url.is_none() {
-            f.problem("url", "not an http(s) link");
+            f.problems.field("url", "not an http(s) link");
         }
         url
     });
     let updated_at = f.scalar("updated").and_then(|raw| {
         let parsed = time::parse_updated(&raw);
         if parsed.is_none() {
-            f.problem("updated", format!("unreadable date \"{raw}\""));
+            f.problems.field("updated", format!("unreadable date \"{raw}\""));
         }
         parsed
     });
@@ -59,7 +59,7 @@ pub(super) fn listings(f: &mut Fields, name: String, base_id: &str, opts: &Sourc
     let every_other =
         schedule::says_every_other_week(&name) || notes.as_deref().is_some_and(schedule::says_every_other_week);
     if every_other {
-        f.problem("name", "says every other week, which cannot be shown; listed as weekly");
+        f.problems.field("name", "says every other week, which cannot be shown; listed as weekly");
     }
     let base = Listing {
         external_id: base_id.to_owned(),
@@ -131,12 +131,12 @@ fn days(f: &mut Fields) -> Days {
             Value::String(s) => s.trim().to_owned(),
             Value::Number(n) => n.to_string(),
             other => {
-                f.problem("day", format!("expected a day number, found {}", super::json_kind(other)));
+                f.problems.field("day", format!("expected a day number, found {}", super::json_kind(other)));
                 continue;
             }
         };
         let day = if label == "7" {
-            f.problem("day", "day 7 is outside 0-6; read as Sunday");
+            f.problems.field("day", "day 7 is outside 0-6; read as Sunday");
             Some(Weekday::Sunday)
         } else {
             label
@@ -148,7 +148,7 @@ fn days(f: &mut Fields) -> Days {
         match day {
             Some(day) if !listed.iter().any(|(_, d)| *d == day) => listed.push((label, day)),
             Some(_) => {}
-            None => f.problem("day", format!("not a day: {}", show(item))),
+            None => f.problems.field("day", format!("not a day: {}", show(item))),
         }
     }
     if listed.is_empty() {
@@ -162,7 +162,7 @@ fn time_field(f: &mut Fields, key: &str) -> Option<NaiveTime> {
     let raw = f.scalar(key)?;
     let parsed = time::parse_time(&raw);
     if parsed.is_none() {
-        f.problem(key, format!("unreadable time \"{raw}\""));
+        f.problems.field(key, format!("unreadable time \"{raw}\""));
     }
     parsed
 }
@@ -173,7 +173,7 @@ fn timezone(f: &mut Fields, opts: &SourceOptions, name: &str, start: Option<Naiv
     if let Some(raw) = f.scalar("timezone") {
         match time::validate_timezone(&raw) {
             Some(zone) => return zone,
-            None => f.problem("timezone", format!("unknown time zone \"{raw}\"; ignored")),
+            None => f.problems.field("timezone", format!("unknown time zone \"{raw}\"; ignored")),
         }
     }
     match schedule::zone_hint(name) {
@@ -187,13 +187,13 @@ fn code_facts(f: &mut Fields, opts: &SourceOptions) -> CodeFacts {
         None => Vec::new(),
         Some(Ok(codes)) => codes,
         Some(Err(why)) => {
-            f.problem("types", why);
+            f.problems.field("types", why);
             Vec::new()
         }
     };
     let facts = codes::interpret(&given, &opts.code_overrides);
     if facts.open_conflict {
-        f.problem("types", "both open and closed; openness left unknown");
+        f.problems.field("types", "both open and closed; openness left unknown");
     }
     facts
 }
@@ -216,7 +216,7 @@ fn attendance(f: &mut Fields, facts: &CodeFacts, has_conference: bool, in_person
         Some("in_person") => (Attendance::InPerson, !closed_without_link),
         Some("inactive") => (derived, false),
         Some(other) => {
-            f.problem("attendance_option", format!("unknown option \"{other}\""));
+            f.problems.field("attendance_option", format!("unknown option \"{other}\""));
             (derived, !closed_without_link)
         }
         None => (derived, !closed_without_link),

@@ -8,7 +8,9 @@
 //! (members' contact details in free text); [`links`] (join links and passcode-free links in
 //! free text) and [`place`] (one-line places). None of them
 //! knows a feed format, reads a clock or does IO; each returns `None` (or a reason) for what
-//! it cannot read, and the parser decides whether that is a problem worth reporting.
+//! it cannot read, and the parser decides whether that is a problem worth reporting. The one
+//! exception is [`geo::coordinates`]: every format reads a point with it, and it reports an
+//! unusable point to the parser's `RecordProblems` itself, so the fault is worded one way.
 
 pub mod address;
 pub mod document;

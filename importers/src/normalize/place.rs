@@ -7,7 +7,8 @@
 //! to join ("Online", "Zoom", a link). [`gives_a_place`] and [`with_default_country`] finish a
 //! location whose fields a parser read one by one (BMLT, delimited, Meeting Guide, HTML), and
 //! [`location_from_fields`] does both; [`formatted_address`] writes such fields as one line.
-//! Coordinates and whether the line is worth reading at all are the parser's business.
+//! Coordinates are read with `geo::coordinates`; whether the line is worth reading at all is
+//! the parser's business.
 
 use crate::model::Location;
 

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use crate::normalize::time;
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 
 use super::schedule::ScheduleRow;
 use super::{Address, Org, Service, Site, Term};
@@ -74,7 +74,6 @@ impl<'a> Obj<'a> {
 #[derive(Default)]
 pub(crate) struct Collected {
     services: Vec<Service>,
-    problems: Vec<Problem>,
     /// Objects that are not services and hold none, by kind ("organization", "location"):
     /// organization list entries leave their services out.
     others: BTreeMap<&'static str, usize>,
@@ -87,31 +86,32 @@ pub(crate) type Extend<'f> = &'f dyn Fn(Obj<'_>, &mut Service);
 
 impl Collected {
     /// Reads one list item or document: a service, a service_at_location or an organization.
-    pub fn item(&mut self, value: &Value, position: &str, extend: Extend<'_>) {
+    /// `problems` are the document's: those of the item name it by its `position` (`[3]`,
+    /// `page 2 [0]`), those of an organization's services `[3].services[1]`.
+    pub fn item(&mut self, value: &Value, position: &str, extend: Extend<'_>, problems: &mut RecordProblems<'_>) {
         let Value::Object(map) = value else {
             let why = format!("expected an object, found {}", crate::meeting_guide::json_kind(value));
-            self.problems.push(Problem::dropped(Some(position.to_owned()), None, why));
+            problems.at(position).dropped(None, why);
             return;
         };
         let o = Obj(map);
         if let Some(service) = o.obj("service") {
-            self.service_at_location(o, service, position, extend);
+            self.service_at_location(o, service, extend, &mut problems.at(position));
         } else if !o.list(&["services"]).is_empty() {
             let org = organisation(o);
             for (i, s) in o.list(&["services"]).into_iter().enumerate() {
-                self.service(s, Some(org.clone()), &format!("{position}.services[{i}]"), extend);
+                self.service(s, Some(org.clone()), extend, &mut problems.at(format!("{position}.services[{i}]")));
             }
         } else if let Some(kind) = other_kind(o) {
             *self.others.entry(kind).or_default() += 1;
         } else {
-            self.service(o, None, position, extend);
+            self.service(o, None, extend, &mut problems.at(position));
         }
     }
 
-    /// The services read, after moving this reader's problems (and a note on the objects
-    /// that were not services) into `problems`.
-    pub fn finish(mut self, problems: &mut Vec<Problem>) -> Vec<Service> {
-        problems.append(&mut self.problems);
+    /// The services read, after a note on the objects that were not services (to the
+    /// document's `problems`).
+    pub fn finish(self, problems: &mut RecordProblems<'_>) -> Vec<Service> {
         for (kind, count) in &self.others {
             let hint = if *kind == "organization" {
                 " (list entries leave their services out; point the source at /services or /organizations/{id})"
@@ -119,13 +119,13 @@ impl Collected {
                 ""
             };
             let why = format!("{count} {kind} objects are not services and hold none; ignored{hint}");
-            problems.push(Problem { record: None, field: None, message: why, dropped: false });
+            problems.note(why);
         }
         self.services
     }
 
-    fn service(&mut self, o: Obj<'_>, org: Option<Org>, position: &str, extend: Extend<'_>) {
-        let Some(mut service) = service(o, position, &mut self.problems) else { return };
+    fn service(&mut self, o: Obj<'_>, org: Option<Org>, extend: Extend<'_>, problems: &mut RecordProblems<'_>) {
+        let Some(mut service) = service(o, problems) else { return };
         if service.organisation.is_none() {
             service.organisation = org;
         }
@@ -141,16 +141,16 @@ impl Collected {
         self.services.push(service);
     }
 
-    fn service_at_location(&mut self, sal: Obj<'_>, s: Obj<'_>, position: &str, extend: Extend<'_>) {
+    fn service_at_location(&mut self, sal: Obj<'_>, s: Obj<'_>, extend: Extend<'_>, problems: &mut RecordProblems<'_>) {
         let Some(site) = site(sal) else {
-            return self.service(s, None, position, extend);
+            return self.service(s, None, extend, problems);
         };
         let first = s.str("id").and_then(|id| self.by_id.get(&id)).and_then(|at| at.first().copied());
         match first.and_then(|i| self.services.get_mut(i)) {
             Some(known) if !known.sites.contains(&site) => known.sites.push(site),
             Some(_) => {}
             None => {
-                let Some(mut service) = service(s, position, &mut self.problems) else { return };
+                let Some(mut service) = service(s, problems) else { return };
                 extend(s, &mut service);
                 service.sites = vec![site];
                 self.push(service);
@@ -159,15 +159,11 @@ impl Collected {
     }
 }
 
-/// One service object; `None` (with a problem) when it has no id.
-pub(crate) fn service(o: Obj<'_>, position: &str, problems: &mut Vec<Problem>) -> Option<Service> {
+/// One service object; `None` (with a problem, under its position) when it has no id.
+pub(crate) fn service(o: Obj<'_>, problems: &mut RecordProblems<'_>) -> Option<Service> {
     let Some(id) = o.str("id") else {
         let name = o.str("name").map(|n| format!(" (\"{n}\")")).unwrap_or_default();
-        problems.push(Problem::dropped(
-            Some(position.to_owned()),
-            Some("id"),
-            format!("a service without an id{name}"),
-        ));
+        problems.dropped(Some("id"), format!("a service without an id{name}"));
         return None;
     };
     let mut cost: Vec<String> = o.first(&["fees_description", "fees"]).into_iter().collect();

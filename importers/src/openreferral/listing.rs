@@ -8,7 +8,7 @@
 
 use crate::model::{Attendance, GroupKind, Listing, TopicTag};
 use crate::normalize::text;
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 
 use super::place;
 use super::{schedule, select, unescape, Context, Service};
@@ -55,15 +55,16 @@ impl Texts {
 }
 
 /// The listings of a selected service; a service without a usable name is dropped.
+/// `problems` name the service; those of one place name its listing (`service@location`).
 pub(super) fn listings(
     service: &Service,
     texts: &Texts,
     ctx: &Context<'_>,
-    problems: &mut Vec<Problem>,
+    problems: &mut RecordProblems<'_>,
 ) -> Vec<Listing> {
     let record = service.id.clone();
     let Some(name) = texts.name.clone() else {
-        problems.push(Problem::dropped(Some(record), Some("name"), "no usable name"));
+        problems.dropped(Some("name"), "no usable name");
         return Vec::new();
     };
     let term_names: Vec<&str> = service.terms.iter().filter_map(|t| t.name.as_deref()).collect();
@@ -90,7 +91,7 @@ pub(super) fn listings(
         meetings: Vec::new(),
         location: None,
         online: None,
-        contact: place::contact(service, ctx.country.as_deref(), &record, problems),
+        contact: place::contact(service, ctx.country.as_deref(), problems),
         organisation: service.organisation.as_ref().and_then(|o| o.name.as_deref()).and_then(text::plain_line),
         cost: service.cost.as_deref().and_then(|c| text::plain_line(&unescape(c))),
         languages: place::languages(service.languages.iter()),
@@ -113,7 +114,7 @@ pub(super) fn listings(
         })
         .collect();
     if sites.is_empty() {
-        let meetings = schedule::meetings(&service.schedules, &ctx.timezone, &record, problems);
+        let meetings = schedule::meetings(&service.schedules, &ctx.timezone, problems);
         return vec![Listing { meetings, ..base }];
     }
     let several = sites.len() > 1;
@@ -122,7 +123,8 @@ pub(super) fn listings(
         .map(|(i, site)| {
             let id = if several { format!("{record}@{}", site.id) } else { record.clone() };
             let display = texts.site_names.get(i).cloned().flatten();
-            let mut location = place::location(site, ctx.country.as_deref(), &id, problems);
+            let mut site_problems = problems.at(id.as_str());
+            let mut location = place::location(site, ctx.country.as_deref(), &mut site_problems);
             if let Some(place) = location.as_mut() {
                 let shown = display.as_deref().unwrap_or(&name);
                 if display.is_some() || place.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(shown)) {
@@ -131,7 +133,7 @@ pub(super) fn listings(
             }
             let online = place::online(site);
             let rows = if site.schedules.is_empty() { &service.schedules } else { &site.schedules };
-            let meetings = schedule::meetings(rows, &ctx.timezone, &id, problems);
+            let meetings = schedule::meetings(rows, &ctx.timezone, &mut site_problems);
             let attendance = service.attendance.unwrap_or(match (&location, &online) {
                 (Some(_), Some(_)) => Attendance::Hybrid,
                 (None, Some(_)) => Attendance::Online,

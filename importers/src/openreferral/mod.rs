@@ -7,7 +7,10 @@
 //! service is held at several (`service_id@location_id`): schedules in [`schedule`], places,
 //! contacts, languages and access in [`listing`]. Values are only normalised, and their
 //! problems only reported, for the services kept: a directory's food banks are not our
-//! business. Reading the nested JSON of HSDS 3.0 and ORUK is in [`json`], paging in [`paging`].
+//! business. Reading the nested JSON of HSDS 3.0 and ORUK is in [`json`], paging in [`paging`];
+//! [`parse_api`] is the one entry point both JSON APIs parse through, each format giving only
+//! what is its own ([`Api`]: its name for messages, its default zone and country, its extra
+//! fields).
 
 pub(crate) mod json;
 mod listing;
@@ -22,7 +25,8 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{Attendance, Audience, TopicTag};
 use crate::options::SourceOptions;
-use crate::problem::{Parsed, Problem};
+use crate::problem::{DocumentError, Parsed, RecordProblems};
+use crate::Documents;
 
 use schedule::ScheduleRow;
 use select::{Selector, Verdict};
@@ -132,6 +136,35 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What one Open Referral JSON API format has of its own; everything else about reading it
+/// (envelopes and pages, nested objects, selection, listings) is shared.
+pub(crate) struct Api {
+    /// What the format's documents are, for the error about a document that is something else
+    /// ("not an HSDS 3.0 JSON response: expected ...").
+    pub expected: &'static str,
+    /// The format's zone and country for a source configured with neither (see [`Context::new`]).
+    pub fallback: Option<(&'static str, &'static str)>,
+    /// Reads the format's fields beyond HSDS from each service object.
+    pub extend: json::Extend<'static>,
+}
+
+/// Parses the documents of an Open Referral JSON API source (HSDS 3.0, ORUK): the root and
+/// the pages fetched so far, the services in them, and the listings of the support groups.
+pub(crate) fn parse_api(docs: &Documents<'_>, options: &SourceOptions, api: &Api) -> Result<Parsed, DocumentError> {
+    let ctx = Context::new(options, api.fallback)?;
+    let mut parsed = Parsed::default();
+    let mut problems = RecordProblems::document(&mut parsed.problems);
+    let pages = paging::items(docs, api.expected, &mut problems)?;
+    let mut collected = json::Collected::default();
+    for (position, item) in &pages.items {
+        collected.item(item, position, api.extend, &mut problems);
+    }
+    let services = collected.finish(&mut problems);
+    parsed.wants = pages.wants;
+    build(services, &ctx, &mut parsed);
+    Ok(parsed)
+}
+
 /// Checks the options all three formats take.
 pub(crate) fn check_options(options: &serde_json::Value) -> Result<(), String> {
     Selector::from_options(options).map(|_| ())
@@ -154,7 +187,8 @@ pub(crate) fn build(services: Vec<Service>, ctx: &Context<'_>, parsed: &mut Pars
                 continue;
             }
         }
-        for mut l in listing::listings(&service, &texts, ctx, &mut parsed.problems) {
+        let mut problems = RecordProblems::new(&mut parsed.problems, service.id.as_str());
+        for mut l in listing::listings(&service, &texts, ctx, &mut problems) {
             if !used.insert(l.external_id.clone()) {
                 let base = l.external_id.clone();
                 let mut n = 2;
@@ -163,7 +197,7 @@ pub(crate) fn build(services: Vec<Service>, ctx: &Context<'_>, parsed: &mut Pars
                 }
                 l.external_id = format!("{base}-dup{n}");
                 let why = format!("id \"{base}\" repeats an earlier record; listed as \"{}\"", l.external_id);
-                parsed.problems.push(Problem::field(Some(base), "id", why));
+                RecordProblems::new(&mut parsed.problems, base).field("id", why);
             }
             parsed.listings.push(l);
         }
@@ -174,12 +208,8 @@ pub(crate) fn build(services: Vec<Service>, ctx: &Context<'_>, parsed: &mut Pars
         } else {
             ("services are not support groups", "were")
         };
-        parsed.problems.push(Problem {
-            record: None,
-            field: None,
-            message: format!("{skipped} {what} and {verb} skipped (selection: {})", ctx.selector.describe(excluded)),
-            dropped: false,
-        });
+        let why = format!("{skipped} {what} and {verb} skipped (selection: {})", ctx.selector.describe(excluded));
+        RecordProblems::document(&mut parsed.problems).note(why);
     }
 }
 

@@ -12,7 +12,7 @@
 use serde_json::Value;
 
 use crate::normalize::text;
-use crate::problem::{DocumentError, Problem};
+use crate::problem::{DocumentError, RecordProblems};
 use crate::Documents;
 
 /// More pages than this are not asked for (the service caps documents per run anyway).
@@ -23,14 +23,18 @@ const MAX_PAGES: u64 = 1000;
 pub(crate) struct Items {
     pub items: Vec<(String, Value)>,
     pub wants: Vec<String>,
-    pub problems: Vec<Problem>,
 }
 
 /// Reads the root and the fetched pages. `expected` says what the format expects, for
-/// messages about a document that is something else.
-pub(crate) fn items(docs: &Documents<'_>, expected: &str) -> Result<Items, DocumentError> {
+/// messages about a document that is something else; a list too long to read whole is a
+/// problem of the document.
+pub(crate) fn items(
+    docs: &Documents<'_>,
+    expected: &str,
+    problems: &mut RecordProblems<'_>,
+) -> Result<Items, DocumentError> {
     let root = read_json(docs.root, expected)?;
-    let mut out = Items { items: Vec::new(), wants: Vec::new(), problems: Vec::new() };
+    let mut out = Items { items: Vec::new(), wants: Vec::new() };
     let (list, page) = match root {
         Value::Array(list) => (list, None),
         Value::Object(map) => match envelope(&map) {
@@ -49,7 +53,7 @@ pub(crate) fn items(docs: &Documents<'_>, expected: &str) -> Result<Items, Docum
     if page.total > MAX_PAGES {
         last = first + MAX_PAGES as i64 - 1;
         let why = format!("the list says it has {} pages; only the first {MAX_PAGES} are read", page.total);
-        out.problems.push(Problem::dropped(None, None, why));
+        problems.dropped(None, why);
     }
     for n in (first..=last).filter(|n| *n != page.number) {
         let url = page_url(docs.url, n);

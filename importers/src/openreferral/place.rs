@@ -8,7 +8,7 @@
 
 use crate::model::{Accessibility, Contact, Location, OnlineAccess};
 use crate::normalize::{address, geo, phone, regions, text, web};
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 
 use super::select::words_of;
 use super::{unescape, Service, Site};
@@ -18,8 +18,7 @@ use super::{unescape, Service, Site};
 pub(super) fn location(
     site: &Site,
     default_country: Option<&str>,
-    record: &str,
-    problems: &mut Vec<Problem>,
+    problems: &mut RecordProblems<'_>,
 ) -> Option<Location> {
     if site.is_virtual {
         return None;
@@ -39,7 +38,9 @@ pub(super) fn location(
         _ => r,
     });
     let postcode = a.postcode.as_deref().and_then(|p| address::normalize_postcode(p, country.as_deref()));
-    let (latitude, longitude) = coordinates(site, record, problems);
+    let (lat, lon) =
+        (geo::Coordinate::text(site.latitude.as_deref()), geo::Coordinate::text(site.longitude.as_deref()));
+    let (latitude, longitude) = geo::coordinates(lat, lon, ("latitude", "longitude"), problems).unzip();
     let name = site.name.as_deref().and_then(|n| text::plain_line(&unescape(n)));
     let region_pc = [region.clone(), postcode.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
     let parts: Vec<String> =
@@ -77,13 +78,13 @@ pub(super) fn online(site: &Site) -> Option<OnlineAccess> {
 }
 
 /// The service's public contact points, else its organisation's.
-pub(super) fn contact(service: &Service, country: Option<&str>, record: &str, problems: &mut Vec<Problem>) -> Contact {
+pub(super) fn contact(service: &Service, country: Option<&str>, problems: &mut RecordProblems<'_>) -> Contact {
     let org = service.organisation.as_ref();
     let mut checked = |raw: Option<&String>, field: &str, read: fn(&str) -> Option<String>, what: &str| {
         let raw = raw.map(|r| r.trim()).filter(|r| !r.is_empty())?;
         let value = read(raw);
         if value.is_none() {
-            problems.push(Problem::field(Some(record.to_owned()), field, format!("not {what}: \"{raw}\"")));
+            problems.field(field, format!("not {what}: \"{raw}\""));
         }
         value
     };
@@ -144,29 +145,6 @@ pub(super) fn accessibility(texts: &[String]) -> Vec<Accessibility> {
         }
     }
     out
-}
-
-/// Validated coordinates, or none (with a problem when they were given but unusable).
-fn coordinates(site: &Site, record: &str, problems: &mut Vec<Problem>) -> (Option<f64>, Option<f64>) {
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    let (Some(lat), Some(lon)) = (given(&site.latitude), given(&site.longitude)) else {
-        return (None, None);
-    };
-    let point = match (geo::parse_coordinate(&lat), geo::parse_coordinate(&lon)) {
-        (Some(a), Some(b)) => geo::point(a, b),
-        _ => Err("coordinates are not numbers"),
-    };
-    match point {
-        Ok((a, b)) => (Some(a), Some(b)),
-        Err(why) => {
-            problems.push(Problem::field(
-                Some(record.to_owned()),
-                "latitude",
-                format!("{why} ({lat}, {lon}); ignored"),
-            ));
-            (None, None)
-        }
-    }
 }
 
 fn language_tag(raw: &str) -> Option<String> {

@@ -8,13 +8,14 @@
 //! 7 = Sunday; 0 is read as Sunday). A time written with a UTC offset ("10:00Z") keeps its
 //! clock reading: turning it into local time needs a date, which a weekly schedule lacks.
 //! Where a row's text says "1st Tuesday every month" for that very day, the meeting is
-//! monthly. What cannot be shown (every other week, day 15 of the month) is a `Problem`.
+//! monthly. What cannot be shown (every other week, day 15 of the month) is a problem,
+//! reported once however many rows repeat it.
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use crate::model::{Meeting, Recurrence, Weekday};
 use crate::normalize::{schedule as phrases, time};
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 
 /// One schedule as the source gives it; every field raw and optional.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,22 +34,10 @@ pub(crate) struct ScheduleRow {
 }
 
 /// The meetings the rows describe, in `default_tz` unless a row names a valid IANA zone.
-/// Problems name `record`.
-pub(crate) fn meetings(
-    rows: &[ScheduleRow],
-    default_tz: &str,
-    record: &str,
-    problems: &mut Vec<Problem>,
-) -> Vec<Meeting> {
+pub(crate) fn meetings(rows: &[ScheduleRow], default_tz: &str, problems: &mut RecordProblems<'_>) -> Vec<Meeting> {
     let mut out: Vec<Meeting> = Vec::new();
-    let mut note = |field: &str, message: String| {
-        let p = Problem::field(Some(record.to_owned()), field, message);
-        if !problems.contains(&p) {
-            problems.push(p);
-        }
-    };
     for row in rows {
-        for meeting in row_meetings(row, default_tz, &mut note) {
+        for meeting in row_meetings(row, default_tz, problems) {
             if !out.contains(&meeting) {
                 out.push(meeting);
             }
@@ -58,21 +47,21 @@ pub(crate) fn meetings(
     out
 }
 
-fn row_meetings(row: &ScheduleRow, default_tz: &str, note: &mut impl FnMut(&str, String)) -> Vec<Meeting> {
-    let timezone = zone(row, default_tz, note);
-    let start = clock(row.opens_at.as_deref(), "opens_at", note);
-    let mut end = clock(row.closes_at.as_deref(), "closes_at", note);
+fn row_meetings(row: &ScheduleRow, default_tz: &str, problems: &mut RecordProblems<'_>) -> Vec<Meeting> {
+    let timezone = zone(row, default_tz, problems);
+    let start = clock(row.opens_at.as_deref(), "opens_at", problems);
+    let mut end = clock(row.closes_at.as_deref(), "closes_at", problems);
     if let (Some(s), Some(e)) = (start, end) {
         // Past midnight is fine (16:00-00:00); a 22-hour "meeting" (21:00-19:00) is a typo.
         if e < s && (s - e) < chrono::TimeDelta::hours(12) {
-            note("closes_at", format!("closes at {e} before it opens at {s}; the end time is left out"));
+            problems.field_once("closes_at", format!("closes at {e} before it opens at {s}; the end time is left out"));
             end = None;
         }
     }
     let freq = row.freq.as_deref().map(|f| f.trim().to_ascii_uppercase()).unwrap_or_default();
     let interval = row.interval.as_deref().and_then(|i| i.trim().parse::<f64>().ok()).unwrap_or(1.0);
     if interval > 1.0 {
-        note("interval", format!("repeats every {interval} {}; listed as if every one", period(&freq)));
+        problems.field_once("interval", format!("repeats every {interval} {}; listed as if every one", period(&freq)));
     }
     let meeting = |weekday: Weekday, recurrence: Recurrence| Meeting {
         weekday: Some(weekday),
@@ -88,7 +77,7 @@ fn row_meetings(row: &ScheduleRow, default_tz: &str, note: &mut impl FnMut(&str,
     };
 
     if let Some(byday) = row.byday.as_deref().filter(|b| !b.trim().is_empty()) {
-        let days = by_day(byday, note);
+        let days = by_day(byday, problems);
         let mut out = Vec::new();
         for day in Weekday::ALL {
             let mut weeks: Vec<i8> = days.iter().filter(|(_, d)| *d == day).filter_map(|(n, _)| *n).collect();
@@ -102,7 +91,8 @@ fn row_meetings(row: &ScheduleRow, default_tz: &str, note: &mut impl FnMut(&str,
                 Recurrence::MonthlyNth { weeks }
             } else {
                 if !plain {
-                    note("byday", format!("ordinals in \"{byday}\" need freq MONTHLY; read as every week"));
+                    problems
+                        .field_once("byday", format!("ordinals in \"{byday}\" need freq MONTHLY; read as every week"));
                 }
                 if freq == "MONTHLY" {
                     Recurrence::Weekly
@@ -119,7 +109,7 @@ fn row_meetings(row: &ScheduleRow, default_tz: &str, note: &mut impl FnMut(&str,
         for part in raw.split([',', '/', ';']).map(str::trim).filter(|p| !p.is_empty()) {
             match iso_weekday(part) {
                 Some(day) => out.push(meeting(day, weekly_or_hint(day))),
-                None => note("weekday", format!("not a day: \"{part}\"")),
+                None => problems.field_once("weekday", format!("not a day: \"{part}\"")),
             }
         }
         return out;
@@ -128,7 +118,7 @@ fn row_meetings(row: &ScheduleRow, default_tz: &str, note: &mut impl FnMut(&str,
         return Weekday::ALL.into_iter().map(|d| meeting(d, Recurrence::Weekly)).collect();
     }
     if freq == "MONTHLY" && row.bymonthday.as_deref().is_some_and(|d| !d.trim().is_empty()) {
-        note("bymonthday", "a day of the month (not a weekday) cannot be shown; no meeting listed".to_owned());
+        problems.field_once("bymonthday", "a day of the month (not a weekday) cannot be shown; no meeting listed");
         return Vec::new();
     }
     if let Some(date) = row.dtstart.as_deref().and_then(date_of).filter(|_| freq.is_empty()) {
@@ -147,13 +137,13 @@ fn row_meetings(row: &ScheduleRow, default_tz: &str, note: &mut impl FnMut(&str,
             .collect();
     }
     if start.is_some() {
-        note("weekday", "opening hours without a day; no meeting listed".to_owned());
+        problems.field_once("weekday", "opening hours without a day; no meeting listed");
     }
     Vec::new()
 }
 
 /// "MO,TU", "2TH, 4TH", "-1FR", "Monday": (ordinal, day) pairs; bad items are reported.
-fn by_day(raw: &str, note: &mut impl FnMut(&str, String)) -> Vec<(Option<i8>, Weekday)> {
+fn by_day(raw: &str, problems: &mut RecordProblems<'_>) -> Vec<(Option<i8>, Weekday)> {
     let mut out = Vec::new();
     for item in raw.split([',', ' ', ';']).map(str::trim).filter(|i| !i.is_empty()) {
         let split = item.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(item.len());
@@ -168,7 +158,8 @@ fn by_day(raw: &str, note: &mut impl FnMut(&str, String)) -> Vec<(Option<i8>, We
         };
         match (ordinal, day) {
             (Ok(ordinal), Some(day)) => out.push((ordinal, day)),
-            _ => note("byday", format!("cannot read \"{item}\" (expected MO..SU, optionally after 1-5 or -1)")),
+            _ => problems
+                .field_once("byday", format!("cannot read \"{item}\" (expected MO..SU, optionally after 1-5 or -1)")),
         }
     }
     out
@@ -187,14 +178,14 @@ fn iso_weekday(raw: &str) -> Option<Weekday> {
 }
 
 /// A time of day; a trailing `Z` or UTC offset is dropped (see the module doc).
-fn clock(raw: Option<&str>, field: &str, note: &mut impl FnMut(&str, String)) -> Option<NaiveTime> {
+fn clock(raw: Option<&str>, field: &str, problems: &mut RecordProblems<'_>) -> Option<NaiveTime> {
     let raw = raw?.trim();
     if raw.is_empty() {
         return None;
     }
     let parsed = time::parse_time(strip_offset(raw)).or_else(|| clock_of_datetime(raw));
     if parsed.is_none() {
-        note(field, format!("unreadable time \"{raw}\""));
+        problems.field_once(field, format!("unreadable time \"{raw}\""));
     }
     parsed
 }
@@ -222,14 +213,17 @@ fn clock_of_datetime(raw: &str) -> Option<NaiveTime> {
 
 /// The row's zone when it names an IANA zone; a number (HSDS 3.0's UTC offset) or unknown
 /// name is reported and the source's zone used.
-fn zone(row: &ScheduleRow, default_tz: &str, note: &mut impl FnMut(&str, String)) -> String {
+fn zone(row: &ScheduleRow, default_tz: &str, problems: &mut RecordProblems<'_>) -> String {
     let Some(raw) = row.timezone.as_deref().map(str::trim).filter(|z| !z.is_empty()) else {
         return default_tz.to_owned();
     };
     match time::validate_timezone(raw) {
         Some(zone) => zone,
         None => {
-            note("timezone", format!("\"{raw}\" is not a time zone name; the source's zone {default_tz} is used"));
+            problems.field_once(
+                "timezone",
+                format!("\"{raw}\" is not a time zone name; the source's zone {default_tz} is used"),
+            );
             default_tz.to_owned()
         }
     }
@@ -247,9 +241,9 @@ fn period(freq: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    fn run(row: ScheduleRow) -> (Vec<Meeting>, Vec<Problem>) {
+    fn run(row: ScheduleRow) -> (Vec<Meeting>, Vec<crate::problem::Problem>) {
         let mut problems = Vec::new();
-        let m = meetings(&[row], "Europe/London", "r1", &mut problems);
+        let m = meetings(&[row], "Europe/London", &mut RecordProblems::new(&mut problems, "r1"));
         (m, problems)
     }
 

@@ -3,7 +3,7 @@
 //! The peer already normalised its groups, but its answer is still outside input: every text
 //! is sanitised again, URLs, phones and emails normalised again, coordinates validated, and
 //! enum values (SCREAMING_CASE GraphQL names) mapped back to this crate's enums. An unknown
-//! value is a `Problem` and is left out; a node without an id or name is dropped. Topic tags
+//! value is a problem and is left out; a node without an id or name is dropped. Topic tags
 //! keep the peer's rule as "peer: <rule>". Paging and documents are `peer.rs`'s job.
 
 use chrono::{NaiveDate, NaiveTime};
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::model::{Contact, Listing, Location, Meeting, OnlineAccess, Recurrence, Topic, TopicTag, Weekday};
 use crate::normalize::{address, geo, phone, text, time, web};
 use crate::options::SourceOptions;
-use crate::problem::Problem;
+use crate::problem::RecordProblems;
 
 /// What became of one node.
 pub(super) enum Outcome {
@@ -24,10 +24,10 @@ pub(super) enum Outcome {
     Dropped,
 }
 
-/// Maps one node; problems go to `problems` under the group's id (else `position`).
-pub(super) fn listing(value: &Value, position: &str, opts: &SourceOptions, problems: &mut Vec<Problem>) -> Outcome {
+/// Maps one node; `problems` name it by its position until its group id is read, then by that.
+pub(super) fn listing(value: &Value, opts: &SourceOptions, problems: &mut RecordProblems<'_>) -> Outcome {
     let Some(obj) = value.as_object() else {
-        problems.push(Problem::dropped(Some(position.to_owned()), None, "a group node that is not an object"));
+        problems.dropped(None, "a group node that is not an object");
         return Outcome::Dropped;
     };
     let id = match obj.get("id") {
@@ -36,15 +36,16 @@ pub(super) fn listing(value: &Value, position: &str, opts: &SourceOptions, probl
         _ => None,
     };
     let Some(id) = id.filter(|i| !i.is_empty()) else {
-        problems.push(Problem::dropped(Some(position.to_owned()), Some("id"), "no group id"));
+        problems.dropped(Some("id"), "no group id");
         return Outcome::Dropped;
     };
     if obj.get("status").and_then(Value::as_str) == Some("REMOVED") {
         return Outcome::Removed;
     }
+    problems.rename(id.as_str());
     let mut n = Node { obj, id, problems };
     let Some(name) = n.line(obj, "name") else {
-        n.problems.push(Problem::dropped(Some(n.id.clone()), Some("name"), "no name"));
+        n.problems.dropped(Some("name"), "no name");
         return Outcome::Dropped;
     };
     let location = n.location();
@@ -74,18 +75,14 @@ pub(super) fn listing(value: &Value, position: &str, opts: &SourceOptions, probl
     Outcome::Listing(Box::new(listing))
 }
 
-/// A node being read, with the problems found so far.
-struct Node<'a> {
+/// A node being read, and where its problems go.
+struct Node<'a, 'p> {
     obj: &'a Map<String, Value>,
     id: String,
-    problems: &'a mut Vec<Problem>,
+    problems: &'a mut RecordProblems<'p>,
 }
 
-impl Node<'_> {
-    fn problem(&mut self, field: &str, why: String) {
-        self.problems.push(Problem::field(Some(self.id.clone()), field, why));
-    }
-
+impl Node<'_, '_> {
     fn line(&mut self, obj: &Map<String, Value>, key: &str) -> Option<String> {
         obj.get(key).and_then(Value::as_str).and_then(text::plain_line).map(|l| text::redact_secrets(&l))
     }
@@ -99,7 +96,7 @@ impl Node<'_> {
         let raw = obj.get(key).and_then(Value::as_str)?;
         let parsed = enum_named(raw);
         if parsed.is_none() {
-            self.problem(key, format!("unknown value \"{}\"", raw.chars().take(40).collect::<String>()));
+            self.problems.field(key, format!("unknown value \"{}\"", raw.chars().take(40).collect::<String>()));
         }
         parsed
     }
@@ -110,7 +107,9 @@ impl Node<'_> {
             match enum_named(raw) {
                 Some(v) if !out.contains(&v) => out.push(v),
                 Some(_) => {}
-                None => self.problem(key, format!("unknown value \"{}\"", raw.chars().take(40).collect::<String>())),
+                None => {
+                    self.problems.field(key, format!("unknown value \"{}\"", raw.chars().take(40).collect::<String>()))
+                }
             }
         }
         out
@@ -138,9 +137,9 @@ impl Node<'_> {
         for (raw, rule) in pairs {
             match Topic::parse(&raw) {
                 Some(topic) => add(&mut tags, topic, rule),
-                None => {
-                    self.problem("topics", format!("unknown topic \"{}\"", raw.chars().take(40).collect::<String>()))
-                }
+                None => self
+                    .problems
+                    .field("topics", format!("unknown topic \"{}\"", raw.chars().take(40).collect::<String>())),
             }
         }
         for &topic in &opts.topics {
@@ -156,11 +155,11 @@ impl Node<'_> {
             match meeting(m, default_zone) {
                 Ok((meeting, note)) => {
                     if let Some(note) = note {
-                        self.problem("meetings", format!("meeting {}: {note}", i + 1));
+                        self.problems.field("meetings", format!("meeting {}: {note}", i + 1));
                     }
                     out.push(meeting);
                 }
-                Err(why) => self.problem("meetings", format!("meeting {} left out: {why}", i + 1)),
+                Err(why) => self.problems.field("meetings", format!("meeting {} left out: {why}", i + 1)),
             }
         }
         out
@@ -169,16 +168,8 @@ impl Node<'_> {
     fn location(&mut self) -> Option<Location> {
         let obj = self.obj.get("location")?.as_object()?;
         let country = obj.get("country").and_then(Value::as_str).and_then(|c| address::country_code(c, true));
-        let (latitude, longitude) = match (number(obj.get("latitude")), number(obj.get("longitude"))) {
-            (Some(lat), Some(lon)) => match geo::point(lat, lon) {
-                Ok((lat, lon)) => (Some(lat), Some(lon)),
-                Err(why) => {
-                    self.problem("location", why.to_owned());
-                    (None, None)
-                }
-            },
-            _ => (None, None),
-        };
+        let (lat, lon) = (coordinate(obj.get("latitude")), coordinate(obj.get("longitude")));
+        let (latitude, longitude) = geo::coordinates(lat, lon, ("location", "location"), self.problems).unzip();
         let postcode = self.line(obj, "postcode").and_then(|p| address::normalize_postcode(&p, country.as_deref()));
         let location = Location {
             name: self.line(obj, "name"),
@@ -275,10 +266,11 @@ fn strings(value: Option<&Value>) -> impl Iterator<Item = &str> {
     list(value).filter_map(Value::as_str)
 }
 
-fn number(value: Option<&Value>) -> Option<f64> {
-    match value? {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => geo::parse_coordinate(s),
-        _ => None,
+/// A latitude or longitude: a number, or a number written as text.
+fn coordinate(value: Option<&Value>) -> geo::Coordinate<'_> {
+    match value {
+        Some(Value::Number(n)) => n.as_f64().into(),
+        Some(Value::String(s)) => geo::Coordinate::text(Some(s)),
+        _ => geo::Coordinate::Missing,
     }
 }

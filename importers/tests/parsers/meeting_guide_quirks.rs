@@ -1,5 +1,5 @@
-//! One focused test per quirk seen in real Meeting Guide feeds (see FORMATS.md section 1),
-//! written as small inline documents so each failure names the quirk.
+//! One focused test per quirk seen in real Meeting Guide feeds, written as small inline
+//! documents so each failure names the quirk.
 
 use chrono::NaiveTime;
 use importers::{meeting_guide, Attendance, Audience, Recurrence, SourceOptions, Weekday};
