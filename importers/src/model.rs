@@ -14,6 +14,12 @@ pub struct Listing {
     /// The source's own key for this listing, unique within one parse result.
     pub external_id: String,
     pub name: String,
+    /// The source's own name for the group this listing is a meeting of (Meeting Guide
+    /// `group`), when it gives one: the service assembles one group from the meetings of a
+    /// source that share it. Omitted from the stored form when absent, so listings without one
+    /// keep their content hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// Plain text, sanitised: no markup or script survives.
     pub description: Option<String>,
     pub kind: GroupKind,

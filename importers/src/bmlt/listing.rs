@@ -88,6 +88,7 @@ pub(super) fn build(
 
     let topics = opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
     let listing = Listing {
+        group: None,
         external_id: r.id.clone(),
         name,
         description: comments,

@@ -99,6 +99,7 @@ pub(super) fn listing(c: &mut Cells, id: String, opts: &SourceOptions) -> Option
     topics.sort();
     topics.dedup_by_key(|t| t.topic);
     Some(Listing {
+        group: None,
         external_id: id,
         name,
         description: notes,

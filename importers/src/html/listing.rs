@@ -113,6 +113,7 @@ pub(super) fn build(
         .collect::<Vec<_>>()
         .join("\n\n");
     Some(Listing {
+        group: None,
         external_id,
         name,
         description: (!description.is_empty()).then_some(description),

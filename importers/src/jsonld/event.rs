@@ -175,6 +175,7 @@ fn common<'a>(
     };
     let updated_at = nodes::text(node.get("dateModified")).and_then(|d| time::parse_updated(&d));
     Listing {
+        group: None,
         external_id: id.to_owned(),
         name: name.to_owned(),
         description,

@@ -64,6 +64,7 @@ pub(super) fn listings(f: &mut Fields, name: String, base_id: &str, opts: &Sourc
     let base = Listing {
         external_id: base_id.to_owned(),
         name: name.clone(),
+        group: f.text("group"),
         description: (!description.is_empty()).then_some(description),
         kind: opts.kind.unwrap_or(GroupKind::TwelveStep),
         topics,

@@ -81,6 +81,7 @@ pub(super) fn listings(
     let status = service.status.as_deref().map(|s| s.trim().to_ascii_lowercase()).unwrap_or_default();
     let active = !matches!(status.as_str(), "inactive" | "defunct" | "temporarily closed");
     let base = Listing {
+        group: None,
         external_id: record.clone(),
         name: name.clone(),
         description: texts.description.clone(),

@@ -51,6 +51,7 @@ pub(super) fn listing(value: &Value, opts: &SourceOptions, problems: &mut Record
     let location = n.location();
     let country = location.as_ref().and_then(|l| l.country.clone()).or_else(|| opts.country.clone());
     let listing = Listing {
+        group: None,
         name,
         description: n.text(obj, "description"),
         kind: n.enum_value(obj, "kind").or(opts.kind).unwrap_or_default(),
