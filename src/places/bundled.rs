@@ -1,12 +1,14 @@
 //! The bundled layer: GeoNames towns from the `cities-json` crate and US ZIP centroids from
-//! the `zipcodes` crate, both compiled into the binary (no IO, no network).
+//! the `zipcodes` crate, both compiled into the binary (no IO, no network), and the GeoNames
+//! populations of towns of 15,000 or more from `data/population.tsv` (see `data/README.md`),
+//! because neither crate carries a population.
 //!
-//! Loaded once per process, on the first [`super::Gazetteer::new`]: parsing both crates' data
-//! takes about 0.4 s in a release build (2 s in a debug one). Neither data set gives a town's
-//! population, so [`Town::size`] stands in for it: the number of bundled places within about
-//! 10 km (a big city has its districts and suburbs listed around it). It is only a tie-break
-//! among towns of one name that no imported listing decides.
+//! Loaded once per process, on the first [`super::Gazetteer::new`]: parsing the data takes
+//! about 0.4 s in a release build (3 s in a debug one). A town not in the population table
+//! (under 15,000) has population 0, and among those [`Town::size`] stands in: the number of
+//! bundled places within about 10 km (a big place has its districts listed around it).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::text::fold;
@@ -20,6 +22,8 @@ pub(crate) struct Town {
     country: [u8; 2],
     pub latitude: f32,
     pub longitude: f32,
+    /// GeoNames population, 0 for a town under 15,000 (see the module doc).
+    pub population: u32,
     /// Places within about 10 km, this one included (see the module doc).
     pub size: u32,
 }
@@ -59,7 +63,7 @@ pub(crate) static BUNDLED: LazyLock<Bundled> = LazyLock::new(Bundled::load);
 impl Bundled {
     fn load() -> Bundled {
         let mut regions: Vec<Box<str>> = vec!["".into()];
-        let mut region_ids: std::collections::HashMap<String, u16> = std::collections::HashMap::new();
+        let mut region_ids: HashMap<String, u16> = HashMap::new();
         let mut towns: Vec<Town> = cities_json::CITIES
             .iter()
             .filter_map(|c| {
@@ -86,12 +90,14 @@ impl Bundled {
                     country,
                     latitude: lat,
                     longitude: lon,
+                    population: 0,
                     size: 0,
                 })
             })
             .collect();
         set_sizes(&mut towns);
-        towns.sort_by(|a, b| a.key.cmp(&b.key).then(b.size.cmp(&a.size)));
+        set_populations(&mut towns);
+        towns.sort_by(|a, b| a.key.cmp(&b.key).then(b.population.cmp(&a.population)).then(b.size.cmp(&a.size)));
         let mut zips: Vec<Zip> = zipcodes::database()
             .iter()
             .filter(|z| z.country == "US")
@@ -214,6 +220,32 @@ pub(crate) static AUSTRALIAN_ABBREVIATIONS: &[(&str, &str)] = &[
     ("vic", "victoria"),
     ("wa", "western australia"),
 ];
+
+/// GeoNames populations of towns of 15,000 or more: country, admin1 code, name, latitude,
+/// longitude (two decimals), population; tab-separated, one town a line.
+static POPULATION: &str = include_str!("data/population.tsv");
+
+/// Sets the population of every town in the population table: the row of the same country
+/// and folded name nearest to it, within 0.1°.
+fn set_populations(towns: &mut [Town]) {
+    let mut rows: HashMap<String, Vec<(f32, f32, u32)>> = HashMap::new();
+    for line in POPULATION.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let [country, _admin1, name, lat, lon, population] = f[..] else { continue };
+        let (Ok(lat), Ok(lon), Ok(population)) = (lat.parse(), lon.parse(), population.parse()) else { continue };
+        rows.entry(format!("{country}\t{}", fold(name))).or_default().push((lat, lon, population));
+    }
+    for t in towns.iter_mut() {
+        let key = format!("{}\t{}", std::str::from_utf8(&t.country).unwrap_or_default(), t.key);
+        let Some(candidates) = rows.get(&key) else { continue };
+        let distance = |&(lat, lon, _): &(f32, f32, u32)| (lat - t.latitude).abs().max((lon - t.longitude).abs());
+        if let Some(row) =
+            candidates.iter().filter(|r| distance(r) <= 0.1).min_by(|a, b| distance(a).total_cmp(&distance(b)))
+        {
+            t.population = row.2;
+        }
+    }
+}
 
 /// The order of magnitude of a size (its bit length): ranking compares classes before name
 /// lengths, so a city's districts ("Zürich (Kreis 8)") do not bury the city over a few

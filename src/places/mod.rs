@@ -22,10 +22,10 @@
 //!    "Ft"/"Fort" are tried for each other.
 //! 4. Among the towns that match, learned ones come first, most listings first: the imported
 //!    data wins over the bundled data whenever it knows the name. Bundled towns follow: first
-//!    those in a country the imported listings are in, then the bigger by order of magnitude
-//!    of [`bundled`]'s size stand-in for population (which neither bundled data set gives),
-//!    then the shorter name, then the bigger. A bundled town within 30 km of a learned one of
-//!    the same name and country is the same town and is not repeated.
+//!    those in a country the imported listings are in, then by GeoNames population; towns
+//!    under 15,000 (population unknown, 0) by the order of magnitude of [`bundled`]'s size
+//!    stand-in, then the shorter name, then the bigger. A bundled town within 30 km of a
+//!    learned one of the same name and country is the same town and is not repeated.
 //! 5. The first match is the answer; it is never "ambiguous". A search box that wants to offer
 //!    the others asks [`Gazetteer::candidates`] (the same order) or [`Gazetteer::suggest`].
 
@@ -258,7 +258,14 @@ impl Gazetteer {
     fn best_bundled<'b>(&self, b: &bundled::Bundled, towns: &[&'b bundled::Town], n: usize) -> Vec<&'b bundled::Town> {
         use std::cmp::Reverse;
         let key = |t: &bundled::Town| {
-            (Reverse(self.served(b.country(t))), Reverse(bundled::size_class(t.size)), t.name.len(), Reverse(t.size))
+            let served = self.served(b.country(t));
+            (
+                Reverse(served),
+                Reverse(t.population),
+                Reverse(bundled::size_class(t.size)),
+                t.name.len(),
+                Reverse(t.size),
+            )
         };
         let order = |x: &&bundled::Town, y: &&bundled::Town| key(x).cmp(&key(y)).then(x.name.cmp(&y.name));
         let mut v: Vec<&bundled::Town> = towns.to_vec();

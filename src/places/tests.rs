@@ -36,15 +36,15 @@ fn with_bundled(listings: &[Listing]) -> Gazetteer {
     g
 }
 
-/// The size stand-in of the bundled town a place was made from.
-fn size_of(place: &Place) -> u32 {
+/// The population and size class of the bundled town a place was made from.
+fn rank_of(place: &Place) -> (u32, u32) {
     let key = text::fold(place.name.split(',').next().unwrap());
     let town = bundled::BUNDLED
         .towns_named(&key)
         .iter()
         .find(|t| round5(t.latitude) == place.latitude && round5(t.longitude) == place.longitude)
         .unwrap_or_else(|| panic!("{} is not bundled", place.name));
-    town.size
+    (town.population, bundled::size_class(town.size))
 }
 
 #[track_caller]
@@ -180,11 +180,17 @@ fn bundled_towns() {
     near(&g.resolve("sheffield").unwrap(), 53.38, -1.47, 0.2);
     near(&g.resolve("Scunthorpe").unwrap(), 53.58, -0.65, 0.2);
     near(&g.resolve("London").unwrap(), 51.51, -0.13, 0.2);
-    for q in ["Edmonton, AB", "Edmonton, Alberta", "Edmonton, Canada"] {
+    for q in ["Edmonton", "Edmonton, AB", "Edmonton, Alberta", "Edmonton, Canada"] {
         let p = g.resolve(q).unwrap();
         assert_eq!(p.name, "Edmonton, AB, CA", "{q}");
         near(&p, 53.55, -113.47, 0.2);
     }
+    assert_eq!(g.resolve("Edmonton, England").unwrap().country.as_deref(), Some("GB"));
+    // Same-name towns by population: the big one unless the query says which.
+    near(&g.resolve("San Jose").unwrap(), 37.34, -121.89, 0.2);
+    near(&g.resolve("Miami").unwrap(), 25.77, -80.19, 0.2);
+    near(&g.resolve("Vancouver").unwrap(), 49.25, -123.12, 0.2);
+    near(&g.resolve("Vancouver, WA").unwrap(), 45.64, -122.66, 0.2);
     near(&g.resolve("London, Ontario").unwrap(), 42.98, -81.23, 0.2);
     near(&g.resolve("London, UK").unwrap(), 51.51, -0.13, 0.2);
     near(&g.resolve("Sydney, NSW").unwrap(), -33.87, 151.21, 0.2);
@@ -192,18 +198,21 @@ fn bundled_towns() {
 }
 
 #[test]
-fn bare_edmonton_goes_to_the_country_the_listings_are_in() {
-    // One Canadian listing (in Calgary) is enough to prefer Edmonton, Alberta over the
-    // Edmontons of London, Kentucky and Queensland.
-    let g = with_bundled(&[at("Calgary", "AB", "", "CA", 51.05, -114.07)]);
-    let p = g.resolve("Edmonton").unwrap();
-    assert_eq!(p.name, "Edmonton, AB, CA");
-    near(&p, 53.55, -113.47, 0.2);
-    // With British listings too, the tie between served countries falls to size; a qualifier
-    // still decides.
-    let g = with_bundled(&[at("Calgary", "AB", "", "CA", 51.05, -114.07), at("Leeds", "", "", "GB", 53.8, -1.55)]);
-    assert_eq!(g.resolve("Edmonton, Canada").unwrap().name, "Edmonton, AB, CA");
-    assert_eq!(g.resolve("Edmonton, England").unwrap().country.as_deref(), Some("GB"));
+fn a_country_with_listings_comes_before_population() {
+    // By population alone, Birmingham is the English one.
+    let g = Gazetteer::new();
+    near(&g.resolve("Birmingham").unwrap(), 52.48, -1.90, 0.2);
+    // A directory with listings only in the US means the one in Alabama (or Michigan: the
+    // bigger of the two).
+    let g = with_bundled(&[at("Mobile", "AL", "", "US", 30.69, -88.04)]);
+    let p = g.resolve("Birmingham").unwrap();
+    assert_eq!(p.name, "Birmingham, AL, US");
+    near(&p, 33.52, -86.80, 0.2);
+    // A qualifier still decides.
+    assert_eq!(g.resolve("Birmingham, UK").unwrap().name, "Birmingham, England, GB");
+    // And with listings on both sides, population decides again.
+    let g = with_bundled(&[at("Mobile", "AL", "", "US", 30.69, -88.04), at("Goole", "", "", "GB", 53.70, -0.87)]);
+    assert_eq!(g.resolve("Birmingham").unwrap().name, "Birmingham, England, GB");
 }
 
 #[test]
@@ -300,9 +309,10 @@ fn suggestions_put_imported_places_first_and_respect_the_limit() {
     assert!(british > 0 && british < rest.len(), "{rest:?}");
     assert!(rest[british..].iter().all(|p| p.country.as_deref() != Some("GB")), "{rest:?}");
     for lot in [&rest[..british], &rest[british..]] {
-        let classes: Vec<u32> = lot.iter().map(|p| bundled::size_class(size_of(p))).collect();
-        assert!(classes.windows(2).all(|w| w[0] >= w[1]), "{classes:?}");
+        let ranks: Vec<(u32, u32)> = lot.iter().map(rank_of).collect();
+        assert!(ranks.windows(2).all(|w| w[0] >= w[1]), "by population, then size class: {ranks:?}");
     }
+    assert!(rank_of(&rest[british]).0 > 15_000, "the biggest Lee... abroad has a population");
 
     // Never more than asked, never more than 50.
     assert_eq!(g.suggest("s", 500).len(), MAX_SUGGESTIONS);
@@ -328,12 +338,9 @@ fn suggestions_rank_bundled_towns_by_size_and_fold_accents() {
     let s = g.suggest("Zür", 5);
     assert_eq!(s[0].name, "Zürich, ZH, CH", "{s:?}");
     assert_eq!(g.suggest("zur", 5), s);
-    // Without population in the bundled data, the size stand-in alone is a weak guide across
-    // names (Leederville, a Perth suburb, has more places around it than Leeds); a listing in
-    // the country settles it, as it will wherever the directory has listings.
-    assert_eq!(g.suggest("leed", 1)[0].name, "Leederville, Western Australia, AU");
-    let served = with_bundled(&[at("Goole", "", "", "GB", 53.70, -0.87)]);
-    assert_eq!(served.suggest("leed", 1)[0].name, "Leeds, England, GB");
+    // By population, not by how many places are listed around (Leederville, a suburb of
+    // Perth, has more neighbours than Leeds).
+    assert_eq!(g.suggest("leed", 1)[0].name, "Leeds, England, GB");
     // "Town, R": the towns of that name whose region or country starts so.
     let pa = g.suggest("Philadelphia, P", 10);
     assert!(!pa.is_empty());
