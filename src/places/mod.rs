@@ -244,7 +244,8 @@ impl Gazetteer {
                 }
                 want *= 4;
             }
-            for z in zips.iter().take(first) {
+            let learned_zip = |z: &bundled::Zip| self.learned.codes(&z.code()).iter().any(|c| c.kind == PlaceKind::Zip);
+            for z in zips.iter().filter(|z| !learned_zip(z)).take(first) {
                 let place = bundled_zip(z);
                 if out.len() < first && seen.insert(place.name.clone()) {
                     out.push(place);

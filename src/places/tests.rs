@@ -326,10 +326,16 @@ fn suggestions_put_imported_places_first_and_respect_the_limit() {
     // Codes once a digit is typed, learned ones first.
     let codes: Vec<String> = g.suggest("ls1", 5).into_iter().map(|p| p.name).collect();
     assert_eq!(codes, ["LS1, Leeds, England, GB", "LS1 4AP, Leeds, England, GB"], "equal listings: the shorter first");
+    // A learned ZIP is not suggested again from the bundled set, however its region is written.
+    let g = with_bundled(&[at("Philadelphia", "Pennsylvania", "19103", "US", 39.952, -75.170)]);
+    let z: Vec<String> = g.suggest("19103", 5).into_iter().map(|p| p.name).collect();
+    assert_eq!(z, ["19103, Philadelphia, Pennsylvania, US"]);
     let zips = g.suggest("1910", 5);
     assert_eq!(zips.len(), 5);
     assert!(zips.iter().all(|p| p.kind == PlaceKind::Zip && p.name.starts_with("1910")), "{zips:?}");
-    assert!(zips.windows(2).all(|w| w[0].name < w[1].name), "ZIPs in order");
+    assert_eq!((zips[0].name.as_str(), zips[0].listings), ("19103, Philadelphia, Pennsylvania, US", 1));
+    assert!(zips[1..].windows(2).all(|w| w[0].name < w[1].name), "then the bundled ZIPs in order: {zips:?}");
+    assert!(zips.iter().filter(|p| p.name.starts_with("19103")).count() == 1, "{zips:?}");
 }
 
 #[test]
