@@ -15,6 +15,7 @@ pub mod graphql;
 pub mod http;
 pub mod ingest;
 pub mod model;
+pub mod places;
 pub mod scheduler;
 pub mod startup;
 pub mod store;
