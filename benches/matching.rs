@@ -892,6 +892,7 @@ fn populate_bulk(store: &Store, data: &Data, clusters: &[Cluster], now: DateTime
             listing,
             records: c.members.clone(),
             links: c.links.clone(),
+            meetings: Vec::new(),
             status: GroupStatus::Active,
             first_seen: now,
             updated_at: now,

@@ -5,8 +5,10 @@
 //! joins the matches, strongest first, never putting two different records of one source in
 //! one group; the result does not depend on input order. `pairs` finds and scores the
 //! candidate pairs at scale, `join` makes groups of them, `ids` gives clusters stable ids,
-//! `merge` builds a group's view from its records.
+//! `merge` builds a group's view from its records, `assembly` which
+//! meetings of one source make one group.
 
+mod assembly;
 mod blocking;
 mod contact;
 mod features;
@@ -23,15 +25,25 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{Correction, MatchLink, RecordKey};
 
+pub use assembly::{
+    assemble, group_name_holds, keys as assembly_keys, GROUP_PREFIX, MAX_MEETINGS as MAX_GROUP_MEETINGS,
+    PREFIX as ASSEMBLY_PREFIX,
+};
 pub use blocking::SCHEME as BLOCKING_SCHEME;
 pub use features::Features;
 pub use ids::{assign as assign_ids, derive as derive_id, IdPlan};
 pub use merge::{merge, MergeInput};
 pub use score::{compare, Verdict};
 
-/// Blocking keys of a listing: records sharing none are never compared.
+/// The keys stored with a record: its matching blocking keys (records sharing none are never
+/// compared) and its assembly keys (`ASSEMBLY_PREFIX`: records of one source sharing one are
+/// meetings of one group).
 pub fn blocking_keys(listing: &Listing) -> Vec<String> {
-    blocking::keys(&Features::of(listing))
+    let mut keys = blocking::keys(&Features::of(listing));
+    keys.extend(assembly::keys(listing));
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// One record as the matcher sees it.

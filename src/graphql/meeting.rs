@@ -1,11 +1,14 @@
 //! `Meeting` (one slot of a group, in the group's local time) and `Occurrence` (when it
 //! next happens, from any instant). The time arithmetic is `model::occurrence`'s.
 
-use async_graphql::{ComplexObject, SimpleObject};
+use async_graphql::{ComplexObject, Context, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::enums::{Recurrence, Weekday};
-use crate::model::{self, next_occurrence};
+use super::errors::OrInternal;
+use super::types::SourceRecord;
+use super::AppState;
+use crate::model::{self, next_occurrence, GroupMeeting, RecordKey};
 
 /// One meeting of a group, in the group's local time.
 #[derive(SimpleObject)]
@@ -25,10 +28,24 @@ pub struct Meeting {
     pub date: Option<String>,
     #[graphql(skip)]
     pub slot: importers::Meeting,
+    #[graphql(skip)]
+    pub record_keys: Vec<RecordKey>,
 }
 
 #[ComplexObject]
 impl Meeting {
+    /// The source records that describe this meeting, with provenance (duplicate detection
+    /// works per meeting: these are the listings found to be this one meeting).
+    async fn records(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SourceRecord>> {
+        let state = ctx.data::<AppState>()?;
+        let mut out = Vec::with_capacity(self.record_keys.len());
+        for key in &self.record_keys {
+            let rec = state.store.record(key).or_internal()?;
+            out.push(SourceRecord::new(key, rec.as_ref()));
+        }
+        Ok(out)
+    }
+
     /// The next occurrence that has not ended at `from` (default now): one in progress is
     /// returned with `inProgress: true`. Null for meetings by appointment, without a start
     /// time, or one-off meetings that are over. A meeting with no end lasts 60 minutes.
@@ -63,8 +80,9 @@ impl From<model::Occurrence> for Occurrence {
     }
 }
 
-impl From<&importers::Meeting> for Meeting {
-    fn from(m: &importers::Meeting) -> Self {
+impl From<&GroupMeeting> for Meeting {
+    fn from(gm: &GroupMeeting) -> Self {
+        let m = &gm.slot;
         let (recurrence, weeks, date) = match &m.recurrence {
             importers::Recurrence::Weekly => (Recurrence::Weekly, Vec::new(), None),
             importers::Recurrence::MonthlyNth { weeks } => {
@@ -82,6 +100,7 @@ impl From<&importers::Meeting> for Meeting {
             weeks_of_month: weeks,
             date,
             slot: m.clone(),
+            record_keys: gm.records.clone(),
         }
     }
 }

@@ -41,8 +41,9 @@ impl Group {
     async fn attendance(&self) -> Attendance {
         self.0.listing.attendance.into()
     }
+    /// The group's meetings (its slots), each with the source records that describe it.
     async fn meetings(&self) -> Vec<Meeting> {
-        self.0.listing.meetings.iter().map(Meeting::from).collect()
+        self.0.meetings().iter().map(Meeting::from).collect()
     }
     async fn location(&self) -> Option<Location> {
         self.0.listing.location.as_ref().map(Location::from)
@@ -92,7 +93,7 @@ impl Group {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// The source records merged into this group, with provenance.
+    /// The source records merged into this group, with provenance: every meeting's records.
     async fn records(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SourceRecord>> {
         let state = ctx.data::<AppState>()?;
         let mut out = Vec::with_capacity(self.0.records.len());
@@ -181,7 +182,7 @@ pub struct SourceRecord {
 }
 
 impl SourceRecord {
-    fn new(key: &RecordKey, rec: Option<&crate::model::StoredRecord>) -> Self {
+    pub(super) fn new(key: &RecordKey, rec: Option<&crate::model::StoredRecord>) -> Self {
         SourceRecord {
             source_id: ID(key.source_id.clone()),
             external_id: key.external_id.clone(),

@@ -1,5 +1,8 @@
 //! Re-deciding the groups a run touches, incrementally.
 //!
+//! Two steps decide a group: matching (`dedup::cluster`) says which records describe the same
+//! meeting, across sources; assembly (`dedup::assemble`) says which meetings of one source
+//! make one group (its group name, or the same name at one place or in one online room).
 //! From the records a run changed, it gathers every record that could end up in a group with
 //! them: records that match them (found through shared blocking keys, then compared), and
 //! every member of the old groups involved, transitively. It clusters that set from scratch
@@ -15,7 +18,9 @@ use chrono::{DateTime, Utc};
 
 use crate::dedup::{self, Candidate, Features, MergeInput};
 use crate::events::{ChangeKind, GroupEvent};
-use crate::model::{Correction, CorrectionKind, GroupStatus, RecordKey, StoredGroup, StoredRecord};
+use crate::model::{
+    Correction, CorrectionKind, GroupMeeting, GroupStatus, MatchLink, RecordKey, StoredGroup, StoredRecord,
+};
 use crate::store::{RunCommit, RunLog, Store};
 
 /// Group-level writes and the events to publish once they are committed.
@@ -69,31 +74,49 @@ pub fn regroup(
         closure.seed(rec)?;
     }
     closure.expand()?;
-    let Closure { current, previous, old_groups, .. } = closure;
+    let Closure { current, previous, old_groups, crowded, .. } = closure;
 
     let candidates: Vec<Candidate<'_>> =
         current.values().map(|r| Candidate { key: &r.key, listing: &r.listing, hash: &r.hash }).collect();
     let clusters = dedup::cluster(&candidates, &corrections);
-    let members: Vec<Vec<RecordKey>> = clusters.iter().map(|c| c.members.clone()).collect();
+    let parts = dedup::assemble(&clusters, |k| {
+        current
+            .get(k)
+            .map(|r| assembly_keys(r).filter(|b| !crowded.contains(*b)).cloned().collect())
+            .unwrap_or_default()
+    });
+    let members: Vec<Vec<RecordKey>> = parts
+        .iter()
+        .map(|idx| {
+            let mut m: Vec<RecordKey> = idx.iter().flat_map(|&i| clusters[i].members.iter().cloned()).collect();
+            m.sort();
+            m
+        })
+        .collect();
     let old_members: BTreeMap<String, Vec<RecordKey>> =
         old_groups.iter().map(|(id, g)| (id.clone(), g.records.clone())).collect();
     let plan = dedup::assign_ids(&members, &previous, &old_members);
 
     let mut out = GroupChanges { records_delete: deleted.iter().cloned().collect(), ..Default::default() };
-    for (cluster, id) in clusters.into_iter().zip(plan.ids) {
-        let recs: Vec<&StoredRecord> = cluster.members.iter().filter_map(|k| current.get(k)).collect();
+    for ((idx, group_members), id) in parts.iter().zip(members).zip(plan.ids) {
+        let recs: Vec<&StoredRecord> = group_members.iter().filter_map(|k| current.get(k)).collect();
         let inputs: Vec<MergeInput<'_>> =
             recs.iter().map(|r| MergeInput { record: r, trust: trust(&r.key.source_id) }).collect();
-        let Some(listing) = dedup::merge(&inputs) else { continue };
+        let Some(mut listing) = dedup::merge(&inputs) else { continue };
+        let meetings = meetings(idx.iter().map(|&i| &clusters[i]), &current, trust);
+        listing.meetings = meetings.iter().map(|m| m.slot.clone()).collect();
         let status =
             if recs.iter().all(|r| r.missing_since.is_some()) { GroupStatus::Missing } else { GroupStatus::Active };
         let before = old_groups.get(&id).cloned().or(store.group(&id)?.filter(|g| g.id == id));
         let first_seen = recs.iter().map(|r| r.first_seen).min().unwrap_or(now);
+        let mut links: Vec<MatchLink> = idx.iter().flat_map(|&i| clusters[i].links.iter().cloned()).collect();
+        links.sort_by(|a, b| (&a.a, &a.b).cmp(&(&b.a, &b.b)));
         let mut group = StoredGroup {
             id: id.clone(),
             listing,
-            records: cluster.members.clone(),
-            links: cluster.links,
+            records: group_members.clone(),
+            links,
+            meetings,
             status,
             first_seen,
             updated_at: now,
@@ -139,6 +162,9 @@ struct Closure<'a> {
     /// The group each closure record belonged to before this run.
     previous: BTreeMap<RecordKey, String>,
     old_groups: BTreeMap<String, StoredGroup>,
+    /// Assembly keys shared by more than `dedup::MAX_GROUP_MEETINGS` records of one source:
+    /// catch-alls that assemble nothing (and pull nothing in).
+    crowded: BTreeSet<String>,
     queue: VecDeque<RecordKey>,
 }
 
@@ -151,6 +177,7 @@ impl<'a> Closure<'a> {
             current: BTreeMap::new(),
             previous: BTreeMap::new(),
             old_groups: BTreeMap::new(),
+            crowded: BTreeSet::new(),
             queue: VecDeque::new(),
         }
     }
@@ -191,6 +218,29 @@ impl<'a> Closure<'a> {
         Ok(())
     }
 
+    /// A group-name key (`dedup::GROUP_PREFIX`) holds when its records meet at one place;
+    /// other assembly keys always do. Records are read as this run leaves them.
+    fn group_name_holds(&self, source: &str, block: &str, keys: &[RecordKey]) -> anyhow::Result<bool> {
+        if !block.starts_with(dedup::GROUP_PREFIX) {
+            return Ok(true);
+        }
+        let mut listings: BTreeMap<RecordKey, importers::Listing> = self
+            .current
+            .values()
+            .filter(|r| r.key.source_id == source && r.blocks.iter().any(|b| b == block))
+            .map(|r| (r.key.clone(), r.listing.clone()))
+            .collect();
+        for k in keys {
+            if self.deleted.contains(k) || self.current.contains_key(k) {
+                continue;
+            }
+            if let Some(r) = self.store.record(k)? {
+                listings.insert(k.clone(), r.listing);
+            }
+        }
+        Ok(dedup::group_name_holds(listings.values()))
+    }
+
     /// Adds every stored record that matches a closure record, and the old groups of all.
     fn expand(&mut self) -> anyhow::Result<()> {
         let mut done: BTreeSet<RecordKey> = BTreeSet::new();
@@ -202,8 +252,23 @@ impl<'a> Closure<'a> {
             let features = Features::of(&rec.listing);
             let me = Candidate { key: &rec.key, listing: &rec.listing, hash: &rec.hash };
             let mut neighbours: BTreeSet<RecordKey> = BTreeSet::new();
+            // Fellow meetings of the record's group: same source, same assembly key.
+            let mut fellows: BTreeSet<RecordKey> = BTreeSet::new();
             for block in &rec.blocks {
-                neighbours.extend(self.store.records_with_block(block)?);
+                let found = self.store.records_with_block(block)?;
+                if !block.starts_with(dedup::ASSEMBLY_PREFIX) {
+                    neighbours.extend(found);
+                    continue;
+                }
+                let same_source: Vec<RecordKey> =
+                    found.into_iter().filter(|k| k.source_id == rec.key.source_id).collect();
+                if same_source.len() > dedup::MAX_GROUP_MEETINGS
+                    || !self.group_name_holds(&rec.key.source_id, block, &same_source)?
+                {
+                    self.crowded.insert(block.clone());
+                } else {
+                    fellows.extend(same_source);
+                }
             }
             let linked: BTreeSet<&RecordKey> = self
                 .corrections
@@ -220,13 +285,15 @@ impl<'a> Closure<'a> {
                 })
                 .collect();
             neighbours.extend(linked.iter().map(|k| (*k).clone()));
+            neighbours.extend(fellows.iter().cloned());
             for n in neighbours {
                 if n == key || self.deleted.contains(&n) || self.current.contains_key(&n) {
                     continue;
                 }
                 let Some(other) = self.store.record(&n)? else { continue };
                 let them = Candidate { key: &other.key, listing: &other.listing, hash: &other.hash };
-                if !linked.contains(&n) && dedup::pair(&me, &them, &features, &Features::of(&other.listing)).is_none() {
+                let joined = linked.contains(&n) || fellows.contains(&n);
+                if !joined && dedup::pair(&me, &them, &features, &Features::of(&other.listing)).is_none() {
                     continue;
                 }
                 self.previous.insert(n.clone(), other.group_id.clone());
@@ -242,5 +309,41 @@ impl<'a> Closure<'a> {
 
 /// Equal apart from the update time.
 fn same_content(a: &StoredGroup, b: &StoredGroup) -> bool {
-    a.listing == b.listing && a.records == b.records && a.links == b.links && a.status == b.status
+    a.listing == b.listing
+        && a.records == b.records
+        && a.links == b.links
+        && a.status == b.status
+        && a.meetings == b.meetings
+}
+
+/// A record's assembly keys, as stored among its blocking keys.
+fn assembly_keys(r: &StoredRecord) -> impl Iterator<Item = &String> {
+    r.blocks.iter().filter(|b| b.starts_with(dedup::ASSEMBLY_PREFIX))
+}
+
+/// The meetings of a group: each matched meeting's merged slots, described by that meeting's
+/// records (two meetings at one time stay two, as matching decided). Sorted by weekday, start,
+/// end and zone, then records.
+fn meetings<'a>(
+    parts: impl Iterator<Item = &'a dedup::Cluster>,
+    current: &BTreeMap<RecordKey, StoredRecord>,
+    trust: &dyn Fn(&str) -> u8,
+) -> Vec<GroupMeeting> {
+    let mut out: Vec<GroupMeeting> = Vec::new();
+    for part in parts {
+        let inputs: Vec<MergeInput<'_>> = part
+            .members
+            .iter()
+            .filter_map(|k| current.get(k))
+            .map(|r| MergeInput { record: r, trust: trust(&r.key.source_id) })
+            .collect();
+        let Some(merged) = dedup::merge(&inputs) else { continue };
+        out.extend(merged.meetings.into_iter().map(|slot| GroupMeeting { slot, records: part.members.clone() }));
+    }
+    out.sort_by(|a, b| slot_order(&a.slot).cmp(&slot_order(&b.slot)).then_with(|| a.records.cmp(&b.records)));
+    out
+}
+
+fn slot_order(m: &importers::Meeting) -> (u8, Option<chrono::NaiveTime>, Option<chrono::NaiveTime>, &str) {
+    (m.weekday.map(|w| w.iso()).unwrap_or(8), m.start, m.end, m.timezone.as_str())
 }

@@ -1,7 +1,13 @@
-//! The public, merged group, its lifecycle and the links that say why its records are one.
+//! The public, merged group: a real group with its meetings, its lifecycle and the links that
+//! say why its records are one.
+//!
+//! Stored format 2 (`GROUP_FORMAT`) added `meetings`: each slot with the records that describe
+//! it. A format-1 document (one slot per group) decodes with no `meetings`; `meetings()` then
+//! reads the slots of the merged listing, all described by every record, until the upgrade
+//! reassembles the store (see ingest's re-keying at start).
 
 use chrono::{DateTime, Utc};
-use importers::Listing;
+use importers::{Listing, Meeting};
 use serde::{Deserialize, Serialize};
 
 use super::RecordKey;
@@ -27,9 +33,38 @@ pub struct StoredGroup {
     pub records: Vec<RecordKey>,
     /// Why the members were put together (empty for a group of one record).
     pub links: Vec<MatchLink>,
+    /// The group's meetings, each with the records that describe it (absent in format 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meetings: Vec<GroupMeeting>,
     pub status: GroupStatus,
     pub first_seen: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The stored format of groups: 2 since groups hold several meetings.
+pub const GROUP_FORMAT: u64 = 2;
+
+/// One meeting of a group: its slot and the records (of any source) that describe it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupMeeting {
+    pub slot: Meeting,
+    /// Sorted.
+    pub records: Vec<RecordKey>,
+}
+
+impl StoredGroup {
+    /// The group's meetings; for a format-1 document, the merged listing's slots, each
+    /// described by all the group's records.
+    pub fn meetings(&self) -> Vec<GroupMeeting> {
+        if !self.meetings.is_empty() {
+            return self.meetings.clone();
+        }
+        self.listing
+            .meetings
+            .iter()
+            .map(|slot| GroupMeeting { slot: slot.clone(), records: self.records.clone() })
+            .collect()
+    }
 }
 
 /// One link between two member records, with the evidence that made it.

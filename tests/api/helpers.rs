@@ -180,6 +180,66 @@ pub fn sepa_rows() -> Vec<Value> {
     serde_json::from_slice(&sepa_sample()).expect("fixture is JSON")
 }
 
+/// The groups a person reading a Meeting Guide feed would make of its rows, as indices: rows
+/// with the same name at the same `formatted_address` (or the same `conference_url`), and rows
+/// whose `group` names one place. This is the README's assembly rule on the feed's own fields.
+pub fn feed_groups(rows: &[Value]) -> Vec<Vec<usize>> {
+    let fold = |v: &Value| -> String {
+        let s = v.as_str().unwrap_or("");
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let text = |r: &Value, k: &str| r[k].as_str().filter(|s| !s.is_empty()).map(str::to_owned);
+    let mut by_key: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    let mut by_group: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, r) in rows.iter().enumerate() {
+        let name = fold(&r["name"]);
+        if let Some(a) = text(r, "formatted_address") {
+            by_key.entry(format!("p|{name}|{a}")).or_default().push(i);
+        }
+        if let Some(u) = text(r, "conference_url") {
+            by_key.entry(format!("o|{name}|{u}")).or_default().push(i);
+        }
+        if let Some(g) = text(r, "group") {
+            by_group.entry(fold(&Value::String(g))).or_default().push(i);
+        }
+    }
+    for (g, members) in by_group {
+        let places: std::collections::BTreeSet<Option<String>> =
+            members.iter().map(|&i| text(&rows[i], "formatted_address")).collect();
+        if places.len() == 1 && !places.contains(&None) {
+            by_key.insert(format!("g|{g}"), members);
+        }
+    }
+    let mut parent: Vec<usize> = (0..rows.len()).collect();
+    fn find(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            i = p[i];
+        }
+        i
+    }
+    for members in by_key.values() {
+        for w in members.windows(2) {
+            let (a, b) = (find(&mut parent, w[0]), find(&mut parent, w[1]));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..rows.len() {
+        let root = find(&mut parent, i);
+        groups.entry(root).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// How many of the feed's groups have a row for which `pred` holds.
+pub fn feed_groups_where(rows: &[Value], pred: impl Fn(&Value) -> bool) -> usize {
+    feed_groups(rows).iter().filter(|g| g.iter().any(|&i| pred(&rows[i]))).count()
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{sepa_rows, sepa_sample, source, spawn_app_on_store, spawn_app_with, FeedServer, WsClient};
+use crate::helpers::{
+    feed_groups, sepa_rows, sepa_sample, source, spawn_app_on_store, spawn_app_with, FeedServer, WsClient,
+};
 
 /// The same meetings as a second directory would re-publish them: new ids, 12-hour times.
 fn republished(rows: &[Value]) -> Vec<Value> {
@@ -44,16 +46,23 @@ async fn a_second_directory_listing_the_same_meetings_adds_no_groups() {
     app.import("a-dir").await;
 
     assert_eq!(ws.next_data(Duration::from_secs(2)).await, None, "a duplicate record fired groupAdded");
-    let groups = app.all_groups("id records { sourceId } matchExplanation { evidence score }").await;
-    assert_eq!(groups.len(), rows.len());
-    assert!(groups.iter().all(|g| g["records"].as_array().unwrap().len() == 2), "every group holds both listings");
+    let groups = app
+        .all_groups("id records { sourceId } meetings { records { sourceId } } matchExplanation { evidence score }")
+        .await;
+    assert_eq!(groups.len(), feed_groups(&rows).len());
+    let meetings: Vec<&Value> = groups.iter().flat_map(|g| g["meetings"].as_array().unwrap()).collect();
+    assert_eq!(meetings.len(), rows.len());
+    assert!(meetings.iter().all(|m| m["records"].as_array().unwrap().len() == 2), "every meeting holds both listings");
     assert!(groups[0]["matchExplanation"][0]["evidence"].as_array().unwrap().len() >= 2);
     // Records joined existing groups: every id published before stays the same.
     let ids_after: std::collections::BTreeSet<String> = groups.iter().map(|g| g["id"].to_string()).collect();
     assert_eq!(ids_after, ids_before.iter().map(|v| v.to_string()).collect());
     for id in ids_before {
-        let g = app.gql("query($id: ID!) { group(id: $id) { records { sourceId } } }", json!({ "id": id })).await;
-        assert_eq!(g["group"]["records"].as_array().map(Vec::len), Some(2), "{id} no longer resolves");
+        let g = app
+            .gql("query($id: ID!) { group(id: $id) { meetings { records { sourceId } } } }", json!({ "id": id }))
+            .await;
+        let meetings = g["group"]["meetings"].as_array().unwrap_or_else(|| panic!("{id} no longer resolves"));
+        assert!(meetings.iter().all(|m| m["records"].as_array().map(Vec::len) == Some(2)), "{id}: {g}");
     }
 }
 
@@ -87,6 +96,7 @@ async fn records_stored_under_an_older_key_scheme_still_match_after_an_upgrade()
                 listing: l.clone(),
                 records: vec![key.clone()],
                 links: vec![],
+                meetings: vec![],
                 status: GroupStatus::Active,
                 first_seen: now,
                 updated_at: now,
@@ -112,9 +122,11 @@ async fn records_stored_under_an_older_key_scheme_still_match_after_an_upgrade()
 
     app.import("b-dir").await;
 
-    let groups = app.all_groups("id records { sourceId }").await;
-    assert_eq!(groups.len(), rows.len(), "the second directory's listings became new groups");
-    assert!(groups.iter().all(|g| g["records"].as_array().unwrap().len() == 2));
+    let groups = app.all_groups("id records { sourceId } meetings { records { sourceId } }").await;
+    assert_eq!(groups.len(), feed_groups(&rows).len(), "the second directory's listings became new groups");
+    let meetings: Vec<&Value> = groups.iter().flat_map(|g| g["meetings"].as_array().unwrap()).collect();
+    assert_eq!(meetings.len(), rows.len());
+    assert!(meetings.iter().all(|m| m["records"].as_array().unwrap().len() == 2));
     assert!(groups.iter().all(|g| g["id"].as_str().unwrap().starts_with("legacy")), "stored ids stay");
 }
 
@@ -187,7 +199,8 @@ proptest::proptest! {
 }
 
 /// Importing one source after the other re-decides only what each import touches, and ends
-/// with the same groups as clustering everything at once, in either import order.
+/// with the same meetings as clustering everything at once, assembled into the same groups,
+/// in either import order.
 #[tokio::test]
 async fn incremental_imports_equal_a_rebuild_in_either_order() {
     use supportmesh::dedup::{cluster, Candidate};
@@ -196,6 +209,7 @@ async fn incremental_imports_equal_a_rebuild_in_either_order() {
     let rebuild = memberships(&cluster(&all, &[]));
     let dir = format!("{}/tests/fixtures/matching/sussex", env!("CARGO_MANIFEST_DIR"));
 
+    let mut first_order = None;
     for order in [["dira", "dirb"], ["dirb", "dira"]] {
         let feeds = FeedServer::start().await;
         feeds.put("a.json", std::fs::read(format!("{dir}/source-a.json")).unwrap());
@@ -204,21 +218,25 @@ async fn incremental_imports_equal_a_rebuild_in_either_order() {
         for s in order {
             app.import(s).await;
         }
-        let served: std::collections::BTreeSet<Vec<String>> = app
-            .all_groups("records { sourceId externalId }")
-            .await
-            .iter()
-            .map(|g| {
-                let mut keys: Vec<String> = g["records"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|r| format!("{}:{}", r["sourceId"].as_str().unwrap(), r["externalId"].as_str().unwrap()))
-                    .collect();
-                keys.sort();
-                keys
-            })
-            .collect();
+        let groups =
+            app.all_groups("records { sourceId externalId } meetings { records { sourceId externalId } }").await;
+        let keys = |records: &serde_json::Value| {
+            let mut keys: Vec<String> = records
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| format!("{}:{}", r["sourceId"].as_str().unwrap(), r["externalId"].as_str().unwrap()))
+                .collect();
+            keys.sort();
+            keys
+        };
+        let served: std::collections::BTreeSet<Vec<String>> =
+            groups.iter().flat_map(|g| g["meetings"].as_array().unwrap().iter().map(|m| keys(&m["records"]))).collect();
+        let assembled: std::collections::BTreeSet<Vec<String>> = groups.iter().map(|g| keys(&g["records"])).collect();
+        match &first_order {
+            None => first_order = Some(assembled),
+            Some(first) => assert_eq!(&assembled, first, "the groups assembled depend on the import order"),
+        }
         assert_eq!(served, rebuild, "import order {order:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! Matching quality on labelled duplicate sets (tests/fixtures/matching: two directories'
 //! feeds of one region and the truth about which listings are one group), imported through
-//! the real pipeline and scored pairwise as directory maintainers would judge it.
+//! the real pipeline and scored pairwise as directory maintainers would judge it. Duplicate
+//! detection works per meeting, so pairs are scored within each `Meeting.records`.
 
 use std::collections::BTreeSet;
 
@@ -28,7 +29,8 @@ async fn score_with(set: &str, configure: for<'a> fn(&'a str, &'a str) -> TestSo
     let app = spawn_app_with(feeds, &[configure("dira", "a.json"), configure("dirb", "b.json")]).await;
     app.import("dira").await;
     app.import("dirb").await;
-    let groups = app.all_groups("records { sourceId externalId }").await;
+    let groups = app.all_groups("meetings { records { sourceId externalId } }").await;
+    let meetings: Vec<&Value> = groups.iter().flat_map(|g| g["meetings"].as_array().unwrap()).collect();
 
     let truth: Value = serde_json::from_slice(&read("truth.json")).unwrap();
     let pairs = |key: &str, a: &str, b: &str| -> BTreeSet<(String, String)> {
@@ -53,8 +55,8 @@ async fn score_with(set: &str, configure: for<'a> fn(&'a str, &'a str) -> TestSo
     ignore.extend(pairs("ignore", "dira", "dira"));
     ignore.extend(pairs("ignore", "dirb", "dirb"));
     let mut predicted = BTreeSet::new();
-    for g in &groups {
-        let mut keys: Vec<String> = g["records"]
+    for m in &meetings {
+        let mut keys: Vec<String> = m["records"]
             .as_array()
             .unwrap()
             .iter()
