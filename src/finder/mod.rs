@@ -26,6 +26,9 @@ mod postings;
 mod search;
 mod text;
 
+#[cfg(test)]
+mod tests;
+
 pub use filter::{Filter, Openness, TimeOfDay};
 pub use index::Index;
 pub use input::{Near, Search, Sort, Within};
