@@ -98,7 +98,11 @@ fn groups(base: &[Listing], n: usize, copies: usize) -> Vec<StoredGroup> {
                 records: vec![RecordKey::new(format!("src{region}"), l.external_id.clone())],
                 listing: l,
                 links: Vec::new(),
-                status: if mix(i as u64 ^ 0xabc) % 20 == 0 { GroupStatus::Missing } else { GroupStatus::Active },
+                status: if mix(i as u64 ^ 0xabc).is_multiple_of(20) {
+                    GroupStatus::Missing
+                } else {
+                    GroupStatus::Active
+                },
                 first_seen: epoch,
                 updated_at: epoch,
             }

@@ -74,7 +74,7 @@ pub(crate) fn facts(g: &StoredGroup) -> Facts {
     let mut keys: Vec<(Facet, String)> = Vec::new();
     let mut key = |f: Facet, v: &str| keys.push((f, v.to_owned()));
     for t in &l.topics {
-        key(Facet::Topic, t.topic.as_str());
+        key(Facet::Topic, &topic_key(t.topic.as_str()));
     }
     key(Facet::Kind, kind_name(l.kind));
     key(Facet::Attendance, attendance_name(l.attendance));
@@ -189,6 +189,12 @@ fn zero_amount(cost: &str) -> bool {
     })
 }
 
+/// A `Facet::Topic` value: trimmed, lowercased, `-` and spaces read as `_` (as `Topic::parse`
+/// reads names), so open-ended topic names key the same on both sides.
+pub(crate) fn topic_key(topic: &str) -> String {
+    topic.trim().to_lowercase().replace(['-', ' '], "_")
+}
+
 /// A `Facet::Start` value.
 pub(crate) fn start_key(seconds: u32) -> String {
     format!("{seconds:05}")
@@ -258,5 +264,37 @@ pub(crate) fn open_name(open: Option<bool>) -> &'static str {
         Some(true) => "true",
         Some(false) => "false",
         None => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_point_rule_is_the_stores() {
+        for g in crate::finder::tests::gen::groups(5, 300) {
+            assert_eq!(point(&g.listing), crate::store::index::point(&g.listing), "{}", g.id);
+        }
+    }
+
+    #[test]
+    fn names_are_the_serde_names() {
+        let serde = |v: serde_json::Value| v.as_str().expect("a string").to_owned();
+        for a in
+            [Audience::Women, Audience::YoungPeople, Audience::NonBinary, Audience::PeopleOfColour, Audience::Newcomers]
+        {
+            assert_eq!(audience_name(a), serde(serde_json::to_value(a).expect("serialises")));
+        }
+        for a in [Accessibility::WheelchairAccess, Accessibility::AccessibleToilet, Accessibility::FragranceFree] {
+            assert_eq!(accessibility_name(a), serde(serde_json::to_value(a).expect("serialises")));
+        }
+        for k in [GroupKind::PeerSupport, GroupKind::TwelveStep, GroupKind::ProfessionallyLed, GroupKind::TherapyGroup]
+        {
+            assert_eq!(kind_name(k), serde(serde_json::to_value(k).expect("serialises")));
+        }
+        for s in [GroupStatus::Active, GroupStatus::Missing, GroupStatus::Removed] {
+            assert_eq!(status_name(s), serde(serde_json::to_value(s).expect("serialises")));
+        }
     }
 }

@@ -38,11 +38,12 @@ pub struct Filter {
     /// `Some(true)`: known to be free; `Some(false)`: not known to be free (see `facts::is_free`).
     pub free: Option<bool>,
     pub open: Vec<Openness>,
-    /// Has any of these source type codes.
+    /// Has any of these source type codes (`Listing::codes`, compared case-sensitively as the
+    /// source spells them, trimmed).
     pub source_codes: Vec<String>,
     /// Has none of these source type codes.
     pub exclude_source_codes: Vec<String>,
-    /// Has a record from any of these sources.
+    /// Has a record from any of these sources (source ids, exact).
     pub sources: Vec<String>,
     /// Locality or region equal, folded, to any of these ("saint-etienne" finds "Saint-Étienne").
     pub locality: Vec<String>,
@@ -173,7 +174,7 @@ impl Filter {
         let status: &[GroupStatus] = if self.status.is_empty() { &[GroupStatus::Active] } else { &self.status };
         let free: Vec<bool> = self.free.into_iter().collect();
         let lists = vec![
-            list(Facet::Topic, &self.topics, |t| t.trim().to_lowercase().replace(['-', ' '], "_")),
+            list(Facet::Topic, &self.topics, |t| facts::topic_key(t)),
             list(Facet::Kind, &self.kinds, |k| facts::kind_name(*k).into()),
             list(Facet::Attendance, &self.attendance, |a| facts::attendance_name(*a).into()),
             list(Facet::Weekday, &self.weekdays, |w| w.as_str().into()),

@@ -30,16 +30,6 @@ const FACETED: [Facet; 6] =
 /// walking the whole order from the cursor.
 const SCAN_SHARE: u64 = 16;
 
-/// What a request's bitmaps came to.
-struct Eval<'a> {
-    /// What facets count over: everything but the faceted lists.
-    base: RoaringBitmap,
-    lists: Vec<(Facet, Cow<'a, RoaringBitmap>)>,
-    hits: RoaringBitmap,
-    /// Hits found by place, with their distances.
-    placed: Vec<(u32, f64)>,
-}
-
 impl Index {
     /// Runs one search. Errors are the caller's: bounds (`BadInput`) and cursors of another
     /// query or sort (`ForeignCursor`).
@@ -193,4 +183,14 @@ impl Index {
             languages: take(5),
         }
     }
+}
+
+/// What a request's bitmaps came to.
+struct Eval<'a> {
+    /// What facets count over: everything but the faceted lists.
+    base: RoaringBitmap,
+    lists: Vec<(Facet, Cow<'a, RoaringBitmap>)>,
+    hits: RoaringBitmap,
+    /// Hits found by place, with their distances.
+    placed: Vec<(u32, f64)>,
 }

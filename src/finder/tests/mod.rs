@@ -4,7 +4,7 @@
 mod agree;
 mod facets;
 mod filters;
-mod gen;
+pub(super) mod gen;
 mod near;
 mod paging;
 mod text;

@@ -33,13 +33,6 @@ fn world(n: usize) -> Vec<StoredGroup> {
 }
 
 #[test]
-fn the_point_rule_is_the_stores() {
-    for g in gen::groups(5, 300) {
-        assert_eq!(point(&g.listing), crate::store::index::point(&g.listing), "{}", g.id);
-    }
-}
-
-#[test]
 fn near_and_nearest_agree_with_brute_force() {
     let mut groups = world(2000);
     groups.extend(gen::groups(8, 300));

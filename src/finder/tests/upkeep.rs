@@ -78,6 +78,12 @@ fn a_changed_group_leaves_its_old_values() {
 }
 
 #[test]
+fn an_index_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    shared::<Index>();
+}
+
+#[test]
 fn removed_ordinals_are_reused_and_tombstones_never_indexed() {
     let mut index = Index::build(&[group("a", "A"), group("b", "B")]);
     assert!(index.remove("a"));
