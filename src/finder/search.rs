@@ -26,6 +26,10 @@ use super::{Facets, Hit, Hits, Index, Near, Search, SearchError, Sort, Within};
 const FACETED: [Facet; 6] =
     [Facet::Topic, Facet::Kind, Facet::Attendance, Facet::Weekday, Facet::TimeOfDay, Facet::Language];
 
+/// Up to this many hits, the nearest N are ranked from the hits' own points rather than by
+/// growing rings of grid cells until enough of them turn up.
+const DIRECT_NEAREST: u64 = 2048;
+
 /// Below this share of the index (1 / N), an ID or NAME page sorts the hits instead of
 /// walking the whole order from the cursor.
 const SCAN_SHARE: u64 = 16;
@@ -106,7 +110,11 @@ impl Index {
             hits &= &**bits;
         }
         if let Some(Near { latitude, longitude, within: Within::Nearest(n), include_online }) = near.copied() {
-            placed = self.grid.nearest(latitude, longitude, n, |o| hits.contains(o));
+            placed = if hits.len() <= DIRECT_NEAREST {
+                hits.iter().filter_map(|o| Some((o, self.distance(o, latitude, longitude)?))).collect()
+            } else {
+                self.grid.nearest(latitude, longitude, n, |o| hits.contains(o))
+            };
             placed.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| self.slot(a.0).id.cmp(&self.slot(b.0).id)));
             placed.truncate(n);
             hits = self.around(&hits, &placed, include_online);

@@ -6,13 +6,13 @@ use super::gen::{self, Rng};
 use super::{at, group, ids};
 use crate::finder::facts::point;
 use crate::finder::{Filter, Index, Near, Search, Sort};
-use crate::model::{haversine_km, StoredGroup};
+use crate::model::{haversine_km, GroupStatus, StoredGroup};
 
 /// (id, km) of the groups with a point within `km`, nearest first, ties by id.
 fn brute(groups: &[StoredGroup], lat: f64, lon: f64, km: f64) -> Vec<(String, f64)> {
     let mut out: Vec<(String, f64)> = groups
         .iter()
-        .filter(|g| g.status != crate::model::GroupStatus::Removed)
+        .filter(|g| g.status != GroupStatus::Removed)
         .filter_map(|g| point(&g.listing).map(|(a, b)| (g.id.clone(), haversine_km(lat, lon, a, b))))
         .filter(|(_, d)| *d <= km)
         .collect();
@@ -37,6 +37,7 @@ fn near_and_nearest_agree_with_brute_force() {
     let mut groups = world(2000);
     groups.extend(gen::groups(8, 300));
     let index = Index::build(&groups);
+    assert!(index.search(&Search::default()).expect("ok").total > 2048, "enough hits for the grid path");
     let mut rng = Rng(3);
     let mut centres: Vec<(f64, f64)> =
         vec![(90.0, 0.0), (-90.0, 0.0), (0.0, 180.0), (0.0, -180.0), (40.0, -75.0), (89.9, 179.95)];
@@ -50,6 +51,14 @@ fn near_and_nearest_agree_with_brute_force() {
             let want: Vec<(String, f64)> = brute(&groups, lat, lon, f64::INFINITY).into_iter().take(n).collect();
             assert_eq!(index.nearest(lat, lon, n), want, "nearest({lat}, {lon}, {n})");
         }
+        // Through search, the grid path: more hits than are ranked directly.
+        let active: Vec<StoredGroup> = groups.iter().filter(|g| g.status == GroupStatus::Active).cloned().collect();
+        let s = Search { near: Some(Near::nearest(lat, lon, 30)), ..Search::default() };
+        let hits = index.search(&s).expect("ok");
+        let want = brute(&active, lat, lon, f64::INFINITY);
+        let got: Vec<(String, f64)> =
+            hits.items.iter().map(|h| (h.id.clone(), h.distance_km.expect("placed"))).collect();
+        assert_eq!(got, want[..20], "search nearest({lat}, {lon}, 30), first page");
     }
 }
 
