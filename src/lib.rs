@@ -11,6 +11,7 @@ pub mod dedup;
 pub mod events;
 pub mod export;
 pub mod fetch;
+pub mod finder;
 pub mod graphql;
 pub mod http;
 pub mod ingest;
