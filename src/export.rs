@@ -1,5 +1,5 @@
-//! `supportmesh export`: every live group as one JSON object per line, read through the same
-//! store queries the API uses.
+//! `supportmesh export`: every live group (active and missing) as one JSON object per line,
+//! read through the same search the API uses.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -8,7 +8,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::config::Settings;
-use crate::store::{Cursor, GroupQuery, Store};
+use crate::finder::{Filter, Search};
+use crate::model::GroupStatus;
+use crate::store::Store;
 
 pub async fn run(config: Option<PathBuf>, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(config.as_deref())?;
@@ -27,18 +29,19 @@ pub async fn run(config: Option<PathBuf>, out: Option<PathBuf>) -> anyhow::Resul
 
 /// Writes every live group; returns how many.
 pub fn write_all(store: &Store, sink: &mut dyn Write) -> anyhow::Result<usize> {
-    let mut after: Option<Cursor> = None;
+    let filter = Filter { status: vec![GroupStatus::Active, GroupStatus::Missing], ..Filter::default() };
+    let mut search = Search { first: Some(500), ..Search::filter(filter) };
     let mut n = 0;
     loop {
-        let page = store.query_groups(&GroupQuery { first: 500, after: after.clone(), ..Default::default() })?;
-        for item in &page.items {
-            serde_json::to_writer(&mut *sink, &item.group)?;
+        let found = store.search(&search)?.map_err(|e| anyhow::anyhow!("exporting: {e}"))?;
+        for group in &found.groups {
+            serde_json::to_writer(&mut *sink, group)?;
             sink.write_all(b"\n")?;
             n += 1;
         }
-        if !page.has_next {
+        if !found.hits.has_next {
             return Ok(n);
         }
-        after = page.items.last().map(|i| i.cursor.clone());
+        search.after = found.hits.end_cursor;
     }
 }

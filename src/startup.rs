@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 use crate::config::Settings;
 use crate::events::EventBus;
 use crate::fetch::Fetcher;
-use crate::graphql::{build_schema, AppState, Limits};
+use crate::graphql::{build_schema, AppState, Limits, PlaceBook};
 use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
 use crate::store::Store;
@@ -45,7 +45,13 @@ impl Application {
             Ingestor::new(store.clone(), fetcher, events.clone(), settings.ingest.clone(), settings.sources.clone());
         // After an upgrade that changed the matcher's keys: queries go on, imports wait.
         ingestor.rekey_in_background();
-        let state = AppState { store, ingestor, events, max_page_size: settings.server.max_page_size };
+        let state = AppState {
+            store,
+            ingestor,
+            events,
+            max_page_size: settings.server.max_page_size,
+            places: PlaceBook::default(),
+        };
         let limits =
             Limits { depth: settings.server.max_query_depth, complexity: settings.server.max_query_complexity };
         let schema = build_schema(state.clone(), limits);

@@ -6,7 +6,7 @@
 //! enums by their snake_case names (the serde names), free-form values folded or trimmed.
 //!
 //! Rules:
-//! * point: as `store::index::point`: a location with both coordinates, not `approximate`,
+//! * point: a location with both coordinates, not `approximate`,
 //!   and attendance not Online ("only groups with an exact in-person place are found").
 //! * online (what `include_online` adds to `near`): attendance Online, or Hybrid without a point.
 //! * free: see `is_free`.
@@ -140,7 +140,7 @@ pub(crate) fn facts(g: &StoredGroup) -> Facts {
     Facts { keys, fields, point, sort_name }
 }
 
-/// The point `near` finds a group at: an exact in-person place only (as `store::index::point`).
+/// The point `near` finds a group at: an exact in-person place only.
 pub(crate) fn point(l: &Listing) -> Option<(f64, f64)> {
     let loc = l.location.as_ref()?;
     if loc.approximate || l.attendance == Attendance::Online {
@@ -272,10 +272,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_point_rule_is_the_stores() {
-        for g in crate::finder::tests::gen::groups(5, 300) {
-            assert_eq!(point(&g.listing), crate::store::index::point(&g.listing), "{}", g.id);
-        }
+    fn only_exact_in_person_points_are_found_near() {
+        use importers::Location;
+        let at = |attendance: Attendance, approximate: bool| Listing {
+            attendance,
+            location: Some(Location {
+                latitude: Some(51.5),
+                longitude: Some(-0.1),
+                approximate,
+                ..Location::default()
+            }),
+            ..Listing::default()
+        };
+        assert_eq!(point(&at(Attendance::InPerson, false)), Some((51.5, -0.1)));
+        assert_eq!(point(&at(Attendance::Hybrid, false)), Some((51.5, -0.1)));
+        assert_eq!(point(&at(Attendance::InPerson, true)), None, "a town centre is no place to meet");
+        assert_eq!(point(&at(Attendance::Online, false)), None, "an online group's point is its organiser's");
     }
 
     #[test]

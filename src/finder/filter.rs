@@ -14,7 +14,7 @@ use super::facts::{self, facts, indexed, Facet, Facts};
 use super::fold::fold_key;
 use super::text::TextQuery;
 use super::{SearchError, MAX_TEXT_CHARS, MAX_VALUES, MAX_VALUE_CHARS};
-use crate::model::{GroupStatus, StoredGroup};
+use crate::model::{GroupStatus, StoredGroup, TimeOfDay};
 
 /// What groups to keep.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,19 +54,6 @@ pub struct Filter {
     pub text: Option<String>,
 }
 
-/// Parts of the day by a meeting's local start, overlapping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TimeOfDay {
-    /// 04:00-11:59
-    Morning,
-    /// 11:00-16:59
-    Midday,
-    /// 16:00-20:59
-    Evening,
-    /// 20:00-04:59
-    Night,
-}
-
 /// Whether a group is open to anyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Openness {
@@ -74,30 +61,6 @@ pub enum Openness {
     /// Only for people who share the problem.
     Closed,
     Unknown,
-}
-
-impl TimeOfDay {
-    pub const ALL: [TimeOfDay; 4] = [TimeOfDay::Morning, TimeOfDay::Midday, TimeOfDay::Evening, TimeOfDay::Night];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimeOfDay::Morning => "morning",
-            TimeOfDay::Midday => "midday",
-            TimeOfDay::Evening => "evening",
-            TimeOfDay::Night => "night",
-        }
-    }
-
-    /// Does a meeting starting at `t` (local) fall in this part of the day?
-    pub fn contains(self, t: NaiveTime) -> bool {
-        let h = t.hour();
-        match self {
-            TimeOfDay::Morning => (4..12).contains(&h),
-            TimeOfDay::Midday => (11..17).contains(&h),
-            TimeOfDay::Evening => (16..21).contains(&h),
-            TimeOfDay::Night => !(5..20).contains(&h),
-        }
-    }
 }
 
 impl Openness {

@@ -29,7 +29,8 @@ mod text;
 #[cfg(test)]
 mod tests;
 
-pub use filter::{Filter, Openness, TimeOfDay};
+pub use crate::model::TimeOfDay;
+pub use filter::{Filter, Openness};
 pub use index::Index;
 pub use input::{Near, Search, Sort, Within};
 

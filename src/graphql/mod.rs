@@ -6,11 +6,13 @@
 //! shapes, never variables). HTTP wiring lives in `crate::http`.
 
 mod auth;
+mod connection;
 mod enums;
 mod errors;
 mod filter;
 mod meeting;
 mod mutation;
+mod places;
 mod query;
 mod sources;
 mod subscription;
@@ -22,6 +24,7 @@ use async_graphql::{SDLExportOptions, Schema};
 use crate::events::EventBus;
 use crate::ingest::Ingestor;
 use crate::store::Store;
+pub use places::PlaceBook;
 
 pub use auth::Caller;
 pub use mutation::MutationRoot;
@@ -37,6 +40,8 @@ pub struct AppState {
     pub ingestor: Ingestor,
     pub events: EventBus,
     pub max_page_size: usize,
+    /// Places people type, learned from the groups and bundled.
+    pub places: PlaceBook,
 }
 
 /// Limits that protect the server from expensive queries.

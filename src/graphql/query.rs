@@ -1,39 +1,19 @@
-//! Query root: one group, the groups connection, the sources with their last run, and the
-//! federation entity resolver for `Group`.
+//! Query root: one group, the groups connection (filters, near a point or a typed place,
+//! sort, paging both ways, facets), places for a search box, the topics, the sources with their
+//! last run, and the federation entity resolver for `Group`.
 
-use async_graphql::{Context, ErrorExtensions, Object, SimpleObject, ID};
+use async_graphql::{Context, ErrorExtensions, Object, ID};
 
+use super::connection::{Facets, GroupConnection, GroupEdge, PageInfo};
 use super::errors::{ApiError, OrInternal};
-use super::filter::{GroupFilter, NearInput};
+use super::filter::{GroupFilter, GroupSort, NearInput};
+use super::places::Place;
 use super::sources::Source;
 use super::types::Group;
 use super::AppState;
-use crate::store::{Cursor, GroupQuery};
+use crate::finder::{self, SearchError};
 
 pub struct QueryRoot;
-
-/// A page of groups (a Relay connection).
-#[derive(SimpleObject)]
-pub struct GroupConnection {
-    /// How many groups match, over all pages.
-    pub total_count: i64,
-    pub edges: Vec<GroupEdge>,
-    pub page_info: PageInfo,
-}
-
-#[derive(SimpleObject)]
-pub struct GroupEdge {
-    pub cursor: String,
-    /// Distance from the `near` point, when one was given.
-    pub distance_km: Option<f64>,
-    pub node: Group,
-}
-
-#[derive(SimpleObject)]
-pub struct PageInfo {
-    pub has_next_page: bool,
-    pub end_cursor: Option<String>,
-}
 
 #[Object(name = "Query")]
 impl QueryRoot {
@@ -43,44 +23,82 @@ impl QueryRoot {
         Ok(state.store.group(&id).or_internal()?.map(Group))
     }
 
-    /// Groups matching a filter, nearest first when `near` is given, else in id order.
+    /// Groups matching a filter, near a point or a place when `near` is given. Default order:
+    /// nearest first with `near`, else by id. Page forward with `first`/`after`, backward
+    /// with `last`/`before`; a cursor only works with the query and sort that made it.
+    #[allow(clippy::too_many_arguments)]
     async fn groups(
         &self,
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
+        sort: Option<GroupSort>,
         #[graphql(desc = "Page size (default 20, at most the server's max page size).")] first: Option<i32>,
         after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> async_graphql::Result<GroupConnection> {
         let state = ctx.data::<AppState>()?;
-        let max = state.max_page_size;
-        let first = first.unwrap_or(20);
-        if first < 0 || first as usize > max {
-            return Err(ApiError::BadInput(format!("first must be between 0 and {max}")).extend());
-        }
-        let mut q = GroupQuery { first: first as usize, ..Default::default() };
-        if let Some(f) = &filter {
-            f.apply(&mut q).map_err(|e| e.extend())?;
-        }
-        if let Some(n) = &near {
-            q.near = Some(n.validate().map_err(|e| e.extend())?);
-        }
-        if let Some(a) = &after {
-            let cursor = Cursor::decode(a)
-                .ok_or_else(|| ApiError::BadInput("after: not a cursor from this API".to_owned()).extend())?;
-            q.after = Some(cursor);
-        }
-        let page = state.store.query_groups(&q).or_internal()?;
-        let end_cursor = page.items.last().map(|i| i.cursor.encode());
+        let page = |name: &str, n: Option<i32>| -> async_graphql::Result<Option<usize>> {
+            let max = state.max_page_size;
+            match n {
+                Some(n) if n < 0 || n as usize > max => {
+                    Err(ApiError::BadInput(format!("{name} must be between 0 and {max}")).extend())
+                }
+                Some(n) => Ok(Some(n as usize)),
+                None => Ok(None),
+            }
+        };
+        let (first, last) = (page("first", first)?, page("last", last)?);
+        let search = finder::Search {
+            filter: filter.unwrap_or_default().to_finder().map_err(|e| e.extend())?,
+            near: match &near {
+                Some(n) => Some(resolve_near(state, n).await?),
+                None => None,
+            },
+            sort: sort.map(GroupSort::to_finder),
+            first: first.or(if last.is_none() { Some(20) } else { None }),
+            after,
+            last,
+            before,
+            facets: ctx.look_ahead().field("facets").exists(),
+        };
+        let found = state.store.search(&search).or_internal()?.map_err(|e| search_error(e).extend())?;
+        let hits = found.hits;
         Ok(GroupConnection {
-            total_count: page.total as i64,
-            edges: page
+            total_count: hits.total as i64,
+            edges: hits
                 .items
                 .into_iter()
-                .map(|i| GroupEdge { cursor: i.cursor.encode(), distance_km: i.distance_km, node: Group(i.group) })
+                .zip(found.groups)
+                .map(|(hit, group)| GroupEdge { cursor: hit.cursor, distance_km: hit.distance_km, node: Group(group) })
                 .collect(),
-            page_info: PageInfo { has_next_page: page.has_next, end_cursor },
+            page_info: PageInfo {
+                has_next_page: hits.has_next,
+                has_previous_page: hits.has_previous,
+                start_cursor: hits.start_cursor,
+                end_cursor: hits.end_cursor,
+            },
+            facets: hits.facets.map(Facets::from),
         })
+    }
+
+    /// Places for a search box: towns, postcodes and ZIPs starting with `query` (case and
+    /// accents ignored), those with imported groups first. At most 50.
+    async fn places(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        #[graphql(default = 10)] first: i32,
+    ) -> async_graphql::Result<Vec<Place>> {
+        let state = ctx.data::<AppState>()?;
+        if query.chars().count() > crate::places::MAX_QUERY_CHARS {
+            let limit = crate::places::MAX_QUERY_CHARS;
+            return Err(ApiError::BadInput(format!("query: at most {limit} characters")).extend());
+        }
+        let first = first.clamp(0, crate::places::MAX_SUGGESTIONS as i32) as usize;
+        let gazetteer = state.places.gazetteer(&state.store).await.or_internal()?;
+        Ok(gazetteer.suggest(&query, first).into_iter().map(Place::from).collect())
     }
 
     /// Every configured source, with its import health.
@@ -95,4 +113,26 @@ impl QueryRoot {
         let state = ctx.data::<AppState>()?;
         Ok(state.store.group(&id).or_internal()?.map(Group))
     }
+}
+
+/// The finder's `near`, with a typed place resolved by the gazetteer (an unknown place is a
+/// clear error, never an empty list).
+pub(super) async fn resolve_near(state: &AppState, near: &NearInput) -> async_graphql::Result<finder::Near> {
+    let point = match near.place.as_deref() {
+        Some(place) => {
+            let gazetteer = state.places.gazetteer(&state.store).await.or_internal()?;
+            Some(gazetteer.resolve(place).map(|p| (p.latitude, p.longitude)))
+        }
+        None => None,
+    };
+    near.to_finder(|_| match point {
+        Some(Ok(p)) => Ok(p),
+        Some(Err(e)) => Err(ApiError::BadInput(format!("near.place: {e}"))),
+        None => Err(ApiError::BadInput("near.place: no place given".to_owned())),
+    })
+    .map_err(|e| e.extend())
+}
+
+pub(super) fn search_error(e: SearchError) -> ApiError {
+    ApiError::BadInput(e.to_string())
 }

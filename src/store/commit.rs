@@ -1,13 +1,14 @@
 //! Applying one import run to the store in a single sled transaction.
 //!
 //! The caller (ingest) decides what changed; this file keeps the secondary structures
-//! (indexes, blocking keys, the live-group counter, redirects) in step with the documents,
-//! so records, groups and indexes always agree.
+//! (blocking keys, the live-group counter, redirects) in step with the documents, so records
+//! and groups always agree. The finder's in-memory index is updated by `Store::commit` under
+//! the same write lock.
 
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
-use super::{index, record_key, Trees, LIVE_GROUPS};
+use super::{record_key, Trees, LIVE_GROUPS};
 use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 
 /// Everything one run (an import, or an operator's correction) writes.
@@ -45,7 +46,7 @@ impl RunCommit {
 
 type TxResult<T> = Result<T, ConflictableTransactionError<String>>;
 
-pub(crate) fn apply(t: &Trees, c: RunCommit) -> anyhow::Result<()> {
+pub(crate) fn apply(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
     let records = c
         .records_put
         .iter()
@@ -67,100 +68,66 @@ pub(crate) fn apply(t: &Trees, c: RunCommit) -> anyhow::Result<()> {
         .map(|k| Ok((super::correction_key(&k.a, &k.b), serde_json::to_vec(k)?)))
         .collect::<serde_json::Result<Vec<_>>>()?;
 
-    let result = (
-        &t.records,
-        &t.groups,
-        &t.tombstones,
-        &t.redirects,
-        &t.index,
-        &t.blocks,
-        &t.runs,
-        &t.sources,
-        &t.meta,
-        &t.corrections,
-    )
-        .transaction(
-            |(
-                records_t,
-                groups_t,
-                tombs_t,
-                redirects_t,
-                index_t,
-                blocks_t,
-                runs_t,
-                sources_t,
-                meta_t,
-                corrections_t,
-            )| {
-                let mut live = read_counter(meta_t)?;
-                for (key, bytes, rec) in &records {
-                    if let Some(old) = records_t.get(key)? {
-                        unblock(blocks_t, &old, key)?;
+    let result =
+        (&t.records, &t.groups, &t.tombstones, &t.redirects, &t.blocks, &t.runs, &t.sources, &t.meta, &t.corrections)
+            .transaction(
+                |(records_t, groups_t, tombs_t, redirects_t, blocks_t, runs_t, sources_t, meta_t, corrections_t)| {
+                    let mut live = read_counter(meta_t)?;
+                    for (key, bytes, rec) in &records {
+                        if let Some(old) = records_t.get(key)? {
+                            unblock(blocks_t, &old, key)?;
+                        }
+                        for b in &rec.blocks {
+                            blocks_t.insert(block_key(b, key), &[][..])?;
+                        }
+                        records_t.insert(key.as_slice(), bytes.as_slice())?;
                     }
-                    for b in &rec.blocks {
-                        blocks_t.insert(block_key(b, key), &[][..])?;
+                    for k in &c.records_delete {
+                        let key = record_key(k);
+                        if let Some(old) = records_t.remove(key.as_slice())? {
+                            unblock(blocks_t, &old, &key)?;
+                        }
                     }
-                    records_t.insert(key.as_slice(), bytes.as_slice())?;
-                }
-                for k in &c.records_delete {
-                    let key = record_key(k);
-                    if let Some(old) = records_t.remove(key.as_slice())? {
-                        unblock(blocks_t, &old, &key)?;
+                    for (bytes, g) in &groups {
+                        if groups_t.get(g.id.as_bytes())?.is_some() {
+                            live = live.saturating_sub(1);
+                        }
+                        tombs_t.remove(g.id.as_bytes())?;
+                        redirects_t.remove(g.id.as_bytes())?;
+                        groups_t.insert(g.id.as_bytes(), bytes.as_slice())?;
+                        live += 1;
                     }
-                }
-                for (bytes, g) in &groups {
-                    if unindex(groups_t, index_t, &g.id)? {
-                        live = live.saturating_sub(1);
+                    for (bytes, g) in &tombs {
+                        if groups_t.get(g.id.as_bytes())?.is_some() {
+                            live = live.saturating_sub(1);
+                        }
+                        groups_t.remove(g.id.as_bytes())?;
+                        tombs_t.insert(g.id.as_bytes(), bytes.as_slice())?;
                     }
-                    tombs_t.remove(g.id.as_bytes())?;
-                    redirects_t.remove(g.id.as_bytes())?;
-                    groups_t.insert(g.id.as_bytes(), bytes.as_slice())?;
-                    for (k, v) in index::entries(g) {
-                        index_t.insert(k, v)?;
+                    for (from, to) in &c.redirects {
+                        if groups_t.get(from.as_bytes())?.is_some() {
+                            live = live.saturating_sub(1);
+                        }
+                        groups_t.remove(from.as_bytes())?;
+                        tombs_t.remove(from.as_bytes())?;
+                        redirects_t.insert(from.as_bytes(), to.as_bytes())?;
                     }
-                    live += 1;
-                }
-                for (bytes, g) in &tombs {
-                    if unindex(groups_t, index_t, &g.id)? {
-                        live = live.saturating_sub(1);
+                    if let Some((run_key, run, source, state)) = &log {
+                        runs_t.insert(run_key.as_slice(), run.as_slice())?;
+                        sources_t.insert(*source, state.as_slice())?;
                     }
-                    groups_t.remove(g.id.as_bytes())?;
-                    tombs_t.insert(g.id.as_bytes(), bytes.as_slice())?;
-                }
-                for (from, to) in &c.redirects {
-                    if unindex(groups_t, index_t, from)? {
-                        live = live.saturating_sub(1);
+                    for (key, value) in &corrections {
+                        corrections_t.insert(key.as_slice(), value.as_slice())?;
                     }
-                    groups_t.remove(from.as_bytes())?;
-                    tombs_t.remove(from.as_bytes())?;
-                    redirects_t.insert(from.as_bytes(), to.as_bytes())?;
-                }
-                if let Some((run_key, run, source, state)) = &log {
-                    runs_t.insert(run_key.as_slice(), run.as_slice())?;
-                    sources_t.insert(*source, state.as_slice())?;
-                }
-                for (key, value) in &corrections {
-                    corrections_t.insert(key.as_slice(), value.as_slice())?;
-                }
-                meta_t.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
-                Ok(())
-            },
-        );
+                    meta_t.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
+                    Ok(())
+                },
+            );
     match result {
         Ok(()) => Ok(()),
         Err(TransactionError::Abort(msg)) => Err(anyhow::anyhow!("store commit aborted: {msg}")),
         Err(TransactionError::Storage(e)) => Err(anyhow::Error::new(e).context("store commit failed")),
     }
-}
-
-/// Removes a live group's index entries; true when the group existed.
-fn unindex(groups_t: &TransactionalTree, index_t: &TransactionalTree, id: &str) -> TxResult<bool> {
-    let Some(old) = groups_t.get(id.as_bytes())? else { return Ok(false) };
-    let old: StoredGroup = decode(&old)?;
-    for (k, _) in index::entries(&old) {
-        index_t.remove(k)?;
-    }
-    Ok(true)
 }
 
 fn unblock(blocks_t: &TransactionalTree, old: &[u8], key: &[u8]) -> TxResult<()> {

@@ -1,28 +1,30 @@
 //! The sled store: the only module that touches sled.
 //!
 //! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups, still
-//! resolvable), `redirects` (merged-away id -> id), `index` (one key per filter value, see
-//! `index.rs`), `blocks` (matching blocking key -> record), `runs` (import runs), `sources`
-//! (per-source state), `meta` (counters, the blocking-key scheme). One import run is one
-//! `RunCommit`, applied in a single sled transaction over all trees and behind a write lock, so
-//! readers never see half a run. Matching, merging and deciding what changed belong to
-//! ingest/dedup.
+//! resolvable), `redirects` (merged-away id -> id), `blocks` (matching blocking key -> record), `runs` (import runs), `sources`
+//! (per-source state), `meta` (counters, the blocking-key scheme, the group format). One import
+//! run is one `RunCommit`, applied in a single sled transaction over all trees and behind a
+//! write lock, so readers never see half a run. The lock guards the in-memory `finder::Index`
+//! of the live groups too: built from the `groups` tree at open, updated by every commit under
+//! the same lock, it answers searches (`search.rs`); sled stays the source of truth and holds
+//! the documents. Matching, merging and deciding what changed belong to ingest/dedup.
 
 mod commit;
-pub mod index;
-mod query;
 mod reblock;
+mod search;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
 use serde::de::DeserializeOwned;
 
+use crate::finder;
 use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 
 pub use commit::{RunCommit, RunLog};
-pub use query::{Cursor, GroupPage, GroupQuery, Near, PageItem};
+pub use search::Found;
 
 /// A handle on the store; cheap to clone.
 #[derive(Clone)]
@@ -34,7 +36,11 @@ struct Inner {
     db: sled::Db,
     trees: Trees,
     /// Commits take it for writing, multi-key reads for reading: no torn reads across a run.
-    lock: RwLock<()>,
+    /// It holds the finder's index of the live groups, which commits update.
+    lock: RwLock<finder::Index>,
+    /// Bumped by every commit: readers that cache what they derive from the groups (the
+    /// learned places) know when to derive it again.
+    generation: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -43,7 +49,6 @@ pub(crate) struct Trees {
     pub groups: sled::Tree,
     pub tombstones: sled::Tree,
     pub redirects: sled::Tree,
-    pub index: sled::Tree,
     pub blocks: sled::Tree,
     pub runs: sled::Tree,
     pub sources: sled::Tree,
@@ -52,6 +57,8 @@ pub(crate) struct Trees {
 }
 
 const LIVE_GROUPS: &[u8] = b"live_groups";
+/// The sled tree of filter keys that group format 1 kept; dropped at open.
+const RETIRED_INDEX_TREE: &[u8] = b"index";
 
 impl Store {
     /// Opens (or creates) the store at `path`.
@@ -61,25 +68,56 @@ impl Store {
             .open()
             .with_context(|| format!("opening the store at {}", path.display()))?;
         let tree = |name: &str| db.open_tree(name).with_context(|| format!("opening store tree {name}"));
+        // Group format 1 kept a sled tree of filter keys; the finder's in-memory index replaced it.
+        if db.tree_names().iter().any(|n| n.as_ref() == RETIRED_INDEX_TREE) {
+            db.drop_tree(RETIRED_INDEX_TREE).context("dropping the retired index tree")?;
+        }
         let trees = Trees {
             records: tree("records")?,
             groups: tree("groups")?,
             tombstones: tree("tombstones")?,
             redirects: tree("redirects")?,
-            index: tree("index")?,
             blocks: tree("blocks")?,
             runs: tree("runs")?,
             sources: tree("sources")?,
             meta: tree("meta")?,
             corrections: tree("corrections")?,
         };
-        Ok(Store { inner: Arc::new(Inner { db, trees, lock: RwLock::new(()) }) })
+        let index = build_index(&trees.groups)?;
+        Ok(Store { inner: Arc::new(Inner { db, trees, lock: RwLock::new(index), generation: AtomicU64::new(0) }) })
     }
 
     /// Applies one import run atomically.
     pub fn commit(&self, run: RunCommit) -> anyhow::Result<()> {
-        let _w = self.inner.lock.write().unwrap_or_else(|e| e.into_inner());
-        commit::apply(&self.inner.trees, run)
+        let mut index = self.inner.lock.write().unwrap_or_else(|e| e.into_inner());
+        commit::apply(&self.inner.trees, &run)?;
+        for g in &run.groups_put {
+            index.upsert(g);
+        }
+        for g in &run.groups_tombstone {
+            index.remove(&g.id);
+        }
+        for (from, _) in &run.redirects {
+            index.remove(from);
+        }
+        self.inner.generation.fetch_add(1, Ordering::Release);
+        Ok(())
+    }
+
+    /// How many commits this handle has seen since the store was opened.
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::Acquire)
+    }
+
+    /// Calls `f` with every live group, in id order, under one read lock.
+    pub fn for_each_live_group(&self, mut f: impl FnMut(&StoredGroup)) -> anyhow::Result<()> {
+        let _r = self.read();
+        for kv in self.inner.trees.groups.iter() {
+            let (_, v) = kv?;
+            let g: StoredGroup = serde_json::from_slice(&v).context("decoding a stored group")?;
+            f(&g);
+        }
+        Ok(())
     }
 
     /// Flushes to disk (at shutdown; sled also flushes periodically).
@@ -118,12 +156,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// Runs a filtered, paginated query over live groups, using the indexes.
-    pub fn query_groups(&self, q: &GroupQuery) -> anyhow::Result<GroupPage> {
-        let _r = self.read();
-        query::run(self, &self.inner.trees, q)
     }
 
     /// Number of live (active or missing) groups.
@@ -186,9 +218,20 @@ impl Store {
         Ok(out)
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, ()> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, finder::Index> {
         self.inner.lock.read().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The finder's index of every live group in the `groups` tree.
+fn build_index(groups: &sled::Tree) -> anyhow::Result<finder::Index> {
+    let mut index = finder::Index::new();
+    for kv in groups.iter() {
+        let (_, v) = kv?;
+        let g: StoredGroup = serde_json::from_slice(&v).context("decoding a stored group to index it")?;
+        index.upsert(&g);
+    }
+    Ok(index)
 }
 
 /// `source \0 external id`: records of one source are contiguous.

@@ -270,13 +270,18 @@ impl TestApp {
         self.ingestor.run_source(source).await.expect("source is configured")
     }
 
-    /// Every group, walking the connection page by page.
+    /// Every active group, walking the connection page by page.
     pub async fn all_groups(&self, fields: &str) -> Vec<Value> {
+        self.all_groups_where(fields, json!({})).await
+    }
+
+    /// Every group that passes `filter` (a `GroupFilter`), page by page.
+    pub async fn all_groups_where(&self, fields: &str, filter: Value) -> Vec<Value> {
         let mut out = Vec::new();
         let mut after = Value::Null;
         loop {
-            let q = format!("query($after: String) {{ groups(first: 50, after: $after) {{ edges {{ node {{ {fields} }} }} pageInfo {{ hasNextPage endCursor }} }} }}");
-            let d = self.gql(&q, json!({ "after": after })).await;
+            let q = format!("query($after: String, $f: GroupFilter) {{ groups(filter: $f, first: 50, after: $after) {{ edges {{ node {{ {fields} }} }} pageInfo {{ hasNextPage endCursor }} }} }}");
+            let d = self.gql(&q, json!({ "after": after, "f": filter })).await;
             out.extend(d["groups"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()));
             if !d["groups"]["pageInfo"]["hasNextPage"].as_bool().unwrap() {
                 return out;

@@ -1,0 +1,40 @@
+//! Searching the live groups: the in-memory finder index picks the page, the `groups` tree
+//! supplies the documents, both under the store's read lock (a search never sees half a run).
+
+use anyhow::Context;
+
+use super::{get_json, Store};
+use crate::finder::{Hits, Search, SearchError};
+use crate::model::StoredGroup;
+
+/// One page of a search: the hits (ids, distances, cursors, facets) and their groups, in the
+/// same order.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub hits: Hits,
+    pub groups: Vec<StoredGroup>,
+}
+
+impl Store {
+    /// Runs a search; the outer error is the store's, the inner one the search's (bad input, a
+    /// cursor from another query).
+    pub fn search(&self, search: &Search) -> anyhow::Result<Result<Found, SearchError>> {
+        let index = self.read();
+        let hits = match index.search(search) {
+            Ok(h) => h,
+            Err(e) => return Ok(Err(e)),
+        };
+        let mut groups = Vec::with_capacity(hits.items.len());
+        for hit in &hits.items {
+            let g = get_json::<StoredGroup>(&self.inner.trees.groups, hit.id.as_bytes())?
+                .with_context(|| format!("the finder names group {}, which the store does not hold", hit.id))?;
+            groups.push(g);
+        }
+        Ok(Ok(Found { hits, groups }))
+    }
+
+    /// How many groups the finder holds (live groups).
+    pub fn indexed_groups(&self) -> usize {
+        self.read().len()
+    }
+}
