@@ -83,6 +83,9 @@ impl Index {
             None => self.allocate(&g.id),
         };
         self.index(ord, facts);
+        if let Some(slot) = self.slots[ord as usize].as_mut() {
+            slot.meetings = g.listing.meetings.clone().into();
+        }
     }
 
     /// Takes a group out; false when it was not indexed.
@@ -152,6 +155,7 @@ impl Index {
             keys: Box::default(),
             text: Box::default(),
             point: None,
+            meetings: Box::default(),
         });
         self.live.insert(ord);
         ord
@@ -211,6 +215,8 @@ pub(super) struct Slot {
     /// Token ids of the text fields in order, fields separated by `FIELD_BREAK`.
     pub(super) text: Box<[u32]>,
     pub(super) point: Option<(f64, f64)>,
+    /// The group's meeting slots, for `upcoming`.
+    pub(super) meetings: Box<[importers::Meeting]>,
 }
 
 /// Separates the text fields in `Slot::text`, so a phrase never spans two fields.

@@ -25,6 +25,7 @@ mod page;
 mod postings;
 mod search;
 mod text;
+mod upcoming;
 
 #[cfg(test)]
 mod tests;
@@ -33,6 +34,7 @@ pub use crate::model::TimeOfDay;
 pub use filter::{Filter, Openness};
 pub use index::Index;
 pub use input::{Near, Search, Sort, Within};
+pub use upcoming::{Upcoming, UpcomingPage, MAX_UPCOMING_PAGE, MAX_WITHIN_HOURS};
 
 /// At most this many characters of `Filter::text`.
 pub const MAX_TEXT_CHARS: usize = 200;

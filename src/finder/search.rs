@@ -72,7 +72,7 @@ impl Index {
         })
     }
 
-    fn evaluate<'a>(&'a self, q: &Query, near: Option<&Near>, facets: bool) -> Eval<'a> {
+    pub(super) fn evaluate<'a>(&'a self, q: &Query, near: Option<&Near>, facets: bool) -> Eval<'a> {
         let mut base = self.live.clone();
         for (facet, values) in q.lists.iter().filter(|(f, _)| !FACETED.contains(f)) {
             base &= &*self.list_bits(*facet, values);
@@ -194,11 +194,11 @@ impl Index {
 }
 
 /// What a request's bitmaps came to.
-struct Eval<'a> {
+pub(super) struct Eval<'a> {
     /// What facets count over: everything but the faceted lists.
     base: RoaringBitmap,
     lists: Vec<(Facet, Cow<'a, RoaringBitmap>)>,
-    hits: RoaringBitmap,
+    pub(super) hits: RoaringBitmap,
     /// Hits found by place, with their distances.
     placed: Vec<(u32, f64)>,
 }

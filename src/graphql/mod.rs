@@ -18,6 +18,7 @@ mod sources;
 mod subscription;
 mod telemetry;
 mod types;
+mod upcoming;
 
 use async_graphql::{SDLExportOptions, Schema};
 

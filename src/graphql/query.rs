@@ -1,8 +1,9 @@
 //! Query root: one group, the groups connection (filters, near a point or a typed place,
-//! sort, paging both ways, facets), places for a search box, the topics, the sources with their
-//! last run, and the federation entity resolver for `Group`.
+//! sort, paging both ways, facets), upcoming occurrences, places for a search box, the sources
+//! with their last run, and the federation entity resolver for `Group`.
 
 use async_graphql::{Context, ErrorExtensions, Object, ID};
+use chrono::{DateTime, Utc};
 
 use super::connection::{Facets, GroupConnection, GroupEdge, PageInfo};
 use super::errors::{ApiError, OrInternal};
@@ -10,6 +11,7 @@ use super::filter::{GroupFilter, GroupSort, NearInput};
 use super::places::Place;
 use super::sources::Source;
 use super::types::Group;
+use super::upcoming::{UpcomingConnection, UpcomingEdge, UpcomingPageInfo};
 use super::AppState;
 use crate::finder::{self, SearchError};
 
@@ -80,6 +82,46 @@ impl QueryRoot {
                 end_cursor: hits.end_cursor,
             },
             facets: hits.facets.map(Facets::from),
+        })
+    }
+
+    /// The next occurrences of matching meetings from `from` (default now), soonest first,
+    /// including those in progress, wrapping into next week; within `withinHours` (default and
+    /// at most 168). Meeting filters (weekdays, timeOfDay, startsAfter/startsBefore) apply to
+    /// each meeting; the others choose the groups.
+    #[allow(clippy::too_many_arguments)]
+    async fn upcoming(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<GroupFilter>,
+        near: Option<NearInput>,
+        from: Option<DateTime<Utc>>,
+        within_hours: Option<i32>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> async_graphql::Result<UpcomingConnection> {
+        let state = ctx.data::<AppState>()?;
+        if first < 0 {
+            return Err(ApiError::BadInput("first must be at least 0".to_owned()).extend());
+        }
+        let search = finder::Search {
+            filter: filter.unwrap_or_default().to_finder().map_err(|e| e.extend())?,
+            near: match &near {
+                Some(n) => Some(resolve_near(state, n).await?),
+                None => None,
+            },
+            ..Default::default()
+        };
+        let found = state
+            .store
+            .upcoming(&search, from, within_hours.map(i64::from), first as usize, after.as_deref())
+            .or_internal()?
+            .map_err(|e| search_error(e).extend())?;
+        let page = found.page;
+        Ok(UpcomingConnection {
+            from: page.from,
+            page_info: UpcomingPageInfo { has_next_page: page.has_next, end_cursor: page.end_cursor },
+            edges: page.items.into_iter().zip(found.groups).map(|(item, g)| UpcomingEdge::new(item, g)).collect(),
         })
     }
 

@@ -24,7 +24,7 @@ use crate::finder;
 use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 
 pub use commit::{RunCommit, RunLog};
-pub use search::Found;
+pub use search::{Found, FoundUpcoming};
 
 /// A handle on the store; cheap to clone.
 #[derive(Clone)]

@@ -4,7 +4,9 @@
 use anyhow::Context;
 
 use super::{get_json, Store};
-use crate::finder::{Hits, Search, SearchError};
+use chrono::{DateTime, Utc};
+
+use crate::finder::{Hits, Search, SearchError, UpcomingPage};
 use crate::model::StoredGroup;
 
 /// One page of a search: the hits (ids, distances, cursors, facets) and their groups, in the
@@ -36,5 +38,37 @@ impl Store {
     /// How many groups the finder holds (live groups).
     pub fn indexed_groups(&self) -> usize {
         self.read().len()
+    }
+}
+
+/// One page of upcoming occurrences and the groups they belong to (one per item, in order).
+#[derive(Debug, Clone)]
+pub struct FoundUpcoming {
+    pub page: UpcomingPage,
+    pub groups: Vec<StoredGroup>,
+}
+
+impl Store {
+    /// The upcoming occurrences of a search's meetings (see `finder::Index::upcoming`).
+    pub fn upcoming(
+        &self,
+        search: &Search,
+        from: Option<DateTime<Utc>>,
+        within_hours: Option<i64>,
+        first: usize,
+        after: Option<&str>,
+    ) -> anyhow::Result<Result<FoundUpcoming, SearchError>> {
+        let index = self.read();
+        let page = match index.upcoming(search, from, Utc::now(), within_hours, first, after) {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        let mut groups = Vec::with_capacity(page.items.len());
+        for item in &page.items {
+            let g = get_json::<StoredGroup>(&self.inner.trees.groups, item.group_id.as_bytes())?
+                .with_context(|| format!("the finder names group {}, which the store does not hold", item.group_id))?;
+            groups.push(g);
+        }
+        Ok(Ok(FoundUpcoming { page, groups }))
     }
 }

@@ -1,6 +1,6 @@
-//! `Meeting.next(from:)` through the real server: occurrences in each group's own time zone,
-//! across midnight, the end of the week and daylight-saving changes in Europe/London and
-//! America/New_York.
+//! `Meeting.next(from:)` and `upcoming` through the real server: occurrences in each group's own
+//! time zone, across midnight, the end of the week and daylight-saving changes in Europe/London
+//! and America/New_York.
 
 use serde_json::{json, Value};
 
@@ -117,4 +117,79 @@ async fn an_ambiguous_fall_back_time_takes_the_first_instant() {
     let n = next(&app, "Sunday Autumn Hour", "2026-11-01T00:00:00Z").await;
     assert_eq!(n["startsAt"], "2026-11-01T05:30:00+00:00", "{n}");
     assert_eq!(n["localStart"], "2026-11-01T01:30:00");
+}
+
+/// The names of the `upcoming` list from `from`, with `extra` arguments.
+async fn upcoming(app: &TestApp, from: &str, extra: &str) -> Vec<(String, String, bool)> {
+    let q = format!(
+        "query($from: DateTime) {{ upcoming(from: $from{extra}) {{ edges {{ node {{ \
+         occurrence {{ startsAt inProgress }} meeting {{ weekday }} group {{ name }} }} }} }} }}"
+    );
+    let data = app.gql(&q, json!({ "from": from })).await;
+    data["upcoming"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{data}"))
+        .iter()
+        .map(|e| {
+            let n = &e["node"];
+            (
+                n["group"]["name"].as_str().unwrap().to_owned(),
+                n["occurrence"]["startsAt"].as_str().unwrap().to_owned(),
+                n["occurrence"]["inProgress"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn upcoming_lists_what_is_on_now_then_soonest_first_across_zones_and_the_clock_change() {
+    let app = app().await;
+    // Sunday 1 November 2026, 00:30 in New York (EDT, 04:30 UTC); London is on GMT again.
+    let list = upcoming(&app, "2026-11-01T04:30:00Z", "").await;
+    let expected = [
+        ("Saturday Late Night", "2026-11-01T03:00:00+00:00", true),
+        ("Sunday Autumn Hour", "2026-11-01T05:30:00+00:00", false),
+        ("Monday Morning Start", "2026-11-02T14:00:00+00:00", false),
+        ("Sunday Early Light", "2026-11-08T01:30:00+00:00", false),
+    ];
+    let expected: Vec<(String, String, bool)> =
+        expected.iter().map(|(n, t, p)| ((*n).to_owned(), (*t).to_owned(), *p)).collect();
+    assert_eq!(list, expected, "in progress first, then by start; London's 01:30 GMT is a week away");
+
+    let soon = upcoming(&app, "2026-11-01T04:30:00Z", ", withinHours: 2").await;
+    assert_eq!(soon.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["Saturday Late Night", "Sunday Autumn Hour"]);
+
+    let nights = upcoming(&app, "2026-11-01T04:30:00Z", ", filter: { timeOfDay: [NIGHT] }").await;
+    let names: Vec<&str> = nights.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(names, ["Saturday Late Night", "Sunday Autumn Hour", "Sunday Early Light"], "09:00 is no night");
+}
+
+#[tokio::test]
+async fn upcoming_pages_keep_the_instant_of_their_first_page() {
+    let app = app().await;
+    let q = "query($after: String) { upcoming(first: 2, after: $after) { from edges { node { group { name } } } pageInfo { hasNextPage endCursor } } }";
+    let first = app.gql(q, json!({ "after": null })).await;
+    assert_eq!(first["upcoming"]["pageInfo"]["hasNextPage"], true, "{first}");
+    let cursor = first["upcoming"]["pageInfo"]["endCursor"].clone();
+    let second = app.gql(q, json!({ "after": cursor })).await;
+    assert_eq!(second["upcoming"]["from"], first["upcoming"]["from"]);
+    assert_eq!(second["upcoming"]["edges"].as_array().unwrap().len(), 2);
+    assert_eq!(second["upcoming"]["pageInfo"]["hasNextPage"], false, "four meetings in all");
+    let names = |d: &Value| -> Vec<String> {
+        d["upcoming"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["group"]["name"].to_string()).collect()
+    };
+    let mut all = names(&first);
+    all.extend(names(&second));
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 4, "every meeting once: {all:?}");
+
+    let foreign = app
+        .gql_raw(
+            "query($after: String) { upcoming(filter: { weekdays: [MONDAY] }, after: $after) { from } }",
+            json!({ "after": cursor }),
+            None,
+        )
+        .await;
+    assert!(foreign["errors"][0]["message"].as_str().unwrap_or("").contains("another query"), "{foreign}");
 }
