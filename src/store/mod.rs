@@ -10,6 +10,7 @@
 //! the documents. Matching, merging and deciding what changed belong to ingest/dedup.
 
 mod commit;
+mod format;
 mod reblock;
 mod search;
 
@@ -84,7 +85,10 @@ impl Store {
             corrections: tree("corrections")?,
         };
         let index = build_index(&trees.groups)?;
-        Ok(Store { inner: Arc::new(Inner { db, trees, lock: RwLock::new(index), generation: AtomicU64::new(0) }) })
+        let store =
+            Store { inner: Arc::new(Inner { db, trees, lock: RwLock::new(index), generation: AtomicU64::new(0) }) };
+        store.record_format_if_new()?;
+        Ok(store)
     }
 
     /// Applies one import run atomically.

@@ -75,3 +75,40 @@ async fn the_legacy_graphql_ws_protocol_works_too() {
     let first = ws.next_data(Duration::from_secs(3)).await.expect("events for the first import");
     assert!(first["groupAdded"]["name"].is_string());
 }
+
+/// A new group with three meetings at one clubhouse, as a feed lists it: one row per meeting.
+fn clubhouse(days: &[u8]) -> Vec<serde_json::Value> {
+    days.iter()
+        .map(|d| {
+            json!({ "name": "Life or Death", "slug": format!("lod-{d}"), "day": d, "time": "12:00", "types": ["O"],
+                    "formatted_address": "77 Clubhouse Rd, Media, PA 19063, USA", "latitude": 39.9201, "longitude": -75.3901 })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_new_group_with_several_meetings_is_added_once_and_a_new_meeting_updates_it() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;
+    ws.subscribe("1", "subscription { groupAdded { id name meetings { weekday } } }", json!({})).await;
+    ws.subscribe("2", "subscription { groupUpdated { id name meetings { weekday } } }", json!({})).await;
+    let mut rows = sepa_rows();
+    rows.extend(clubhouse(&[1, 3]));
+    app.feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+
+    app.import("sepa").await;
+    let added = ws.next_data(Duration::from_secs(3)).await.expect("groupAdded for the new group");
+    assert_eq!(added["groupAdded"]["name"], "Life or Death");
+    assert_eq!(added["groupAdded"]["meetings"], json!([{ "weekday": "MONDAY" }, { "weekday": "WEDNESDAY" }]));
+    assert_eq!(ws.next_data(Duration::from_secs(1)).await, None, "one event for the group, not one per meeting");
+
+    let mut rows = sepa_rows();
+    rows.extend(clubhouse(&[1, 3, 5]));
+    app.feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+    app.import("sepa").await;
+    let updated = ws.next_data(Duration::from_secs(3)).await.expect("groupUpdated for the new meeting");
+    assert_eq!(updated["groupUpdated"]["id"], added["groupAdded"]["id"], "the same group, under the same id");
+    assert_eq!(updated["groupUpdated"]["meetings"].as_array().unwrap().len(), 3);
+    assert_eq!(ws.next_data(Duration::from_secs(1)).await, None, "no groupAdded for a meeting of a known group");
+}
