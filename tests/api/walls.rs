@@ -1,6 +1,6 @@
 //! The walls between modules, checked on the source text: only `store` uses sled, only `fetch`
-//! uses reqwest, `model`, `dedup` and the `importers` crate do no IO and read no clock, and
-//! `model` depends on no other module of the service.
+//! uses reqwest, `model`, `dedup`, `finder`, `places` and the `importers` crate do no IO and
+//! read no clock, and `model` depends on no other module of the service.
 //!
 //! Test-only code (`#[cfg(test)] mod ...` to the end of a file, and `testing.rs` helpers) may
 //! read fixture files, so it is left out.
@@ -78,21 +78,23 @@ fn only_the_store_uses_sled_and_only_fetch_uses_reqwest() {
 }
 
 #[test]
-fn model_dedup_and_importers_do_no_io() {
-    for dir in ["src/model", "src/dedup", "importers/src"] {
+fn the_pure_modules_do_no_io() {
+    for dir in ["src/model", "src/dedup", "src/finder", "src/places", "importers/src"] {
         let found = offenders(dir, IO);
         assert!(found.is_empty(), "IO or clock in a pure module: {found:?}");
     }
 }
 
 #[test]
-fn model_and_dedup_depend_on_no_service_module_above_them() {
+fn the_pure_modules_depend_on_no_service_module_above_them() {
     let above = ["crate::store", "crate::ingest", "crate::graphql", "crate::fetch", "crate::events", "crate::http"];
     let model: Vec<_> =
         offenders("src/model", &above).into_iter().chain(offenders("src/model", &["crate::dedup"])).collect();
     assert!(model.is_empty(), "model reaches into another module: {model:?}");
-    let dedup = offenders("src/dedup", &above);
-    assert!(dedup.is_empty(), "dedup reaches into another module: {dedup:?}");
+    for pure in ["src/dedup", "src/finder", "src/places"] {
+        let found = offenders(pure, &above);
+        assert!(found.is_empty(), "{pure} reaches into another module: {found:?}");
+    }
 }
 
 #[test]
