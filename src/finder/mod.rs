@@ -21,6 +21,7 @@ mod fold;
 mod geo;
 mod index;
 mod input;
+mod next;
 mod page;
 mod postings;
 mod search;

@@ -166,7 +166,7 @@ impl Index {
         }
     }
 
-    fn facets(&self, eval: &Eval<'_>) -> Facets {
+    pub(super) fn facets(&self, eval: &Eval<'_>) -> Facets {
         let mut counted = FACETED.map(|facet| {
             let mut base = eval.base.clone();
             for (_, bits) in eval.lists.iter().filter(|(f, _)| *f != facet) {

@@ -85,6 +85,9 @@ pub enum GroupSort {
     Name,
     /// By id (the default without `near`).
     Id,
+    /// Soonest next meeting first, from now (a meeting in progress counts as now); groups
+    /// with no next meeting last.
+    NextMeeting,
 }
 
 impl GroupFilter {
@@ -157,11 +160,13 @@ impl NearInput {
 }
 
 impl GroupSort {
-    pub fn to_finder(self) -> finder::Sort {
+    /// The finder's keyset sort; `None` for NEXT_MEETING, which is ordered per request.
+    pub fn to_finder(self) -> Option<finder::Sort> {
         match self {
-            GroupSort::Distance => finder::Sort::Distance,
-            GroupSort::Name => finder::Sort::Name,
-            GroupSort::Id => finder::Sort::Id,
+            GroupSort::Distance => Some(finder::Sort::Distance),
+            GroupSort::Name => Some(finder::Sort::Name),
+            GroupSort::Id => Some(finder::Sort::Id),
+            GroupSort::NextMeeting => None,
         }
     }
 }

@@ -26,7 +26,8 @@ impl QueryRoot {
     }
 
     /// Groups matching a filter, near a point or a place when `near` is given. Default order:
-    /// nearest first with `near`, else by id. Page forward with `first`/`after`, backward
+    /// nearest first with `near`, else by id; NEXT_MEETING orders by each group's next
+    /// meeting from now. Page forward with `first`/`after`, backward
     /// with `last`/`before`; a cursor only works with the query and sort that made it.
     #[allow(clippy::too_many_arguments)]
     async fn groups(
@@ -58,14 +59,19 @@ impl QueryRoot {
                 Some(n) => Some(resolve_near(state, n).await?),
                 None => None,
             },
-            sort: sort.map(GroupSort::to_finder),
+            sort: sort.and_then(GroupSort::to_finder),
             first: first.or(if last.is_none() { Some(20) } else { None }),
             after,
             last,
             before,
             facets: ctx.look_ahead().field("facets").exists(),
         };
-        let found = state.store.search(&search).or_internal()?.map_err(|e| search_error(e).extend())?;
+        let found = if sort == Some(GroupSort::NextMeeting) {
+            state.store.search_by_next_meeting(&search)
+        } else {
+            state.store.search(&search)
+        };
+        let found = found.or_internal()?.map_err(|e| search_error(e).extend())?;
         let hits = found.hits;
         Ok(GroupConnection {
             total_count: hits.total as i64,

@@ -35,6 +35,23 @@ impl Store {
         Ok(Ok(Found { hits, groups }))
     }
 
+    /// A search ordered by each group's next meeting from now (see
+    /// `finder::Index::search_by_next_meeting`).
+    pub fn search_by_next_meeting(&self, search: &Search) -> anyhow::Result<Result<Found, SearchError>> {
+        let index = self.read();
+        let hits = match index.search_by_next_meeting(search, Utc::now()) {
+            Ok(h) => h,
+            Err(e) => return Ok(Err(e)),
+        };
+        let mut groups = Vec::with_capacity(hits.items.len());
+        for hit in &hits.items {
+            let g = get_json::<StoredGroup>(&self.inner.trees.groups, hit.id.as_bytes())?
+                .with_context(|| format!("the finder names group {}, which the store does not hold", hit.id))?;
+            groups.push(g);
+        }
+        Ok(Ok(Found { hits, groups }))
+    }
+
     /// How many groups the finder holds (live groups).
     pub fn indexed_groups(&self) -> usize {
         self.read().len()

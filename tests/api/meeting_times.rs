@@ -193,3 +193,26 @@ async fn upcoming_pages_keep_the_instant_of_their_first_page() {
         .await;
     assert!(foreign["errors"][0]["message"].as_str().unwrap_or("").contains("another query"), "{foreign}");
 }
+
+#[tokio::test]
+async fn groups_sorted_by_next_meeting_come_soonest_first() {
+    let app = app().await;
+    let q = "{ groups(sort: NEXT_MEETING) { edges { node { name meetings { next { startsAt } } } } } }";
+    let data = app.gql(q, json!({})).await;
+    let edges = data["groups"]["edges"].as_array().unwrap_or_else(|| panic!("{data}"));
+    assert_eq!(edges.len(), 4, "{data}");
+    let soonest: Vec<chrono::DateTime<chrono::Utc>> = edges
+        .iter()
+        .map(|e| {
+            e["node"]["meetings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|m| m["next"]["startsAt"].as_str())
+                .map(|t| t.parse().expect("an RFC 3339 instant"))
+                .min()
+                .expect("every test meeting recurs")
+        })
+        .collect();
+    assert!(soonest.windows(2).all(|w| w[0] <= w[1]), "not by next meeting: {soonest:?}");
+}
