@@ -6,6 +6,8 @@ mod helpers;
 mod api_queries;
 mod corrections;
 mod cors;
+mod finder_filters;
+mod finder_support;
 mod formats;
 mod import_runs;
 mod matching;
