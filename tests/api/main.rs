@@ -10,6 +10,7 @@ mod finder_facets;
 mod finder_filters;
 mod finder_near;
 mod finder_paging;
+mod finder_subscriptions;
 mod finder_support;
 mod formats;
 mod import_runs;
