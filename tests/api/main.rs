@@ -6,6 +6,7 @@ mod helpers;
 mod api_queries;
 mod corrections;
 mod cors;
+mod finder_demo;
 mod finder_facets;
 mod finder_filters;
 mod finder_near;
