@@ -27,8 +27,9 @@ pub struct Filter {
     pub weekdays: Vec<Weekday>,
     /// Has a meeting starting in any of these parts of the day (see `TimeOfDay`).
     pub time_of_day: Vec<TimeOfDay>,
-    /// Has a meeting whose local start is at or after this time (and at or before
-    /// `starts_before` when both are given; after > before wraps past midnight).
+    /// Has a meeting whose local start is at or after `starts_after` and before
+    /// `starts_before` (`model::starts_between`'s window: after > before wraps past
+    /// midnight, after == before is empty).
     pub starts_after: Option<NaiveTime>,
     pub starts_before: Option<NaiveTime>,
     /// BCP 47 tags, compared case-insensitively.
@@ -172,7 +173,7 @@ pub(crate) struct Query {
     pub text: Option<TextQuery>,
 }
 
-/// Start times, in seconds since local midnight, both ends included.
+/// Start times, in seconds since local midnight: at or after `after`, before `before`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct StartRange {
     pub after: Option<u32>,
@@ -180,12 +181,17 @@ pub(crate) struct StartRange {
 }
 
 impl StartRange {
-    /// The range as one or two (from, to) spans of seconds, both ends included.
+    /// The window `[after, before)` as zero, one or two (from, to) spans of seconds, both
+    /// ends of a span included: wrapping midnight when after is later than before, empty when
+    /// they are equal (as `model::starts_between`).
     pub(crate) fn spans(self) -> Vec<(u32, u32)> {
         const LAST: u32 = 86_399;
-        match (self.after, self.before) {
-            (Some(a), Some(b)) if a > b => vec![(0, b), (a, LAST)],
-            (a, b) => vec![(a.unwrap_or(0), b.unwrap_or(LAST))],
+        match (self.after.unwrap_or(0), self.before) {
+            (a, None) => vec![(a, LAST)],
+            (a, Some(b)) if a < b => vec![(a, b - 1)],
+            (a, Some(b)) if a == b => Vec::new(),
+            (a, Some(0)) => vec![(a, LAST)],
+            (a, Some(b)) => vec![(0, b - 1), (a, LAST)],
         }
     }
 }

@@ -9,10 +9,10 @@
 //! instant it was made with, so later pages of a list "from now" stay the same list.
 
 use base64::Engine;
-use chrono::{DateTime, Duration, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{page, Filter, Index, Search, SearchError};
-use crate::model::{upcoming, Occurrence};
+use crate::model::{starts_between, upcoming, Occurrence};
 
 /// The most occurrences one page may ask for.
 pub const MAX_UPCOMING_PAGE: usize = 200;
@@ -112,17 +112,8 @@ fn meeting_passes(f: &Filter, m: &importers::Meeting) -> bool {
     let start = m.start;
     let time_ok = f.time_of_day.is_empty() || start.is_some_and(|t| f.time_of_day.iter().any(|p| p.contains(t)));
     let range_ok = (f.starts_after.is_none() && f.starts_before.is_none())
-        || start.is_some_and(|t| in_range(t, f.starts_after, f.starts_before));
+        || start.is_some_and(|t| starts_between(t, f.starts_after, f.starts_before));
     day_ok && time_ok && range_ok
-}
-
-/// Both ends included; after > before wraps past midnight (as the group filter reads them).
-fn in_range(t: NaiveTime, after: Option<NaiveTime>, before: Option<NaiveTime>) -> bool {
-    let s = |t: NaiveTime| t.num_seconds_from_midnight();
-    match (after, before) {
-        (Some(a), Some(b)) if s(a) > s(b) => s(t) >= s(a) || s(t) <= s(b),
-        (a, b) => a.is_none_or(|a| s(t) >= s(a)) && b.is_none_or(|b| s(t) <= s(b)),
-    }
 }
 
 fn encode(next: usize, from: DateTime<Utc>, print: u64) -> String {

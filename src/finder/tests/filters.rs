@@ -72,9 +72,34 @@ fn time_of_day_overlaps_and_night_wraps() {
     let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
     let starts = |a, b| hits(&groups, Filter { starts_after: a, starts_before: b, ..Filter::default() });
     assert_eq!(starts(t(16, 59), None), ["1659", "2030"], "after is inclusive");
-    assert_eq!(starts(None, t(4, 0)), ["0300", "0400"], "before is inclusive");
+    assert_eq!(starts(None, t(4, 0)), ["0300"], "before is exclusive");
+    assert_eq!(starts(None, t(4, 1)), ["0300", "0400"]);
+    assert!(starts(t(11, 30), t(11, 30)).is_empty(), "an empty window");
     assert_eq!(starts(t(20, 0), t(3, 30)), ["0300", "2030"], "after > before wraps midnight");
     assert_eq!(starts(t(11, 0), t(17, 0)), ["1130", "1659"]);
+}
+
+#[test]
+fn the_start_window_is_the_models_window() {
+    use chrono::Timelike;
+
+    use crate::finder::filter::StartRange;
+    use crate::model::starts_between;
+
+    let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("a time");
+    let ends = [None, Some(hm(0, 0)), Some(hm(0, 1)), Some(hm(4, 0)), Some(hm(11, 30)), Some(hm(23, 59))];
+    let secs = |t: Option<NaiveTime>| t.map(|t| t.num_seconds_from_midnight());
+    for after in ends {
+        for before in ends {
+            let spans = StartRange { after: secs(after), before: secs(before) }.spans();
+            for minute in 0..24 * 60 {
+                let start = hm(minute / 60, minute % 60);
+                let s = start.num_seconds_from_midnight();
+                let found = spans.iter().any(|(lo, hi)| (*lo..=*hi).contains(&s));
+                assert_eq!(found, starts_between(start, after, before), "{start} in {after:?}..{before:?}: {spans:?}");
+            }
+        }
+    }
 }
 
 #[test]
