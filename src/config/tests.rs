@@ -86,7 +86,7 @@ fn good_config_validates_into_runtime_values() {
     assert_eq!(sepa.trust, 80);
     assert_eq!(sepa.options.timezone, "America/New_York");
     assert_eq!(sepa.options.country.as_deref(), Some("US"));
-    assert_eq!(sepa.options.topics, vec![Topic::Alcohol, Topic::FamilyAndFriends]);
+    assert_eq!(sepa.options.topics, vec![Topic::ALCOHOL, Topic::FAMILY_AND_FRIENDS]);
     assert_eq!(sepa.options.kind, Some(GroupKind::TwelveStep));
     assert_eq!(sepa.options.code_overrides.get("S").map(String::as_str), Some("ST"));
 
@@ -253,7 +253,7 @@ fn the_committed_default_config_is_valid() {
     }
     let alanon = settings.source("alanon-ma").expect("alanon-ma");
     assert_eq!(alanon.location, SourceLocation::File(PathBuf::from("config/demo/alanon-ma.json")));
-    assert_eq!(alanon.options.topics, vec![Topic::FamilyAndFriends, Topic::Alcohol]);
+    assert_eq!(alanon.options.topics, vec![Topic::FAMILY_AND_FRIENDS, Topic::ALCOHOL]);
     assert_eq!(settings.source("edmonton").expect("edmonton").options.timezone, "America/Edmonton");
 
     let report = check_report(&settings);
@@ -270,8 +270,12 @@ fn rules_from_config_reach_the_parser_options_in_order() {
     );
     let settings = Settings::from_toml_str(&text, Path::new(ORIGIN)).expect("valid");
     let rules = &settings.sources[0].options.rules;
-    assert_eq!(rules[0], importers::taxonomy::Rule::code("EDA", Topic::EatingDisorders), "the source's own rule first");
-    assert_eq!(rules[1], importers::taxonomy::Rule::keyword("grief", Topic::Bereavement));
+    assert_eq!(
+        rules[0],
+        importers::taxonomy::Rule::code("EDA", Topic::EATING_DISORDERS),
+        "the source's own rule first"
+    );
+    assert_eq!(rules[1], importers::taxonomy::Rule::keyword("grief", Topic::BEREAVEMENT));
     assert_eq!(rules.len(), 2, "meeting_guide sources do not get the core keyword rules by default");
 }
 

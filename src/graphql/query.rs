@@ -1,6 +1,6 @@
-//! Query root: one group, the groups connection (filters, near a point or a typed place,
-//! sort, paging both ways, facets), places for a search box, the topics, the sources with their
-//! last run, and the federation entity resolver for `Group`.
+//! The query root's groups part: one group, the groups connection (filters, near a point or a
+//! typed place, sort, paging both ways, facets), places for a search box, the sources with
+//! their last run, and the federation entity resolver for `Group`. The topics are `topics.rs`.
 
 use async_graphql::{Context, ErrorExtensions, Object, ID};
 
@@ -13,10 +13,12 @@ use super::types::Group;
 use super::AppState;
 use crate::finder::{self, SearchError};
 
-pub struct QueryRoot;
+/// The groups, places and sources part of the query root (`super::QueryRoot`).
+#[derive(Default)]
+pub struct GroupsQuery;
 
-#[Object(name = "Query")]
-impl QueryRoot {
+#[Object]
+impl GroupsQuery {
     /// A group by id. Ids merged into another group resolve to that group.
     async fn group(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Group>> {
         let state = ctx.data::<AppState>()?;
@@ -51,7 +53,7 @@ impl QueryRoot {
         };
         let (first, last) = (page("first", first)?, page("last", last)?);
         let search = finder::Search {
-            filter: filter.unwrap_or_default().to_finder().map_err(|e| e.extend())?,
+            filter: filter.unwrap_or_default().to_finder(&state.topics).map_err(|e| e.extend())?,
             near: match &near {
                 Some(n) => Some(resolve_near(state, n).await?),
                 None => None,
