@@ -35,8 +35,8 @@ pub(super) fn taxonomy(raw: &[RawTopic], bad: Bad) -> Result<Taxonomy, ConfigErr
                 return Err(bad(&key("code"), quoted(code), fix));
             }
         };
-        let label = match entry.label.as_deref().map(str::trim) {
-            Some(label) if !label.is_empty() => label.to_owned(),
+        let label = match entry.label.as_deref() {
+            Some(label) if !label.trim().is_empty() => label.trim().to_owned(),
             given => {
                 let fix = format!("give the English name clients show, e.g. label = {:?}", example_label(&topic));
                 return Err(bad(&key("label"), given.and_then(quoted), fix));
