@@ -14,4 +14,5 @@ mod meeting_times;
 mod operator;
 mod schema_contract;
 mod subscriptions;
+mod topics;
 mod walls;
