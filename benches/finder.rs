@@ -38,7 +38,7 @@ const PER_ROW: usize = 50;
 fn listings() -> Vec<Listing> {
     let bytes = std::fs::read(format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"))).expect("the sepa fixture");
     let opts =
-        SourceOptions { timezone: "America/New_York".into(), topics: vec![Topic::Alcohol], ..Default::default() };
+        SourceOptions { timezone: "America/New_York".into(), topics: vec![Topic::ALCOHOL], ..Default::default() };
     importers::parse(Format::MeetingGuide, &Documents::single(&bytes), &opts).expect("parses").listings
 }
 
@@ -86,11 +86,11 @@ fn groups(base: &[Listing], n: usize, copies: usize) -> Vec<StoredGroup> {
             }
             let h = mix(i as u64) % 100;
             let topic = match h {
-                0..55 => Topic::Alcohol,
-                55..70 => Topic::Drugs,
-                70..80 => Topic::FamilyAndFriends,
-                80..88 => Topic::EatingDisorders,
-                _ => Topic::ALL[h as usize % Topic::ALL.len()],
+                0..55 => Topic::ALCOHOL,
+                55..70 => Topic::DRUGS,
+                70..80 => Topic::FAMILY_AND_FRIENDS,
+                80..88 => Topic::EATING_DISORDERS,
+                _ => Topic::CORE[h as usize % Topic::CORE.len()].clone(),
             };
             l.topics = vec![TopicTag { topic, rule: "bench".into() }];
             StoredGroup {

@@ -51,6 +51,7 @@ impl Application {
             events,
             max_page_size: settings.server.max_page_size,
             places: PlaceBook::default(),
+            topics: settings.topics.clone(),
         };
         let limits =
             Limits { depth: settings.server.max_query_depth, complexity: settings.server.max_query_complexity };

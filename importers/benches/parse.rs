@@ -227,7 +227,7 @@ fn meeting_guide(src: &Source) -> Case {
     let (real, fix) = ("meeting-guide-json/aasepia-2021.json", "meeting_guide/aasepia-2021.json");
     let root = read(&src.path(real, fix));
     let records = json_array_len(&root);
-    let opts = options("America/New_York", "US", &[Topic::Alcohol]);
+    let opts = options("America/New_York", "US", &[Topic::ALCOHOL]);
     case(
         "meeting_guide",
         Format::MeetingGuide,
@@ -244,7 +244,7 @@ fn meeting_guide_csv_real(src: &Source) -> Case {
     let (real, fix) = ("meeting-guide-csv/tsml-import-template.csv", "meeting_guide_csv/tsml-import-template.csv");
     let root = read(&src.path(real, fix));
     let records = csv_rows(&root);
-    let opts = options("America/Los_Angeles", "US", &[Topic::Alcohol]);
+    let opts = options("America/Los_Angeles", "US", &[Topic::ALCOHOL]);
     let url = "https://example.org/tsml.csv";
     case(
         "meeting_guide_csv_real_template",
@@ -275,7 +275,7 @@ fn bmlt(src: &Source) -> Case {
     let records = json_array_len(&root);
     let opts = SourceOptions {
         format_options: json!({ "formats_url": "formats", "service_bodies_url": "/main_server/api/v1/servicebodies" }),
-        ..options("America/New_York", "US", &[Topic::Drugs])
+        ..options("America/New_York", "US", &[Topic::DRUGS])
     };
     let serve = |url: &str| {
         let file = match last_segment(url) {
@@ -328,7 +328,7 @@ fn html(src: &Source) -> Case {
         kind: Some(GroupKind::TwelveStep),
         code_overrides,
         format_options: importers::html::recipe_from_json(NYIG_RECIPE).expect("NYIG recipe"),
-        ..options("America/New_York", "US", &[Topic::Alcohol])
+        ..options("America/New_York", "US", &[Topic::ALCOHOL])
     };
     let url = "https://meetings.nyintergroup.org/meetinglist/zone02.cfm";
     case("html", Format::Html, src.shown(real, fix), url, root, opts, records, none)
@@ -338,7 +338,7 @@ fn jsonld_real(src: &Source) -> Case {
     let (real, fix) = ("jsonld/soberfounders-home.json", "jsonld/soberfounders-home.json");
     let root = read(&src.path(real, fix));
     let records = json_array_len(&root);
-    let opts = options("America/New_York", "US", &[Topic::Addiction]);
+    let opts = options("America/New_York", "US", &[Topic::ADDICTION]);
     case(
         "jsonld_real_soberfounders",
         Format::JsonLd,
@@ -379,7 +379,7 @@ fn meeting_guide_csv_synthetic() -> Case {
     }
     let root = writer.into_inner().expect("csv");
     let input = format!("synthetic: tsml-import-template.csv rows x{COPIES}, slugs varied");
-    let opts = options("America/Los_Angeles", "US", &[Topic::Alcohol]);
+    let opts = options("America/Los_Angeles", "US", &[Topic::ALCOHOL]);
     let url = "https://example.org/tsml.csv";
     case("meeting_guide_csv", Format::MeetingGuideCsv, input, url, root, opts, rows.len() * COPIES, none)
 }
@@ -454,7 +454,7 @@ fn jsonld_synthetic() -> Case {
         format!("{}{}{}", &page[..body_start], serde_json::to_string_pretty(&block).expect("json"), &page[body_end..]);
     let input =
         format!("synthetic: one HTML page, one JSON-LD @graph of {records} events (fixture's 4 events x{COPIES})");
-    let opts = options("America/Chicago", "US", &[Topic::Alcohol]);
+    let opts = options("America/Chicago", "US", &[Topic::ALCOHOL]);
     case("jsonld", Format::JsonLd, input, "https://aa-example.org/meetings/", html.into_bytes(), opts, records, none)
 }
 
@@ -544,7 +544,7 @@ fn peer_synthetic() -> Case {
     let input = format!("synthetic: {PAGES} pages x {PER_PAGE} groups from the 3 nodes of peer/page-1.json");
     let opts = SourceOptions {
         format_options: json!({ "page_size": PER_PAGE }),
-        ..options("Europe/London", "GB", &[Topic::MentalHealth])
+        ..options("Europe/London", "GB", &[Topic::MENTAL_HEALTH])
     };
     case("supportmesh", Format::Supportmesh, input, ENDPOINT, root, opts, PAGES * PER_PAGE, |url| {
         extra.get(url).cloned()

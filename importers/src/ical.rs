@@ -158,7 +158,12 @@ fn listing(
         name,
         description,
         kind: opts.kind.unwrap_or_default(),
-        topics: opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect(),
+        topics: opts
+            .topics
+            .iter()
+            .cloned()
+            .map(|topic| TopicTag { topic, rule: "source default".to_owned() })
+            .collect(),
         attendance,
         meetings,
         location,

@@ -10,13 +10,15 @@
 //! pages) say which further URLs they need in `Parsed::wants`; the service fetches them and
 //! parses again with them in `Documents::extra`, until nothing more is wanted or its page
 //! cap is reached. After the format parser, the topic and kind rules of `taxonomy` run on
-//! every listing, so every format gets the same tagging.
+//! every listing, so every format gets the same tagging. Topics are open-ended codes; the
+//! known ones, with labels and parents, are `topics::Taxonomy`.
 
 pub mod model;
 pub mod normalize;
 pub mod options;
 pub mod problem;
 pub mod taxonomy;
+pub mod topics;
 
 pub mod bmlt;
 pub mod delimited;
@@ -38,6 +40,7 @@ use std::collections::BTreeMap;
 pub use model::*;
 pub use options::{Format, SourceOptions};
 pub use problem::{DocumentError, Parsed, Problem};
+pub use topics::{Taxonomy, TopicInfo};
 
 /// The documents of one source run: the root document and whatever further documents
 /// earlier parses asked for.

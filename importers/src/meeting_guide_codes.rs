@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::model::{Accessibility as X, Audience as A, Topic as T, TopicTag};
 
 /// What a code says about a listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Meaning {
     Open,
     Closed,
@@ -145,15 +145,17 @@ pub(crate) fn interpret(given: &[String], overrides: &BTreeMap<String, String>) 
         let mapped = overridden(overrides, raw).map_or(raw.as_str(), String::as_str);
         let Some(code) = lookup(mapped) else { continue };
         for meaning in code.meanings {
-            match *meaning {
+            match meaning {
                 Meaning::Open => open = true,
                 Meaning::Closed => closed = true,
                 Meaning::Online => facts.online = true,
                 Meaning::TemporarilyClosed => facts.temporarily_closed = true,
-                Meaning::Audience(a) => facts.audience.push(a),
-                Meaning::Language(l) => facts.languages.push(l.to_owned()),
-                Meaning::Access(x) => facts.accessibility.push(x),
-                Meaning::Topic(t) => facts.topics.push(TopicTag { topic: t, rule: format!("code {}", code.code) }),
+                Meaning::Audience(a) => facts.audience.push(*a),
+                Meaning::Language(l) => facts.languages.push((*l).to_owned()),
+                Meaning::Access(x) => facts.accessibility.push(*x),
+                Meaning::Topic(t) => {
+                    facts.topics.push(TopicTag { topic: t.clone(), rule: format!("code {}", code.code) })
+                }
             }
         }
     }
@@ -192,7 +194,7 @@ static TYPE_CODES: &[TypeCode] = &[
     code("D", "Discussion", Spec, &[]),
     code("DA", "Danish", Spec, &[Language("da")]),
     code("DB", "Digital Basket", Spec, &[]),
-    code("DD", "Dual Diagnosis", Spec, &[Topic(T::MentalHealth)]),
+    code("DD", "Dual Diagnosis", Spec, &[Topic(T::MENTAL_HEALTH)]),
     code("DE", "German", Spec, &[Language("de")]),
     code("DR", "Daily Reflections", Spec, &[]),
     code("EL", "Greek", Spec, &[Language("el")]),

@@ -5,6 +5,9 @@
 //! normalised (sanitised text, one weekday numbering, local time plus IANA zone, validated
 //! coordinates, normalised phones and URLs); parsers build it through `crate::normalize`.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -59,80 +62,139 @@ pub enum GroupKind {
     TherapyGroup,
 }
 
-/// The fixed core taxonomy of conditions and situations a group deals with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Topic {
-    MentalHealth,
-    Depression,
-    Anxiety,
-    Bipolar,
-    Psychosis,
-    Ocd,
-    Ptsd,
-    EatingDisorders,
-    Bpd,
-    SelfHarm,
-    Suicide,
-    Addiction,
-    Alcohol,
-    Drugs,
-    Gambling,
-    Bereavement,
-    Caring,
-    FamilyAndFriends,
+/// A condition or situation a group deals with: an open-ended code of lower-case letters,
+/// digits and `_` ("alcohol", "eating_disorders", "loneliness"), not a closed list.
+///
+/// The core taxonomy (`Topic::CORE`, one constant per code, e.g. `Topic::ALCOHOL`) is what the
+/// parsers and the built-in rules give; configuration adds topics of its own (see
+/// `crate::topics::Taxonomy`, which also holds labels and parents). Serialised as the plain
+/// code (`"alcohol"`), exactly as when topics were an enum, so stored listings and their
+/// content hashes are unchanged. Ordered core topics first, in the order of `CORE` (the order
+/// the enum had), then other codes alphabetically.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Topic(Cow<'static, str>);
+
+macro_rules! core_topics {
+    ($($name:ident = $code:literal),* $(,)?) => {
+        impl Topic {
+            $(pub const $name: Topic = Topic(Cow::Borrowed($code));)*
+
+            /// The core taxonomy, in its order.
+            pub const CORE: [Topic; [$(core_topics!(@unit $name)),*].len()] = [$(Topic::$name),*];
+        }
+    };
+    (@unit $name:ident) => {
+        ()
+    };
+}
+
+core_topics! {
+    MENTAL_HEALTH = "mental_health",
+    DEPRESSION = "depression",
+    ANXIETY = "anxiety",
+    BIPOLAR = "bipolar",
+    PSYCHOSIS = "psychosis",
+    OCD = "ocd",
+    PTSD = "ptsd",
+    EATING_DISORDERS = "eating_disorders",
+    BPD = "bpd",
+    SELF_HARM = "self_harm",
+    SUICIDE = "suicide",
+    ADDICTION = "addiction",
+    ALCOHOL = "alcohol",
+    DRUGS = "drugs",
+    GAMBLING = "gambling",
+    BEREAVEMENT = "bereavement",
+    CARING = "caring",
+    FAMILY_AND_FRIENDS = "family_and_friends",
 }
 
 impl Topic {
-    pub const ALL: [Topic; 18] = [
-        Topic::MentalHealth,
-        Topic::Depression,
-        Topic::Anxiety,
-        Topic::Bipolar,
-        Topic::Psychosis,
-        Topic::Ocd,
-        Topic::Ptsd,
-        Topic::EatingDisorders,
-        Topic::Bpd,
-        Topic::SelfHarm,
-        Topic::Suicide,
-        Topic::Addiction,
-        Topic::Alcohol,
-        Topic::Drugs,
-        Topic::Gambling,
-        Topic::Bereavement,
-        Topic::Caring,
-        Topic::FamilyAndFriends,
-    ];
+    /// The longest code accepted.
+    pub const MAX_LEN: usize = 64;
 
-    /// The snake_case name used in configuration files and store keys.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Topic::MentalHealth => "mental_health",
-            Topic::Depression => "depression",
-            Topic::Anxiety => "anxiety",
-            Topic::Bipolar => "bipolar",
-            Topic::Psychosis => "psychosis",
-            Topic::Ocd => "ocd",
-            Topic::Ptsd => "ptsd",
-            Topic::EatingDisorders => "eating_disorders",
-            Topic::Bpd => "bpd",
-            Topic::SelfHarm => "self_harm",
-            Topic::Suicide => "suicide",
-            Topic::Addiction => "addiction",
-            Topic::Alcohol => "alcohol",
-            Topic::Drugs => "drugs",
-            Topic::Gambling => "gambling",
-            Topic::Bereavement => "bereavement",
-            Topic::Caring => "caring",
-            Topic::FamilyAndFriends => "family_and_friends",
-        }
+    /// The code, as used in configuration files, stored records and index keys.
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 
-    /// Parses the snake_case name (case-insensitive; `-` and spaces count as `_`).
+    /// Reads a code, case-insensitively, with `-` and spaces read as `_` ("Eating-Disorders"
+    /// is `eating_disorders`). `None` when what is left is empty, longer than `MAX_LEN` or
+    /// has characters other than `a-z`, `0-9` and `_`. Any well-formed code is a topic:
+    /// whether it is a known one is the taxonomy's question (`Taxonomy::contains`).
     pub fn parse(s: &str) -> Option<Topic> {
-        let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
-        Topic::ALL.into_iter().find(|t| t.as_str() == norm)
+        let s = s.trim();
+        if Topic::is_code(s) {
+            return Some(Topic::from_code(s));
+        }
+        let norm = s.to_ascii_lowercase().replace(['-', ' '], "_");
+        Topic::is_code(&norm).then(|| Topic::from_code(&norm))
+    }
+
+    /// The core topic with this exact code.
+    pub fn core(code: &str) -> Option<Topic> {
+        Topic::CORE.into_iter().find(|t| t.as_str() == code)
+    }
+
+    /// Whether the topic is one of the core taxonomy.
+    pub fn is_core(&self) -> bool {
+        self.core_rank().is_some()
+    }
+
+    /// Whether `s` is a well-formed code as written: 1 to `MAX_LEN` of `a-z`, `0-9` and `_`.
+    pub fn is_code(s: &str) -> bool {
+        (1..=Topic::MAX_LEN).contains(&s.len()) && s.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
+    }
+
+    /// A well-formed code as a topic, sharing the constant when it is a core one.
+    fn from_code(code: &str) -> Topic {
+        Topic::core(code).unwrap_or_else(|| Topic(Cow::Owned(code.to_owned())))
+    }
+
+    fn core_rank(&self) -> Option<usize> {
+        Topic::CORE.iter().position(|t| t.as_str() == self.as_str())
+    }
+}
+
+impl Ord for Topic {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |t: &Topic| t.core_rank().unwrap_or(usize::MAX);
+        rank(self).cmp(&rank(other)).then_with(|| self.as_str().cmp(other.as_str()))
+    }
+}
+
+impl PartialOrd for Topic {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Topic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Topic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Topic {
+    /// The code as a string, read as `Topic::parse` reads it.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Code;
+        impl serde::de::Visitor<'_> for Code {
+            type Value = Topic;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a topic code of a-z, 0-9 and _")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Topic, E> {
+                Topic::parse(s).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(s), &self))
+            }
+        }
+        deserializer.deserialize_str(Code)
     }
 }
 
@@ -305,4 +367,57 @@ pub enum Accessibility {
     HearingLoop,
     ChildcareAvailable,
     FragranceFree,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_serialise_as_the_enum_did() {
+        // The enum was `#[serde(rename_all = "snake_case")]`: stored records hold these strings.
+        assert_eq!(serde_json::to_string(&Topic::ALCOHOL).unwrap(), "\"alcohol\"");
+        assert_eq!(serde_json::to_string(&Topic::EATING_DISORDERS).unwrap(), "\"eating_disorders\"");
+        let tag = TopicTag { topic: Topic::FAMILY_AND_FRIENDS, rule: "source default".into() };
+        assert_eq!(serde_json::to_string(&tag).unwrap(), r#"{"topic":"family_and_friends","rule":"source default"}"#);
+        for topic in Topic::CORE {
+            let json = serde_json::to_string(&topic).unwrap();
+            assert_eq!(serde_json::from_str::<Topic>(&json).unwrap(), topic);
+        }
+        let added: Topic = serde_json::from_str("\"loneliness\"").unwrap();
+        assert_eq!((added.as_str(), added.is_core()), ("loneliness", false));
+        assert!(serde_json::from_str::<Topic>("\"not a code!\"").is_err());
+        assert!(serde_json::from_str::<Topic>("3").is_err());
+    }
+
+    #[test]
+    fn parse_normalises_and_only_takes_well_formed_codes() {
+        assert_eq!(Topic::parse(" Eating-Disorders "), Some(Topic::EATING_DISORDERS));
+        assert_eq!(Topic::parse("FAMILY AND FRIENDS"), Some(Topic::FAMILY_AND_FRIENDS));
+        assert_eq!(Topic::parse("Long-Covid").map(|t| t.to_string()).as_deref(), Some("long_covid"));
+        for bad in ["", "  ", "what?", "über", &"a".repeat(Topic::MAX_LEN + 1)] {
+            assert_eq!(Topic::parse(bad), None, "{bad:?}");
+        }
+        assert!(Topic::is_code("loneliness_2") && !Topic::is_code("Loneliness"));
+        assert_eq!(Topic::core("ocd"), Some(Topic::OCD));
+        assert_eq!(Topic::core("loneliness"), None);
+    }
+
+    #[test]
+    fn core_topics_sort_in_the_enum_order_then_other_codes_by_name() {
+        let mut topics = [
+            Topic::parse("zest").unwrap(),
+            Topic::FAMILY_AND_FRIENDS,
+            Topic::parse("anger").unwrap(),
+            Topic::ALCOHOL,
+            Topic::MENTAL_HEALTH,
+        ];
+        topics.sort();
+        let codes: Vec<&str> = topics.iter().map(Topic::as_str).collect();
+        assert_eq!(codes, ["mental_health", "alcohol", "family_and_friends", "anger", "zest"]);
+        let mut core = Topic::CORE.to_vec();
+        core.reverse();
+        core.sort();
+        assert_eq!(core, Topic::CORE);
+    }
 }

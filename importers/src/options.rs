@@ -1,11 +1,14 @@
-//! Per-source options the parsers need: format, defaults and code overrides from config.
+//! Per-source options the parsers need: format, defaults, code overrides and the known topics
+//! from config.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{GroupKind, Topic};
 use crate::taxonomy::Rule;
+use crate::topics::Taxonomy;
 
 /// The document formats this crate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -99,6 +102,9 @@ pub struct SourceOptions {
     pub country: Option<String>,
     /// Topics every listing of the source gets (AA -> alcohol, EDA -> eating_disorders).
     pub topics: Vec<Topic>,
+    /// Every topic the service knows, core and configured. A format that names topics itself
+    /// (a peer supportmesh instance) keeps only these; another is a problem on the record.
+    pub taxonomy: Arc<Taxonomy>,
     /// Kind for listings whose format does not say (Meeting Guide is always 12-step).
     pub kind: Option<GroupKind>,
     /// Local type-code meanings that replace the format's table for this source, code ->
@@ -118,6 +124,7 @@ impl Default for SourceOptions {
             timezone: "UTC".to_owned(),
             country: None,
             topics: Vec::new(),
+            taxonomy: Arc::new(Taxonomy::core()),
             kind: None,
             code_overrides: BTreeMap::new(),
             rules: Vec::new(),

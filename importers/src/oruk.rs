@@ -81,10 +81,10 @@ fn target_audience(label: &str, service: &mut Service) {
         service.audience.push(a);
     }
     let topic = match key.as_str() {
-        "bereaved" => Some(Topic::Bereavement),
-        "carers" => Some(Topic::Caring),
-        "mental health" => Some(Topic::MentalHealth),
-        "drug and alcohol misuse" => Some(Topic::Addiction),
+        "bereaved" => Some(Topic::BEREAVEMENT),
+        "carers" => Some(Topic::CARING),
+        "mental health" => Some(Topic::MENTAL_HEALTH),
+        "drug and alcohol misuse" => Some(Topic::ADDICTION),
         _ => None,
     };
     if let Some(topic) = topic.filter(|t| !service.topics.iter().any(|x| x.topic == *t)) {

@@ -162,7 +162,12 @@ fn listing(entry: &Entry, opts: &SourceOptions, problems: &mut RecordProblems<'_
         external_id,
         description,
         kind: opts.kind.unwrap_or_default(),
-        topics: opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect(),
+        topics: opts
+            .topics
+            .iter()
+            .cloned()
+            .map(|topic| TopicTag { topic, rule: "source default".to_owned() })
+            .collect(),
         attendance,
         meetings: hint.map(|h| meetings(&h, &opts.timezone)).unwrap_or_default(),
         location,

@@ -31,7 +31,7 @@ pub enum Condition {
 }
 
 /// What a rule gives.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     Topic(Topic),
@@ -58,28 +58,30 @@ impl Rule {
 
 /// The built-in keyword rules for the core taxonomy.
 pub fn core_rules() -> Vec<Rule> {
-    use Topic::*;
     const TABLE: &[(Topic, &[&str])] = &[
-        (MentalHealth, &["mental health", "mental illness", "mental wellbeing"]),
-        (Depression, &["depress", "low mood"]),
-        (Anxiety, &["anxiety", "anxious", "panic attack", "phobia"]),
-        (Bipolar, &["bipolar", "manic depress"]),
-        (Psychosis, &["psychosis", "psychotic", "schizo", "hearing voices"]),
-        (Ocd, &["ocd", "obsessive compulsive"]),
-        (Ptsd, &["ptsd", "post traumatic", "trauma"]),
-        (EatingDisorders, &["eating disorder", "anorexi", "bulimi", "binge eating", "arfid"]),
-        (Bpd, &["bpd", "borderline personality", "emotionally unstable personality", "personality disorder"]),
-        (SelfHarm, &["self harm", "self injur"]),
-        (Suicide, &["suicid"]),
-        (Addiction, &["addiction", "addicts"]),
-        (Alcohol, &["alcohol", "problem drinking"]),
-        (Drugs, &["narcotic", "drug", "substance use", "substance misuse", "cocaine", "heroin", "cannabis", "opioid"]),
-        (Gambling, &["gambl"]),
-        (Bereavement, &["bereave", "grief", "grieving", "widow"]),
-        (Caring, &["carer", "caregiver", "caring for"]),
-        (FamilyAndFriends, &["family and friends", "friends and family", "families of", "al anon", "alateen"]),
+        (Topic::MENTAL_HEALTH, &["mental health", "mental illness", "mental wellbeing"]),
+        (Topic::DEPRESSION, &["depress", "low mood"]),
+        (Topic::ANXIETY, &["anxiety", "anxious", "panic attack", "phobia"]),
+        (Topic::BIPOLAR, &["bipolar", "manic depress"]),
+        (Topic::PSYCHOSIS, &["psychosis", "psychotic", "schizo", "hearing voices"]),
+        (Topic::OCD, &["ocd", "obsessive compulsive"]),
+        (Topic::PTSD, &["ptsd", "post traumatic", "trauma"]),
+        (Topic::EATING_DISORDERS, &["eating disorder", "anorexi", "bulimi", "binge eating", "arfid"]),
+        (Topic::BPD, &["bpd", "borderline personality", "emotionally unstable personality", "personality disorder"]),
+        (Topic::SELF_HARM, &["self harm", "self injur"]),
+        (Topic::SUICIDE, &["suicid"]),
+        (Topic::ADDICTION, &["addiction", "addicts"]),
+        (Topic::ALCOHOL, &["alcohol", "problem drinking"]),
+        (
+            Topic::DRUGS,
+            &["narcotic", "drug", "substance use", "substance misuse", "cocaine", "heroin", "cannabis", "opioid"],
+        ),
+        (Topic::GAMBLING, &["gambl"]),
+        (Topic::BEREAVEMENT, &["bereave", "grief", "grieving", "widow"]),
+        (Topic::CARING, &["carer", "caregiver", "caring for"]),
+        (Topic::FAMILY_AND_FRIENDS, &["family and friends", "friends and family", "families of", "al anon", "alateen"]),
     ];
-    TABLE.iter().flat_map(|(topic, words)| words.iter().map(move |w| Rule::keyword(w, *topic))).collect()
+    TABLE.iter().flat_map(|(topic, words)| words.iter().map(move |w| Rule::keyword(w, topic.clone()))).collect()
 }
 
 /// Applies `rules` in order: adds each topic a rule gives (once per topic, keeping the first
@@ -138,14 +140,14 @@ impl<'a> Prepared<'a> {
             if !hit {
                 continue;
             }
-            match rule.then {
+            match &rule.then {
                 Effect::Topic(topic) => {
-                    if !listing.topics.iter().any(|t| t.topic == topic) {
-                        listing.topics.push(TopicTag { topic, rule: rule.describe() });
+                    if !listing.topics.iter().any(|t| t.topic == *topic) {
+                        listing.topics.push(TopicTag { topic: topic.clone(), rule: rule.describe() });
                     }
                 }
                 Effect::Kind(kind) if !kind_set => {
-                    listing.kind = kind;
+                    listing.kind = *kind;
                     kind_set = true;
                 }
                 Effect::Kind(_) => {}
@@ -172,8 +174,8 @@ mod tests {
     fn keywords_match_word_starts_and_record_the_rule() {
         let mut l = listing("Depression & Anxiety Peer Support", &[]);
         apply(&mut l, &core_rules());
-        let got: Vec<_> = l.topics.iter().map(|t| (t.topic, t.rule.as_str())).collect();
-        assert_eq!(got, [(Topic::Depression, "keyword \"depress\""), (Topic::Anxiety, "keyword \"anxiety\"")]);
+        let got: Vec<_> = l.topics.iter().map(|t| (t.topic.clone(), t.rule.as_str())).collect();
+        assert_eq!(got, [(Topic::DEPRESSION, "keyword \"depress\""), (Topic::ANXIETY, "keyword \"anxiety\"")]);
     }
 
     #[test]
@@ -187,20 +189,20 @@ mod tests {
     fn codes_give_topics_and_kinds_first_rule_wins() {
         let mut l = listing("Thursday group", &["EDA"]);
         let rules = vec![
-            Rule::code("eda", Topic::EatingDisorders),
+            Rule::code("eda", Topic::EATING_DISORDERS),
             Rule { when: Condition::Code("EDA".into()), then: Effect::Kind(GroupKind::TwelveStep) },
             Rule { when: Condition::Code("EDA".into()), then: Effect::Kind(GroupKind::TherapyGroup) },
         ];
         apply(&mut l, &rules);
-        assert_eq!(l.topics, [TopicTag { topic: Topic::EatingDisorders, rule: "code \"eda\"".into() }]);
+        assert_eq!(l.topics, [TopicTag { topic: Topic::EATING_DISORDERS, rule: "code \"eda\"".into() }]);
         assert_eq!(l.kind, GroupKind::TwelveStep);
     }
 
     #[test]
     fn a_topic_the_parser_set_is_kept_with_its_rule() {
         let mut l = listing("Alcohol free social", &[]);
-        l.topics.push(TopicTag { topic: Topic::Alcohol, rule: "source default".into() });
+        l.topics.push(TopicTag { topic: Topic::ALCOHOL, rule: "source default".into() });
         apply(&mut l, &core_rules());
-        assert_eq!(l.topics, [TopicTag { topic: Topic::Alcohol, rule: "source default".into() }]);
+        assert_eq!(l.topics, [TopicTag { topic: Topic::ALCOHOL, rule: "source default".into() }]);
     }
 }

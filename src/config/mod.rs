@@ -3,24 +3,26 @@
 //!
 //! Two phases, as ripgrep goes from raw flags to validated values: `raw` deserializes the
 //! file with every default and rejects unknown keys, `env` applies environment overrides to
-//! those raw values, and `validate` (with `source` for each `[[sources]]` table) turns them
-//! into parsed addresses, URLs, paths, crons and `importers::SourceOptions`, failing with a
-//! message that names the file (or variable), the key and the fix. This module reads one file
-//! and the environment; it does not watch files, parse command-line flags (the CLI applies
-//! `--listen` on top) or schedule anything.
+//! those raw values, and `validate` (with `source` for each `[[sources]]` table and `topics`
+//! for `[[topics]]`) turns them into parsed addresses, URLs, paths, crons, the topic taxonomy
+//! and `importers::SourceOptions`, failing with a message that names the file (or variable),
+//! the key and the fix. This module reads one file and the environment; it does not watch
+//! files, parse command-line flags (the CLI applies `--listen` on top) or schedule anything.
 
 mod env;
 mod raw;
 mod rules;
 mod source;
+mod topics;
 mod validate;
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use importers::{Format, SourceOptions};
+use importers::{Format, SourceOptions, Taxonomy};
 
 pub use source::normalize_cron;
 
@@ -38,6 +40,9 @@ pub struct Settings {
     pub store: StoreSettings,
     pub fetch: FetchSettings,
     pub ingest: IngestSettings,
+    /// Every known topic: the core taxonomy plus `[[topics]]`, with labels and parents. Rules
+    /// and source defaults name only these; the API serves them (`topics`).
+    pub topics: Arc<Taxonomy>,
     pub sources: Vec<SourceSettings>,
     /// From `SUPPORTMESH_OPERATOR_TOKEN` only; `None` when unset or empty.
     pub operator_token: Option<String>,
@@ -204,6 +209,7 @@ impl fmt::Debug for Settings {
             .field("store", &self.store)
             .field("fetch", &self.fetch)
             .field("ingest", &self.ingest)
+            .field("topics", &self.topics)
             .field("sources", &self.sources)
             .field("operator_token", &self.operator_token.as_ref().map(|_| "<redacted>"))
             .finish()
@@ -254,9 +260,11 @@ impl SourceLocation {
 pub fn check_report(settings: &Settings) -> String {
     let fetch = &settings.fetch;
     let enabled = settings.enabled_sources().count();
+    let core = settings.topics.topics().iter().filter(|t| t.core).count();
+    let added: Vec<&str> = settings.topics.topics().iter().filter(|t| !t.core).map(|t| t.topic.as_str()).collect();
     let mut out = format!(
         "listen   {}\nstore    {}\nfetch    timeout {}s, body limit {} bytes, {} retries, private networks {}\n\
-         operator {}\nsources  {} configured, {enabled} enabled\n",
+         operator {}\ntopics   {} core, {} configured{}\nsources  {} configured, {enabled} enabled\n",
         settings.server.listen,
         settings.store.path.display(),
         fetch.timeout.as_secs(),
@@ -264,6 +272,9 @@ pub fn check_report(settings: &Settings) -> String {
         fetch.retries,
         if fetch.block_private_networks { "blocked" } else { "allowed" },
         if settings.operator_token.is_some() { "token set" } else { "no token: operator mutations are refused" },
+        core,
+        added.len(),
+        if added.is_empty() { String::new() } else { format!(" ({})", added.join(", ")) },
         settings.sources.len(),
     );
     let id_width = settings.sources.iter().map(|s| s.id.len()).max().unwrap_or(0);

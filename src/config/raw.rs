@@ -17,9 +17,20 @@ pub struct RawConfig {
     pub store: RawStore,
     pub fetch: RawFetch,
     pub ingest: RawIngest,
+    /// Topics beyond the core taxonomy (`[[topics]]`).
+    pub topics: Vec<RawTopic>,
     /// Topic and kind rules for every source (`[[rules]]`).
     pub rules: Vec<RawRule>,
     pub sources: Vec<RawSource>,
+}
+
+/// One `[[topics]]` table: a topic the operator adds, with its label and optional parent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTopic {
+    pub code: Option<String>,
+    pub label: Option<String>,
+    pub parent: Option<String>,
 }
 
 /// One `[[rules]]` or `[[sources.rules]]` table: exactly one of `code` / `keyword`, and

@@ -1,8 +1,9 @@
-//! Validating `[[rules]]` and `[[sources.rules]]` into `importers::taxonomy::Rule`s, and
-//! `[sources.options]` through the importer's own `check_options`.
+//! Validating `[[rules]]` and `[[sources.rules]]` into `importers::taxonomy::Rule`s (their
+//! topics any core or `[[topics]]` one), and `[sources.options]` through the importer's own
+//! `check_options`.
 
 use importers::taxonomy::{Condition, Effect, Rule};
-use importers::{Format, GroupKind, Topic};
+use importers::{Format, GroupKind, Taxonomy};
 use serde::de::{value::StrDeserializer, Deserialize};
 
 use super::raw::RawRule;
@@ -14,14 +15,16 @@ use super::ConfigError;
 pub(super) fn rules(
     raw: &[RawRule],
     prefix: &str,
+    taxonomy: &Taxonomy,
     bad: &dyn Fn(&str, Option<String>, String) -> ConfigError,
 ) -> Result<Vec<Rule>, ConfigError> {
-    raw.iter().enumerate().map(|(i, r)| rule(r, &format!("{prefix}[{i}]"), bad)).collect()
+    raw.iter().enumerate().map(|(i, r)| rule(r, &format!("{prefix}[{i}]"), taxonomy, bad)).collect()
 }
 
 fn rule(
     raw: &RawRule,
     key: &str,
+    taxonomy: &Taxonomy,
     bad: &dyn Fn(&str, Option<String>, String) -> ConfigError,
 ) -> Result<Rule, ConfigError> {
     let when = match (&raw.code, &raw.keyword) {
@@ -33,10 +36,7 @@ fn rule(
         }
     };
     let then = match (&raw.topic, &raw.kind) {
-        (Some(t), None) => Effect::Topic(Topic::parse(t).ok_or_else(|| {
-            let names = Topic::ALL.map(Topic::as_str).join(", ");
-            bad(&format!("{key}.topic"), quoted(t), format!("unknown topic; expected one of: {names}"))
-        })?),
+        (Some(t), None) => Effect::Topic(super::topics::known(taxonomy, t, &format!("{key}.topic"), bad)?),
         (None, Some(k)) => {
             let name = StrDeserializer::<serde::de::value::Error>::new(k.trim());
             Effect::Kind(

@@ -3,16 +3,18 @@
 //!
 //! Crons are checked with `croner`, the parser tokio-cron-scheduler uses, in the same
 //! seconds-required mode, so whatever passes here the scheduler accepts. Time zones are checked
-//! against chrono-tz, topics, kinds and formats against the `importers` enums, so new variants
-//! there need no change here. No IO: relative paths are joined to the config file's directory,
-//! not checked for existence (a missing file is a fetch error at import time, per source).
-//! Cross-source checks (unique ids) are in `validate`.
+//! against chrono-tz, kinds and formats against the `importers` enums, so new variants there
+//! need no change here, and topics against the taxonomy (core plus `[[topics]]`). No IO:
+//! relative paths are joined to the config file's directory, not checked for existence (a
+//! missing file is a fetch error at import time, per source). Cross-source checks (unique
+//! ids) are in `validate`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use croner::parser::{CronParser, Seconds};
-use importers::{Format, GroupKind, SourceOptions, Topic};
+use importers::{Format, GroupKind, SourceOptions, Taxonomy};
 use serde::de::{value::StrDeserializer, Deserialize};
 
 use super::raw::{RawDefaults, RawSource};
@@ -47,6 +49,7 @@ impl Context<'_> {
         raw: RawSource,
         config_dir: &Path,
         global_rules: &[importers::taxonomy::Rule],
+        taxonomy: &Arc<Taxonomy>,
     ) -> Result<SourceSettings, ConfigError> {
         let id_key = format!("sources[{index}].id");
         let id = match raw.id {
@@ -83,9 +86,9 @@ impl Context<'_> {
         let Some(trust) = trust else {
             return Err(bad("trust", Some(raw.trust.to_string()), "must be from 0 to 100".into()));
         };
-        let mut options = options(raw.defaults, raw.codes, &bad)?;
+        let mut options = options(raw.defaults, raw.codes, taxonomy, &bad)?;
         options.format_options = super::rules::format_options(format, raw.options, &bad)?;
-        options.rules = super::rules::rules(&raw.rules, "rules", &bad)?;
+        options.rules = super::rules::rules(&raw.rules, "rules", taxonomy, &bad)?;
         options.rules.extend(global_rules.iter().cloned());
         if raw.core_keywords.unwrap_or_else(|| super::rules::core_keywords_default(format)) {
             options.rules.extend(importers::taxonomy::core_rules());
@@ -104,6 +107,7 @@ pub(super) fn valid_id(id: &str) -> bool {
 fn options(
     defaults: RawDefaults,
     codes: BTreeMap<String, String>,
+    taxonomy: &Arc<Taxonomy>,
     bad: &dyn Fn(&str, Option<String>, String) -> ConfigError,
 ) -> Result<SourceOptions, ConfigError> {
     let timezone = defaults.timezone.trim();
@@ -123,10 +127,7 @@ fn options(
     };
     let mut topics = Vec::with_capacity(defaults.topics.len());
     for text in &defaults.topics {
-        let topic = Topic::parse(text).ok_or_else(|| {
-            let names = Topic::ALL.map(Topic::as_str).join(", ");
-            bad("defaults.topics", quoted(text), format!("unknown topic; expected one of: {names}"))
-        })?;
+        let topic = super::topics::known(taxonomy, text, "defaults.topics", bad)?;
         if !topics.contains(&topic) {
             topics.push(topic);
         }
@@ -148,6 +149,7 @@ fn options(
         timezone: timezone.to_owned(),
         country,
         topics,
+        taxonomy: taxonomy.clone(),
         kind,
         code_overrides: codes,
         ..SourceOptions::default()

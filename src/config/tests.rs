@@ -86,7 +86,7 @@ fn good_config_validates_into_runtime_values() {
     assert_eq!(sepa.trust, 80);
     assert_eq!(sepa.options.timezone, "America/New_York");
     assert_eq!(sepa.options.country.as_deref(), Some("US"));
-    assert_eq!(sepa.options.topics, vec![Topic::Alcohol, Topic::FamilyAndFriends]);
+    assert_eq!(sepa.options.topics, vec![Topic::ALCOHOL, Topic::FAMILY_AND_FRIENDS]);
     assert_eq!(sepa.options.kind, Some(GroupKind::TwelveStep));
     assert_eq!(sepa.options.code_overrides.get("S").map(String::as_str), Some("ST"));
 
@@ -134,6 +134,19 @@ fn each_bad_value_names_file_key_and_fix() {
         (source_with("[sources.defaults]\nkind = \"cult\""), &["sources.sepa.defaults.kind = \"cult\"", "twelve_step"]),
         (source_with("[sources.defaults]\ncountry = \"USA\""), &["sources.sepa.defaults.country = \"USA\"", "alpha-2"]),
         (source_with("colour = \"blue\""), &["unknown field `colour`"]),
+        (source_with("[sources.defaults]\ntopics = [\"long-covid\"]"), &["sources.sepa.defaults.topics = \"long-covid\"", "unknown topic", "[[topics]] code = \"long_covid\" label = \"Long covid\""]),
+        ("[[topics]]\nlabel = \"Loneliness\"".into(), &["conf/test.toml: topics[0].code is missing", "code = \"loneliness\""]),
+        ("[[topics]]\ncode = \"Lone Liness\"\nlabel = \"Loneliness\"".into(), &["topics[0].code = \"Lone Liness\"", "lower-case letters, digits and '_'", "\"lone_liness\""]),
+        ("[[topics]]\ncode = \"lonely!\"\nlabel = \"Loneliness\"".into(), &["topics[0].code = \"lonely!\"", "e.g. \"loneliness\""]),
+        ("[[topics]]\ncode = \"loneliness\"".into(), &["topics[0].label is missing", "label = \"Loneliness\""]),
+        ("[[topics]]\ncode = \"loneliness\"\nlabel = \" \"".into(), &["topics[0].label = \" \"", "English name"]),
+        ("[[topics]]\ncode = \"alcohol\"\nlabel = \"Booze\"".into(), &["topics[0].code = \"alcohol\"", "already a core topic", "remove this entry"]),
+        ("[[topics]]\ncode = \"loneliness\"\nlabel = \"A\"\n[[topics]]\ncode = \"loneliness\"\nlabel = \"B\"".into(), &["topics[1].code = \"loneliness\"", "duplicate", "topics[0]"]),
+        ("[[topics]]\ncode = \"loneliness\"\nlabel = \"Loneliness\"\nparent = \"wellbeing\"".into(), &["topics[0].parent = \"wellbeing\"", "not a known topic", "\"mental_health\"", "leave parent out"]),
+        ("[[topics]]\ncode = \"loneliness\"\nlabel = \"Loneliness\"\nparent = \"?\"".into(), &["topics[0].parent = \"?\"", "not a topic code"]),
+        ("[[topics]]\ncode = \"a\"\nlabel = \"A\"\nparent = \"b\"\n[[topics]]\ncode = \"b\"\nlabel = \"B\"\nparent = \"a\"".into(), &["topics[0].parent = \"b\"", "its own ancestor (a -> b -> a)", "another parent or none"]),
+        ("[[topics]]\ncode = \"a\"\nlabel = \"A\"\nparent = \"a\"".into(), &["topics[0].parent = \"a\"", "(a -> a)"]),
+        ("[[topics]]\ncode = \"a\"\nlabel = \"A\"\ncolour = \"blue\"".into(), &["unknown field `colour`", "parent"]),
     ];
     for (text, expected) in cases {
         let message = error_for(&text);
@@ -253,7 +266,7 @@ fn the_committed_default_config_is_valid() {
     }
     let alanon = settings.source("alanon-ma").expect("alanon-ma");
     assert_eq!(alanon.location, SourceLocation::File(PathBuf::from("config/demo/alanon-ma.json")));
-    assert_eq!(alanon.options.topics, vec![Topic::FamilyAndFriends, Topic::Alcohol]);
+    assert_eq!(alanon.options.topics, vec![Topic::FAMILY_AND_FRIENDS, Topic::ALCOHOL]);
     assert_eq!(settings.source("edmonton").expect("edmonton").options.timezone, "America/Edmonton");
 
     let report = check_report(&settings);
@@ -270,9 +283,52 @@ fn rules_from_config_reach_the_parser_options_in_order() {
     );
     let settings = Settings::from_toml_str(&text, Path::new(ORIGIN)).expect("valid");
     let rules = &settings.sources[0].options.rules;
-    assert_eq!(rules[0], importers::taxonomy::Rule::code("EDA", Topic::EatingDisorders), "the source's own rule first");
-    assert_eq!(rules[1], importers::taxonomy::Rule::keyword("grief", Topic::Bereavement));
+    assert_eq!(
+        rules[0],
+        importers::taxonomy::Rule::code("EDA", Topic::EATING_DISORDERS),
+        "the source's own rule first"
+    );
+    assert_eq!(rules[1], importers::taxonomy::Rule::keyword("grief", Topic::BEREAVEMENT));
     assert_eq!(rules.len(), 2, "meeting_guide sources do not get the core keyword rules by default");
+}
+
+#[test]
+fn configured_topics_join_the_taxonomy_and_rules_and_defaults_can_use_them() {
+    let text = format!(
+        "[[topics]]\ncode = \"loneliness\"\nlabel = \"Loneliness\"\nparent = \"mental_health\"\n\
+         [[topics]]\ncode = \"isolated_parents\"\nlabel = \" Isolated parents \"\nparent = \"Loneliness\"\n\
+         [[topics]]\ncode = \"long_covid\"\nlabel = \"Long Covid\"\n\
+         [[rules]]\nkeyword = \"lonely\"\ntopic = \"loneliness\"\n{}\
+         [sources.defaults]\ntopics = [\"alcohol\", \"Long-Covid\"]\n\
+         [[sources.rules]]\ncode = \"LC\"\ntopic = \"LONG_COVID\"\n",
+        source_with("")
+    );
+    let settings = Settings::from_toml_str(&text, Path::new(ORIGIN)).expect("valid");
+    let (loneliness, long_covid) = (Topic::parse("loneliness").unwrap(), Topic::parse("long_covid").unwrap());
+
+    let topics = settings.topics.topics();
+    assert_eq!(topics.len(), Topic::CORE.len() + 3, "the core taxonomy plus three");
+    assert!(topics[..Topic::CORE.len()].iter().all(|t| t.core));
+    let lonely = settings.topics.get(&loneliness).expect("configured");
+    assert_eq!(
+        (lonely.label.as_str(), lonely.parent.clone(), lonely.core),
+        ("Loneliness", Some(Topic::MENTAL_HEALTH), false)
+    );
+    let parents = settings.topics.get(&Topic::parse("isolated_parents").unwrap()).expect("configured");
+    assert_eq!((parents.label.as_str(), parents.parent.clone()), ("Isolated parents", Some(loneliness.clone())));
+    assert_eq!(settings.topics.get(&long_covid).and_then(|t| t.parent.clone()), None, "parent is optional");
+
+    let sepa = &settings.sources[0];
+    assert_eq!(sepa.options.topics, vec![Topic::ALCOHOL, long_covid.clone()]);
+    assert_eq!(sepa.options.rules[0], importers::taxonomy::Rule::code("LC", long_covid));
+    assert_eq!(sepa.options.rules[1], importers::taxonomy::Rule::keyword("lonely", loneliness));
+    assert_eq!(*sepa.options.taxonomy, *settings.topics, "the parsers know the same topics");
+    assert!(
+        check_report(&settings).contains("topics   18 core, 3 configured (loneliness, isolated_parents, long_covid)")
+    );
+
+    let core_only = Settings::from_toml_str(&source_with(""), Path::new(ORIGIN)).expect("valid");
+    assert_eq!(*core_only.topics, importers::Taxonomy::core());
 }
 
 #[test]

@@ -3,14 +3,18 @@
 //! (file or environment variable), the key and the fix.
 //!
 //! This file checks the sections and what spans sources (unique ids, and ids that would share
-//! environment variable names); one source's own table is checked in `source`. It also owns
+//! environment variable names); one source's own table is checked in `source`, the
+//! `[[topics]]` entries in `topics` (first, since rules and defaults name topics). It also owns
 //! how keys are named in messages (`server.listen`, `sources.sepa.schedule`, `sources[2].id`)
 //! so that `env` can blame a variable with the same key.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+
+use importers::Taxonomy;
 
 use super::env::Overrides;
 use super::raw::{RawConfig, RawFetch, RawIngest, RawServer, RawSource, RawStore};
@@ -26,18 +30,15 @@ pub fn validate(
     operator_token: Option<String>,
 ) -> Result<Settings, ConfigError> {
     let cx = Context { origin, overrides };
-    Ok(Settings {
-        server: server(&cx, raw.server)?,
-        store: store(&cx, raw.store)?,
-        fetch: fetch(&cx, raw.fetch)?,
-        ingest: ingest(&cx, raw.ingest)?,
-        sources: {
-            let bad = |key: &str, value: Option<String>, problem: String| cx.invalid(key, value, problem);
-            let global = super::rules::rules(&raw.rules, "rules", &bad)?;
-            sources(&cx, raw.sources, &global)?
-        },
-        operator_token,
-    })
+    let bad = |key: &str, value: Option<String>, problem: String| cx.invalid(key, value, problem);
+    let server = server(&cx, raw.server)?;
+    let store = store(&cx, raw.store)?;
+    let fetch = fetch(&cx, raw.fetch)?;
+    let ingest = ingest(&cx, raw.ingest)?;
+    let topics = Arc::new(super::topics::taxonomy(&raw.topics, &bad)?);
+    let global = super::rules::rules(&raw.rules, "rules", &topics, &bad)?;
+    let sources = sources(&cx, raw.sources, &global, &topics)?;
+    Ok(Settings { server, store, fetch, ingest, topics, sources, operator_token })
 }
 
 fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
@@ -129,12 +130,13 @@ fn sources(
     cx: &Context,
     raw: Vec<RawSource>,
     global_rules: &[importers::taxonomy::Rule],
+    topics: &Arc<Taxonomy>,
 ) -> Result<Vec<SourceSettings>, ConfigError> {
     let config_dir = cx.origin.parent().unwrap_or(Path::new(""));
     let mut sources: Vec<SourceSettings> = Vec::with_capacity(raw.len());
     let mut env_ids: BTreeMap<String, usize> = BTreeMap::new();
     for (index, raw_source) in raw.into_iter().enumerate() {
-        let source = cx.source(index, raw_source, config_dir, global_rules)?;
+        let source = cx.source(index, raw_source, config_dir, global_rules, topics)?;
         let env_id = source.id.replace('-', "_");
         if let Some(&first) = env_ids.get(&env_id) {
             let problem = if sources[first].id == source.id {

@@ -1,29 +1,7 @@
-//! GraphQL enums, mirrored from the importers' model and the store's documents.
+//! GraphQL enums, mirrored from the importers' model and the store's documents. Topics are
+//! not among them: they are data, a scalar (`topics.rs`).
 
 use async_graphql::Enum;
-
-#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-#[graphql(remote = "importers::Topic")]
-pub enum Topic {
-    MentalHealth,
-    Depression,
-    Anxiety,
-    Bipolar,
-    Psychosis,
-    Ocd,
-    Ptsd,
-    EatingDisorders,
-    Bpd,
-    SelfHarm,
-    Suicide,
-    Addiction,
-    Alcohol,
-    Drugs,
-    Gambling,
-    Bereavement,
-    Caring,
-    FamilyAndFriends,
-}
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "importers::GroupKind")]

@@ -5,8 +5,9 @@
 
 use async_graphql::{Enum, InputObject};
 
-use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus, Topic, Weekday};
+use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus, Weekday};
 use super::errors::ApiError;
+use super::topics::Topic;
 use crate::finder::{self, Openness, Within};
 use crate::model::parse_hhmm;
 
@@ -91,8 +92,9 @@ pub enum GroupSort {
 }
 
 impl GroupFilter {
-    /// The finder's filter; the bounds are checked by `Search::validate`.
-    pub fn to_finder(&self) -> Result<finder::Filter, ApiError> {
+    /// The finder's filter; the bounds are checked by `Search::validate`, the topics against
+    /// the ones the service knows.
+    pub fn to_finder(&self, known_topics: &importers::Taxonomy) -> Result<finder::Filter, ApiError> {
         let list = |v: &Option<Vec<String>>| v.clone().unwrap_or_default();
         let time = |field: &str, v: &Option<String>| {
             v.as_deref()
@@ -100,7 +102,7 @@ impl GroupFilter {
                 .transpose()
         };
         Ok(finder::Filter {
-            topics: self.topics.iter().flatten().map(|t| importers::Topic::from(*t).as_str().to_owned()).collect(),
+            topics: self.topics.iter().flatten().map(|t| t.known(known_topics)).collect::<Result<_, _>>()?,
             kinds: self.kinds.iter().flatten().map(|k| (*k).into()).collect(),
             attendance: self.attendance.iter().flatten().map(|a| (*a).into()).collect(),
             weekdays: self.weekdays.iter().flatten().map(|d| (*d).into()).collect(),

@@ -1,9 +1,10 @@
 //! The GraphQL API: schema assembly and the state resolvers read.
 //!
-//! One file per area: `query` (groups, sources, federation entities), `mutation` (operator
-//! actions), `subscription` (live events), `types`/`enums`/`sources` (objects), `filter`
-//! (inputs), `auth` (operator guard), `errors` (what clients may see), `telemetry` (query
-//! shapes, never variables). HTTP wiring lives in `crate::http`.
+//! One file per area: `query` (groups, sources, federation entities) and `topics` (the `Topic`
+//! scalar and the taxonomy), merged into the query root; `mutation` (operator actions),
+//! `subscription` (live events), `types`/`enums`/`sources` (objects), `filter` (inputs),
+//! `auth` (operator guard), `errors` (what clients may see), `telemetry` (query shapes, never
+//! variables). HTTP wiring lives in `crate::http`.
 
 mod auth;
 mod connection;
@@ -17,10 +18,13 @@ mod query;
 mod sources;
 mod subscription;
 mod telemetry;
+mod topics;
 mod types;
 mod upcoming;
 
-use async_graphql::{SDLExportOptions, Schema};
+use std::sync::Arc;
+
+use async_graphql::{MergedObject, SDLExportOptions, Schema};
 
 use crate::events::EventBus;
 use crate::ingest::Ingestor;
@@ -29,10 +33,15 @@ pub use places::PlaceBook;
 
 pub use auth::Caller;
 pub use mutation::MutationRoot;
-pub use query::QueryRoot;
 pub use subscription::SubscriptionRoot;
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+// The query root, `Query` in the schema: groups, places and sources (`query`), and the topics
+// (`topics`). No doc comment: it would become the type's description in the SDL.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(query::GroupsQuery, topics::TopicsQuery);
 
 /// What resolvers read, handed to the schema as data.
 #[derive(Clone)]
@@ -43,6 +52,8 @@ pub struct AppState {
     pub max_page_size: usize,
     /// Places people type, learned from the groups and bundled.
     pub places: PlaceBook,
+    /// Every topic the service knows (core and configured): filters take only these.
+    pub topics: Arc<importers::Taxonomy>,
 }
 
 /// Limits that protect the server from expensive queries.
@@ -76,7 +87,7 @@ fn shape() -> AppSchema {
 
 /// The schema's shape without data: what `build_schema` serves and `sdl` prints.
 fn builder(limits: Limits) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
-    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+    Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
         .enable_federation()
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)

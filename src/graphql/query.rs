@@ -1,6 +1,7 @@
-//! Query root: one group, the groups connection (filters, near a point or a typed place,
-//! sort, paging both ways, facets), upcoming occurrences, places for a search box, the sources
-//! with their last run, and the federation entity resolver for `Group`.
+//! The query root's groups part: one group, the groups connection (filters, near a point or a
+//! typed place, sort, paging both ways, facets), upcoming occurrences, places for a search box,
+//! the sources with their last run, and the federation entity resolver for `Group`. The topics
+//! are `topics.rs`.
 
 use async_graphql::{Context, ErrorExtensions, Object, ID};
 use chrono::{DateTime, Utc};
@@ -15,10 +16,12 @@ use super::upcoming::{UpcomingConnection, UpcomingEdge, UpcomingPageInfo};
 use super::AppState;
 use crate::finder::{self, SearchError};
 
-pub struct QueryRoot;
+/// The groups, places and sources part of the query root (`super::QueryRoot`).
+#[derive(Default)]
+pub struct GroupsQuery;
 
-#[Object(name = "Query")]
-impl QueryRoot {
+#[Object]
+impl GroupsQuery {
     /// A group by id. Ids merged into another group resolve to that group.
     async fn group(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Group>> {
         let state = ctx.data::<AppState>()?;
@@ -54,7 +57,7 @@ impl QueryRoot {
         };
         let (first, last) = (page("first", first)?, page("last", last)?);
         let search = finder::Search {
-            filter: filter.unwrap_or_default().to_finder().map_err(|e| e.extend())?,
+            filter: filter.unwrap_or_default().to_finder(&state.topics).map_err(|e| e.extend())?,
             near: match &near {
                 Some(n) => Some(resolve_near(state, n).await?),
                 None => None,
@@ -111,7 +114,7 @@ impl QueryRoot {
             return Err(ApiError::BadInput("first must be at least 0".to_owned()).extend());
         }
         let search = finder::Search {
-            filter: filter.unwrap_or_default().to_finder().map_err(|e| e.extend())?,
+            filter: filter.unwrap_or_default().to_finder(&state.topics).map_err(|e| e.extend())?,
             near: match &near {
                 Some(n) => Some(resolve_near(state, n).await?),
                 None => None,

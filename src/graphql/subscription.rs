@@ -61,7 +61,7 @@ async fn events(
         None => None,
     };
     let search = finder::Search {
-        filter: filter.unwrap_or_default().to_finder().map_err(|e| e.extend())?,
+        filter: filter.unwrap_or_default().to_finder(&state.topics).map_err(|e| e.extend())?,
         near,
         ..Default::default()
     };

@@ -3,9 +3,10 @@
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus, Topic};
+use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus};
 use super::errors::OrInternal;
 use super::meeting::Meeting;
+use super::topics::Topic;
 use super::AppState;
 use crate::model::{RecordKey, StoredGroup};
 
@@ -29,11 +30,11 @@ impl Group {
         self.0.listing.kind.into()
     }
     async fn topics(&self) -> Vec<Topic> {
-        self.0.listing.topics.iter().map(|t| t.topic.into()).collect()
+        self.0.listing.topics.iter().map(|t| Topic(t.topic.clone())).collect()
     }
     /// Each topic with the rule that gave it, so a wrong tag can be traced.
     async fn topic_tags(&self) -> Vec<TopicTag> {
-        self.0.listing.topics.iter().map(|t| TopicTag { topic: t.topic.into(), rule: t.rule.clone() }).collect()
+        self.0.listing.topics.iter().map(|t| TopicTag { topic: Topic(t.topic.clone()), rule: t.rule.clone() }).collect()
     }
     async fn audience(&self) -> Vec<Audience> {
         self.0.listing.audience.iter().map(|a| (*a).into()).collect()

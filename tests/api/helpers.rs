@@ -106,12 +106,18 @@ pub fn bare_source<'a>(id: &'a str, feed: &'a str) -> TestSource<'a> {
 /// Spawns the app on port 0 with a temp store, the given sources served by `feeds`, the
 /// operator token set, and no scheduler (tests run imports themselves).
 pub async fn spawn_app_with(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
-    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir"), &[]).await
+    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir"), &[], "").await
+}
+
+/// Like `spawn_app_with`, with extra top-level TOML (`[[topics]]`, `[[rules]]`...) before the
+/// sources.
+pub async fn spawn_app_with_toml(feeds: FeedServer, sources: &[TestSource<'_>], toml: &str) -> TestApp {
+    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir"), &[], toml).await
 }
 
 /// Like `spawn_app_with`, with `SUPPORTMESH_*` environment overrides as `(name, value)`.
 pub async fn spawn_app_with_env(feeds: FeedServer, sources: &[TestSource<'_>], env: &[(&str, &str)]) -> TestApp {
-    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir"), env).await
+    spawn(feeds, sources, Imports::OnDemand, tempfile::tempdir().expect("temp dir"), env, "").await
 }
 
 /// Like `spawn_app_with`, on the store already in `store_dir/store` (as a restart finds it).
@@ -120,12 +126,12 @@ pub async fn spawn_app_on_store(
     sources: &[TestSource<'_>],
     store_dir: tempfile::TempDir,
 ) -> TestApp {
-    spawn(feeds, sources, Imports::OnDemand, store_dir, &[]).await
+    spawn(feeds, sources, Imports::OnDemand, store_dir, &[], "").await
 }
 
 /// Like `spawn_app_with`, with the cron scheduler running as `serve` runs it.
 pub async fn spawn_scheduled_app(feeds: FeedServer, sources: &[TestSource<'_>]) -> TestApp {
-    spawn(feeds, sources, Imports::Scheduled, tempfile::tempdir().expect("temp dir"), &[]).await
+    spawn(feeds, sources, Imports::Scheduled, tempfile::tempdir().expect("temp dir"), &[], "").await
 }
 
 async fn spawn(
@@ -134,9 +140,10 @@ async fn spawn(
     imports: Imports,
     store_dir: tempfile::TempDir,
     extra_env: &[(&str, &str)],
+    top_level: &str,
 ) -> TestApp {
     let mut toml = format!(
-        "[server]\nlisten = \"127.0.0.1:0\"\n[store]\npath = \"{}\"\n",
+        "[server]\nlisten = \"127.0.0.1:0\"\n[store]\npath = \"{}\"\n{top_level}\n",
         store_dir.path().join("store").display()
     );
     for s in sources {

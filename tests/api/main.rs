@@ -22,5 +22,6 @@ mod operator;
 mod places;
 mod schema_contract;
 mod subscriptions;
+mod topics;
 mod upgrades;
 mod walls;

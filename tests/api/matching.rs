@@ -80,7 +80,7 @@ async fn records_stored_under_an_older_key_scheme_still_match_after_an_upgrade()
         let opts = importers::SourceOptions {
             timezone: "America/New_York".into(),
             country: Some("US".into()),
-            topics: vec![importers::Topic::Alcohol],
+            topics: vec![importers::Topic::ALCOHOL],
             ..Default::default()
         };
         let parsed =
@@ -157,7 +157,7 @@ fn sussex_records() -> Vec<(supportmesh::model::RecordKey, importers::Listing, S
     let opts = importers::SourceOptions {
         timezone: "America/New_York".into(),
         country: Some("US".into()),
-        topics: vec![importers::Topic::Alcohol],
+        topics: vec![importers::Topic::ALCOHOL],
         ..Default::default()
     };
     let mut out = Vec::new();

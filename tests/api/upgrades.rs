@@ -16,7 +16,7 @@ async fn write_format_1_store(dir: &std::path::Path) -> Vec<(String, String)> {
     let opts = importers::SourceOptions {
         timezone: "America/New_York".into(),
         country: Some("US".into()),
-        topics: vec![importers::Topic::Alcohol],
+        topics: vec![importers::Topic::ALCOHOL],
         ..Default::default()
     };
     let parsed =

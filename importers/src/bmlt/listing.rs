@@ -86,7 +86,8 @@ pub(super) fn build(
     let closed_without_link = (facts.temporarily_closed || r.temporarily_virtual) && !has_link;
     let location = location.map(|l| Location { approximate: r.venue_type == Some(2), ..l });
 
-    let topics = opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+    let topics =
+        opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
     let listing = Listing {
         group: None,
         external_id: r.id.clone(),

@@ -101,10 +101,10 @@ pub(super) fn build(
         (false, _) => Attendance::InPerson,
     };
     let mut topics: Vec<TopicTag> =
-        opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+        opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
     topics.extend(facts.topics.iter().cloned());
     topics.sort();
-    topics.dedup_by_key(|t| t.topic);
+    topics.dedup_by(|a, b| a.topic == b.topic);
     let description = [get(Field::Description), get(Field::Notes)]
         .into_iter()
         .flatten()

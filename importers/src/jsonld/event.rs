@@ -160,10 +160,10 @@ fn common<'a>(
     }
     let facts = codes::interpret(&given, &opts.code_overrides);
     let mut topics: Vec<TopicTag> =
-        opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+        opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
     topics.extend(facts.topics.iter().cloned());
     topics.sort();
-    topics.dedup_by_key(|t| t.topic);
+    topics.dedup_by(|a, b| a.topic == b.topic);
     let attendance = match (
         place.online.is_some(),
         place.location.as_ref().is_some_and(|l| l.address.is_some() || l.latitude.is_some()),

@@ -51,10 +51,10 @@ pub(super) fn listings(f: &mut Fields, name: String, base_id: &str, opts: &Sourc
     });
 
     let mut topics: Vec<TopicTag> =
-        opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+        opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
     topics.extend(facts.topics.iter().cloned());
     topics.sort();
-    topics.dedup_by_key(|t| t.topic);
+    topics.dedup_by(|a, b| a.topic == b.topic);
 
     let every_other =
         schedule::says_every_other_week(&name) || notes.as_deref().is_some_and(schedule::says_every_other_week);

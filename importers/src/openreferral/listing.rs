@@ -72,7 +72,7 @@ pub(super) fn listings(
         .or(ctx.opts.kind)
         .unwrap_or(GroupKind::PeerSupport);
     let mut topics: Vec<TopicTag> =
-        ctx.opts.topics.iter().map(|&topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+        ctx.opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
     for tag in &service.topics {
         if !topics.iter().any(|t| t.topic == tag.topic) {
             topics.push(tag.clone());

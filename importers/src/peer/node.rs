@@ -4,7 +4,8 @@
 //! is sanitised again, URLs, phones and emails normalised again, coordinates validated, and
 //! enum values (SCREAMING_CASE GraphQL names) mapped back to this crate's enums. An unknown
 //! value is a problem and is left out; a node without an id or name is dropped. Topic tags
-//! keep the peer's rule as "peer: <rule>". Paging and documents are `peer.rs`'s job.
+//! keep the peer's rule as "peer: <rule>"; a topic this service does not know (neither core
+//! nor in `SourceOptions::taxonomy`) is a problem and is left out. Paging and documents are `peer.rs`'s job.
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::de::DeserializeOwned;
@@ -136,15 +137,15 @@ impl Node<'_, '_> {
                 .collect()
         };
         for (raw, rule) in pairs {
-            match Topic::parse(&raw) {
+            match opts.taxonomy.resolve(&raw) {
                 Some(topic) => add(&mut tags, topic, rule),
                 None => self
                     .problems
                     .field("topics", format!("unknown topic \"{}\"", raw.chars().take(40).collect::<String>())),
             }
         }
-        for &topic in &opts.topics {
-            add(&mut tags, topic, "source default".to_owned());
+        for topic in &opts.topics {
+            add(&mut tags, topic.clone(), "source default".to_owned());
         }
         tags
     }

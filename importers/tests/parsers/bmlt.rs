@@ -20,7 +20,7 @@ fn options() -> SourceOptions {
     SourceOptions {
         timezone: "America/New_York".to_owned(),
         country: Some("US".to_owned()),
-        topics: vec![Topic::Drugs],
+        topics: vec![Topic::DRUGS],
         format_options: json!({ "formats_url": "formats", "service_bodies_url": "/main_server/api/v1/servicebodies" }),
         ..SourceOptions::default()
     }

@@ -66,7 +66,7 @@ fn nyig_options() -> SourceOptions {
     SourceOptions {
         timezone: "America/New_York".to_owned(),
         country: Some("US".to_owned()),
-        topics: vec![Topic::Alcohol],
+        topics: vec![Topic::ALCOHOL],
         kind: Some(GroupKind::TwelveStep),
         code_overrides,
         format_options: recipe(NYIG_RECIPE),
@@ -160,7 +160,7 @@ fn nyig_codes_go_through_the_source_overrides() {
     let wheelchair = by_id(&parsed, "getdirections.cfm?meetingid=137#monday-1900");
     assert_eq!(wheelchair.accessibility, [Accessibility::WheelchairAccess]);
     assert_eq!(wheelchair.kind, GroupKind::TwelveStep);
-    assert_eq!(wheelchair.topics[0].topic, Topic::Alcohol);
+    assert_eq!(wheelchair.topics[0].topic, Topic::ALCOHOL);
 }
 
 #[test]
@@ -251,7 +251,7 @@ fn directory_days_times_and_places() {
     let place = g1.location.as_ref().expect("a place");
     assert_eq!(place.postcode.as_deref(), Some("LS1 4AB"));
     assert_eq!((place.latitude, place.longitude), (Some(53.7997), Some(-1.5492)));
-    assert!(g1.topics.iter().any(|t| t.topic == Topic::Depression), "core keyword rules run after the parser");
+    assert!(g1.topics.iter().any(|t| t.topic == Topic::DEPRESSION), "core keyword rules run after the parser");
     let g2 = by_id(&parsed, "g2");
     let days: Vec<_> = g2.meetings.iter().map(|m| (m.weekday, m.start, m.end)).collect();
     let expected = [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday].map(|d| (Some(d), at(10, 30), at(12, 0)));

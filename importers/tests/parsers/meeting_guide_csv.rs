@@ -12,7 +12,7 @@ fn options() -> SourceOptions {
     SourceOptions {
         timezone: "America/Los_Angeles".to_owned(),
         country: Some("US".to_owned()),
-        topics: vec![Topic::Alcohol],
+        topics: vec![Topic::ALCOHOL],
         ..SourceOptions::default()
     }
 }

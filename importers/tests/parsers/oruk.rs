@@ -85,14 +85,14 @@ fn openplace_audiences_topics_and_attendance() {
     let parsed = detail().unwrap_or_else(|e| panic!("{e}"));
     let l = listing(&parsed, "Hearing Voices Group");
     assert_eq!(l.audience, [Audience::Women]);
-    let tag = l.topics.iter().find(|t| t.topic == Topic::MentalHealth).expect("mental health");
+    let tag = l.topics.iter().find(|t| t.topic == Topic::MENTAL_HEALTH).expect("mental health");
     assert_eq!(tag.rule, "target audience \"Mental Health\"");
     assert_eq!(l.attendance, Attendance::InPerson);
     assert_eq!(l.updated_at.map(|d| d.date_naive().to_string()).as_deref(), Some("2024-11-02"));
     let carers = listing(&parsed, "Online Carers Support Group");
     assert_eq!(carers.attendance, Attendance::Online);
     assert_eq!(carers.meetings.first().map(|m| &m.recurrence), Some(&Recurrence::MonthlyNth { weeks: vec![1, 3] }));
-    assert!(carers.topics.iter().any(|t| t.topic == Topic::Caring));
+    assert!(carers.topics.iter().any(|t| t.topic == Topic::CARING));
 }
 
 #[test]

@@ -18,7 +18,7 @@ fn options() -> SourceOptions {
     SourceOptions {
         timezone: "Europe/London".to_owned(),
         country: Some("GB".to_owned()),
-        topics: vec![Topic::MentalHealth],
+        topics: vec![Topic::MENTAL_HEALTH],
         ..SourceOptions::default()
     }
 }
@@ -80,10 +80,10 @@ fn nodes_map_back_to_listings() {
     let done = run(b"", &pages(&[(1, "page-1.json"), (2, "page-2.json")])).expect("both pages");
     let by_id = |id: &str| done.listings.iter().find(|l| l.external_id == id).expect(id);
     let first = by_id("g_7f3a9c01");
-    let rules: Vec<_> = first.topics.iter().map(|t| (t.topic, t.rule.as_str())).collect();
+    let rules: Vec<_> = first.topics.iter().map(|t| (t.topic.clone(), t.rule.as_str())).collect();
     assert_eq!(
         rules,
-        [(Topic::Depression, "peer: keyword \"depress\""), (Topic::MentalHealth, "peer: source default")]
+        [(Topic::DEPRESSION, "peer: keyword \"depress\""), (Topic::MENTAL_HEALTH, "peer: source default")]
     );
     assert_eq!(first.location.as_ref().and_then(|l| l.postcode.as_deref()), Some("EX1 2AB"));
     assert_eq!(
@@ -97,6 +97,34 @@ fn nodes_map_back_to_listings() {
     assert_eq!(online.conference_id.as_deref(), Some("meet:abc-defg-hij"));
     assert_eq!(online.notes.as_deref(), Some("PIN: [removed]"), "passcodes in notes are redacted again");
     assert!(done.listings.iter().all(|l| l.external_id != "g_7f3a9c05"), "REMOVED groups are skipped");
+}
+
+#[test]
+fn a_peer_topic_is_kept_only_when_this_service_knows_it() {
+    let node = json!({ "id": "g1", "name": "Tuesday coffee", "topics": ["LONELINESS", "ANXIETY"],
+        "meetings": [{ "weekday": "TUESDAY", "startTime": "10:00", "recurrence": "WEEKLY" }] });
+    let body = json!({ "data": { "groups": { "edges": [{ "cursor": "c1", "node": node }],
+        "pageInfo": { "hasNextPage": false } } } });
+    let extra: BTreeMap<String, Vec<u8>> = [(page(1), body.to_string().into_bytes())].into();
+    let docs = Documents { url: ENDPOINT, root: b"", extra: &extra };
+    let topics_of =
+        |parsed: &Parsed| -> Vec<String> { parsed.listings[0].topics.iter().map(|t| t.topic.to_string()).collect() };
+
+    let core_only = parse(Format::Supportmesh, &docs, &options()).expect("page");
+    assert_eq!(topics_of(&core_only), ["anxiety", "mental_health"]);
+    assert!(
+        core_only.problems.iter().any(|p| p.message.contains("unknown topic \"LONELINESS\"")),
+        "{:?}",
+        core_only.problems
+    );
+
+    let loneliness = Topic::parse("loneliness").expect("code");
+    let added = importers::topics::NewTopic { topic: loneliness, label: "Loneliness".into(), parent: None };
+    let taxonomy = importers::Taxonomy::with(vec![added]).expect("valid");
+    let configured = SourceOptions { taxonomy: std::sync::Arc::new(taxonomy), ..options() };
+    let parsed = parse(Format::Supportmesh, &docs, &configured).expect("page");
+    assert_eq!(topics_of(&parsed), ["loneliness", "anxiety", "mental_health"]);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
 }
 
 #[test]

@@ -180,13 +180,14 @@ fn paused_titles_are_inactive_and_every_other_week_is_a_problem() {
 fn categories_become_codes_for_the_rules() {
     let xml = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>f</id><entry><id>e1</id>
         <title>Thursday group</title><category term="eda" label="Eating disorders"/><category term="EDA"/></entry></feed>"#;
-    let options = SourceOptions { rules: vec![Rule::code("Eating Disorders", Topic::EatingDisorders)], ..uk_options() };
+    let options =
+        SourceOptions { rules: vec![Rule::code("Eating Disorders", Topic::EATING_DISORDERS)], ..uk_options() };
     let extra = Default::default();
     let docs = Documents { url: "https://example.org/feed", root: xml.as_bytes(), extra: &extra };
     let parsed = parse(Format::Rss, &docs, &options).expect("feed");
     assert_eq!(parsed.listings[0].codes, ["eda", "Eating disorders"]);
-    let rules: Vec<_> = parsed.listings[0].topics.iter().map(|t| (t.topic, t.rule.as_str())).collect();
-    assert_eq!(rules, [(Topic::EatingDisorders, "code \"Eating Disorders\"")]);
+    let rules: Vec<_> = parsed.listings[0].topics.iter().map(|t| (t.topic.clone(), t.rule.as_str())).collect();
+    assert_eq!(rules, [(Topic::EATING_DISORDERS, "code \"Eating Disorders\"")]);
 }
 
 #[test]

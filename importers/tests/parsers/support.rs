@@ -22,13 +22,13 @@ pub fn fixture(format: &str, name: &str) -> Vec<u8> {
 /// The options a real configuration would give each fixture feed.
 pub fn options_for(feed: &str) -> SourceOptions {
     let (timezone, country, topics): (&str, &str, &[Topic]) = match feed {
-        "edmonton-2021" => ("America/Edmonton", "CA", &[Topic::Alcohol]),
-        "northwest-texas-2021" | "kansas-city-2021" => ("America/Chicago", "US", &[Topic::Alcohol]),
-        "alpena-mi-2021" => ("America/Detroit", "US", &[Topic::Alcohol]),
-        "orange-county-ca-2023" => ("America/Los_Angeles", "US", &[Topic::Alcohol]),
-        "eating-disorders-anonymous-2023" => ("America/New_York", "US", &[Topic::EatingDisorders]),
-        "alanon-massachusetts-2023" => ("America/New_York", "US", &[Topic::FamilyAndFriends, Topic::Alcohol]),
-        _ => ("America/New_York", "US", &[Topic::Alcohol]),
+        "edmonton-2021" => ("America/Edmonton", "CA", &[Topic::ALCOHOL]),
+        "northwest-texas-2021" | "kansas-city-2021" => ("America/Chicago", "US", &[Topic::ALCOHOL]),
+        "alpena-mi-2021" => ("America/Detroit", "US", &[Topic::ALCOHOL]),
+        "orange-county-ca-2023" => ("America/Los_Angeles", "US", &[Topic::ALCOHOL]),
+        "eating-disorders-anonymous-2023" => ("America/New_York", "US", &[Topic::EATING_DISORDERS]),
+        "alanon-massachusetts-2023" => ("America/New_York", "US", &[Topic::FAMILY_AND_FRIENDS, Topic::ALCOHOL]),
+        _ => ("America/New_York", "US", &[Topic::ALCOHOL]),
     };
     SourceOptions {
         timezone: timezone.to_owned(),

@@ -105,7 +105,7 @@ fn the_start_window_is_the_models_window() {
 #[test]
 fn lists_or_within_and_across_fields() {
     let mut a = group("a", "A");
-    a.listing.topics.push(TopicTag { topic: Topic::Depression, rule: "t".into() });
+    a.listing.topics.push(TopicTag { topic: Topic::DEPRESSION, rule: "t".into() });
     a.listing.languages = vec!["EN".into()];
     a.listing.accessibility = vec![Accessibility::WheelchairAccess];
     a.listing.audience = vec![Audience::Women];

@@ -118,7 +118,7 @@ fn one(rng: &mut Rng, i: usize) -> StoredGroup {
     let l = &mut g.listing;
     l.kind = rng.pick(&KINDS);
     l.attendance = rng.pick(&ATTENDANCE);
-    l.topics = rng.some(&Topic::ALL[..6], 2).into_iter().map(|topic| TopicTag { topic, rule: "gen".into() }).collect();
+    l.topics = rng.some(&Topic::CORE[..6], 2).into_iter().map(|topic| TopicTag { topic, rule: "gen".into() }).collect();
     l.description = rng.chance(50).then(|| format!("{} {}", rng.pick(WORDS), rng.pick(WORDS)));
     l.meetings = (0..rng.below(4))
         .map(|_| Meeting {
@@ -167,7 +167,7 @@ pub(crate) fn filter(rng: &mut Rng) -> Filter {
     let mut f = Filter::default();
     let strings = |rng: &mut Rng, pool: &[&str], max| rng.some(pool, max).into_iter().map(str::to_owned).collect();
     if rng.chance(p) {
-        f.topics = rng.some(&Topic::ALL[..8], 2).into_iter().map(|t| t.as_str().to_owned()).collect();
+        f.topics = rng.some(&Topic::CORE[..8], 2).into_iter().map(|t| t.as_str().to_owned()).collect();
     }
     if rng.chance(p) {
         f.kinds = rng.some(&KINDS, 2);

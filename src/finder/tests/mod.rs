@@ -23,7 +23,7 @@ pub(super) fn group(id: &str, name: &str) -> StoredGroup {
         external_id: id.to_owned(),
         name: name.to_owned(),
         kind: GroupKind::TwelveStep,
-        topics: vec![TopicTag { topic: Topic::Alcohol, rule: "test".into() }],
+        topics: vec![TopicTag { topic: Topic::ALCOHOL, rule: "test".into() }],
         attendance: Attendance::InPerson,
         meetings: vec![meeting(Weekday::Monday, 19, 0)],
         active: true,

@@ -65,7 +65,7 @@ fn a_changed_group_leaves_its_old_values() {
     let mut g = at(group("a", "Serenity Now"), 40.0, -75.0);
     let mut index = Index::build([&g]);
     g.listing.name = "Hope Again".into();
-    g.listing.topics = vec![TopicTag { topic: Topic::Gambling, rule: "t".into() }];
+    g.listing.topics = vec![TopicTag { topic: Topic::GAMBLING, rule: "t".into() }];
     g.listing.location = None;
     index.upsert(&g);
     let text = |t: &str| found(&index, &Filter { text: Some(t.into()), ..Filter::default() });
