@@ -67,7 +67,7 @@ pub struct Place {
     /// ISO 3166-1 alpha-2, when known.
     pub country: Option<String>,
     pub region: Option<String>,
-    /// How many imported listings the place is known from (0: only the bundled data knows it).
+    /// How many imported groups the place is known from (0: only the bundled data knows it).
     pub listings: i32,
 }
 
