@@ -35,7 +35,7 @@ pub fn write_all(store: &Store, sink: &mut dyn Write) -> anyhow::Result<usize> {
     loop {
         let found = store.search(&search)?.map_err(|e| anyhow::anyhow!("exporting: {e}"))?;
         for group in &found.groups {
-            serde_json::to_writer(&mut *sink, group)?;
+            serde_json::to_writer(&mut *sink, group.as_ref())?;
             sink.write_all(b"\n")?;
             n += 1;
         }

@@ -50,7 +50,7 @@ impl MutationRoot {
         groups
             .into_iter()
             .next()
-            .map(Group)
+            .map(Group::from)
             .ok_or_else(|| ApiError::NotFound("the records have no group".into()).extend())
     }
 
@@ -67,7 +67,7 @@ impl MutationRoot {
         let state = ctx.data::<AppState>()?;
         let groups =
             state.ingestor.correct(CorrectionKind::Unlink, a.key(), b.key(), reason).await.map_err(ingest_error)?;
-        Ok(groups.into_iter().map(Group).collect())
+        Ok(groups.into_iter().map(Group::from).collect())
     }
 }
 

@@ -25,7 +25,7 @@ impl GroupsQuery {
     /// A group by id. Ids merged into another group resolve to that group.
     async fn group(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Group>> {
         let state = ctx.data::<AppState>()?;
-        Ok(state.store.group(&id).or_internal()?.map(Group))
+        Ok(state.store.group(&id).or_internal()?.map(Group::from))
     }
 
     /// Groups matching a filter, near a point or a place when `near` is given. Default order:
@@ -162,7 +162,7 @@ impl GroupsQuery {
     #[graphql(entity)]
     async fn find_group_by_id(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Group>> {
         let state = ctx.data::<AppState>()?;
-        Ok(state.store.group(&id).or_internal()?.map(Group))
+        Ok(state.store.group(&id).or_internal()?.map(Group::from))
     }
 }
 

@@ -69,7 +69,7 @@ async fn events(
     let rx = state.events.subscribe();
     Ok(BroadcastStream::new(rx).filter_map(move |ev| {
         let out = match ev {
-            Ok(ev) if ev.kind == kind && belongs(&search, kind, &ev.group) => Some(Group((*ev.group).clone())),
+            Ok(ev) if ev.kind == kind && belongs(&search, kind, &ev.group) => Some(Group(ev.group.clone())),
             _ => None,
         };
         std::future::ready(out)

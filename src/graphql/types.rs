@@ -1,5 +1,7 @@
 //! The `Group` entity and the objects it is made of, resolved from stored documents.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
@@ -11,7 +13,13 @@ use super::AppState;
 use crate::model::{RecordKey, StoredGroup};
 
 /// A support group: one real group, merged from every source that lists it.
-pub struct Group(pub StoredGroup);
+pub struct Group(pub Arc<StoredGroup>);
+
+impl From<StoredGroup> for Group {
+    fn from(g: StoredGroup) -> Self {
+        Group(Arc::new(g))
+    }
+}
 
 #[Object]
 impl Group {

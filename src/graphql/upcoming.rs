@@ -1,6 +1,8 @@
 //! `upcoming`: the next occurrences of matching meetings, soonest first, including those in
 //! progress ("what can I get to now"), as a Relay-style list of occurrences.
 
+use std::sync::Arc;
+
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 
@@ -41,7 +43,7 @@ pub struct UpcomingMeeting {
 }
 
 impl UpcomingEdge {
-    pub fn new(item: Upcoming, group: StoredGroup) -> Self {
+    pub fn new(item: Upcoming, group: Arc<StoredGroup>) -> Self {
         let meetings = group.meetings();
         let meeting = meetings.get(item.meeting).map(Meeting::from).unwrap_or_else(|| {
             // The finder indexes the merged listing's slots; a format-1 group has the same.

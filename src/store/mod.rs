@@ -9,6 +9,7 @@
 //! the same lock, it answers searches (`search.rs`); sled stays the source of truth and holds
 //! the documents. Matching, merging and deciding what changed belong to ingest/dedup.
 
+mod cache;
 mod commit;
 mod format;
 mod reblock;
@@ -42,6 +43,8 @@ struct Inner {
     /// Bumped by every commit: readers that cache what they derive from the groups (the
     /// learned places) know when to derive it again.
     generation: AtomicU64,
+    /// Decoded live groups for search pages; commits drop what they change.
+    cache: cache::GroupCache,
 }
 
 #[derive(Clone)]
@@ -85,8 +88,15 @@ impl Store {
             corrections: tree("corrections")?,
         };
         let index = build_index(&trees.groups)?;
-        let store =
-            Store { inner: Arc::new(Inner { db, trees, lock: RwLock::new(index), generation: AtomicU64::new(0) }) };
+        let store = Store {
+            inner: Arc::new(Inner {
+                db,
+                trees,
+                lock: RwLock::new(index),
+                generation: AtomicU64::new(0),
+                cache: Default::default(),
+            }),
+        };
         store.record_format_if_new()?;
         Ok(store)
     }
@@ -97,12 +107,15 @@ impl Store {
         commit::apply(&self.inner.trees, &run)?;
         for g in &run.groups_put {
             index.upsert(g);
+            self.inner.cache.forget(&g.id);
         }
         for g in &run.groups_tombstone {
             index.remove(&g.id);
+            self.inner.cache.forget(&g.id);
         }
         for (from, _) in &run.redirects {
             index.remove(from);
+            self.inner.cache.forget(from);
         }
         self.inner.generation.fetch_add(1, Ordering::Release);
         Ok(())

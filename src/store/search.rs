@@ -1,6 +1,8 @@
 //! Searching the live groups: the in-memory finder index picks the page, the `groups` tree
 //! supplies the documents, both under the store's read lock (a search never sees half a run).
 
+use std::sync::Arc;
+
 use anyhow::Context;
 
 use super::{get_json, Store};
@@ -14,7 +16,7 @@ use crate::model::StoredGroup;
 #[derive(Debug, Clone)]
 pub struct Found {
     pub hits: Hits,
-    pub groups: Vec<StoredGroup>,
+    pub groups: Vec<Arc<StoredGroup>>,
 }
 
 impl Store {
@@ -26,12 +28,7 @@ impl Store {
             Ok(h) => h,
             Err(e) => return Ok(Err(e)),
         };
-        let mut groups = Vec::with_capacity(hits.items.len());
-        for hit in &hits.items {
-            let g = get_json::<StoredGroup>(&self.inner.trees.groups, hit.id.as_bytes())?
-                .with_context(|| format!("the finder names group {}, which the store does not hold", hit.id))?;
-            groups.push(g);
-        }
+        let groups = self.live_groups(hits.items.iter().map(|h| h.id.as_str()))?;
         Ok(Ok(Found { hits, groups }))
     }
 
@@ -43,13 +40,26 @@ impl Store {
             Ok(h) => h,
             Err(e) => return Ok(Err(e)),
         };
-        let mut groups = Vec::with_capacity(hits.items.len());
-        for hit in &hits.items {
-            let g = get_json::<StoredGroup>(&self.inner.trees.groups, hit.id.as_bytes())?
-                .with_context(|| format!("the finder names group {}, which the store does not hold", hit.id))?;
-            groups.push(g);
-        }
+        let groups = self.live_groups(hits.items.iter().map(|h| h.id.as_str()))?;
         Ok(Ok(Found { hits, groups }))
+    }
+
+    /// The live groups the finder named, from the cache or decoded from sled (and cached);
+    /// the caller holds the read lock.
+    fn live_groups<'a>(&self, ids: impl Iterator<Item = &'a str>) -> anyhow::Result<Vec<Arc<StoredGroup>>> {
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(g) = self.inner.cache.get(id) {
+                out.push(g);
+                continue;
+            }
+            let g = get_json::<StoredGroup>(&self.inner.trees.groups, id.as_bytes())?
+                .with_context(|| format!("the finder names group {id}, which the store does not hold"))?;
+            let g = Arc::new(g);
+            self.inner.cache.put(g.clone());
+            out.push(g);
+        }
+        Ok(out)
     }
 
     /// How many groups the finder holds (live groups).
@@ -62,7 +72,7 @@ impl Store {
 #[derive(Debug, Clone)]
 pub struct FoundUpcoming {
     pub page: UpcomingPage,
-    pub groups: Vec<StoredGroup>,
+    pub groups: Vec<Arc<StoredGroup>>,
 }
 
 impl Store {
@@ -80,12 +90,7 @@ impl Store {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
         };
-        let mut groups = Vec::with_capacity(page.items.len());
-        for item in &page.items {
-            let g = get_json::<StoredGroup>(&self.inner.trees.groups, item.group_id.as_bytes())?
-                .with_context(|| format!("the finder names group {}, which the store does not hold", item.group_id))?;
-            groups.push(g);
-        }
+        let groups = self.live_groups(page.items.iter().map(|i| i.group_id.as_str()))?;
         Ok(Ok(FoundUpcoming { page, groups }))
     }
 }
