@@ -73,7 +73,7 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
         Ok(r) => r,
         Err(e) => return (StatusCode::BAD_REQUEST, format!("bad GraphQL GET request: {e}")).into_response(),
     };
-    if is_mutation(&request.query) {
+    if s.app.documents.is_mutation(&request) {
         let body = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
             "mutations are not allowed over GET; use POST",
             None,
@@ -96,14 +96,6 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
         .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
         .max_age(std::time::Duration::from_secs(600))
-}
-
-fn is_mutation(query: &str) -> bool {
-    use async_graphql::parser::types::OperationType;
-    match async_graphql::parser::parse_query(query) {
-        Ok(doc) => doc.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query),
-        Err(_) => false,
-    }
 }
 
 async fn graphiql() -> Html<String> {

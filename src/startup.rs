@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 use crate::config::Settings;
 use crate::events::EventBus;
 use crate::fetch::Fetcher;
-use crate::graphql::{build_schema, AppState, Limits, PlaceBook};
+use crate::graphql::{build_schema, AppState, Documents, Limits, PlaceBook};
 use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
 use crate::store::Store;
@@ -51,6 +51,7 @@ impl Application {
             events,
             max_page_size: settings.server.max_page_size,
             places: PlaceBook::default(),
+            documents: Documents::default(),
             topics: settings.topics.clone(),
         };
         let limits =

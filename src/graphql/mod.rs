@@ -8,6 +8,7 @@
 
 mod auth;
 mod connection;
+mod documents;
 mod enums;
 mod errors;
 mod filter;
@@ -29,6 +30,7 @@ use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use crate::events::EventBus;
 use crate::ingest::Ingestor;
 use crate::store::Store;
+pub use documents::Documents;
 pub use places::PlaceBook;
 
 pub use auth::Caller;
@@ -54,6 +56,8 @@ pub struct AppState {
     pub places: PlaceBook,
     /// Every topic the service knows (core and configured): filters take only these.
     pub topics: Arc<importers::Taxonomy>,
+    /// Parsed queries by hash: persisted queries and no re-parsing.
+    pub documents: Documents,
 }
 
 /// Limits that protect the server from expensive queries.
@@ -66,7 +70,7 @@ pub struct Limits {
 /// Builds the schema that serves `state`: federation v2 enabled, depth and complexity
 /// limits, query-shape logging.
 pub fn build_schema(state: AppState, limits: Limits) -> AppSchema {
-    builder(limits).data(state).finish()
+    builder(limits).extension(state.documents.clone()).data(state).finish()
 }
 
 /// The whole schema as SDL, committed as schema/schema.graphql: every root type

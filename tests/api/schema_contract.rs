@@ -106,3 +106,66 @@ async fn queries_work_over_get_but_mutations_do_not() {
     assert_eq!(query["data"]["groups"]["totalCount"], crate::helpers::feed_groups(&crate::helpers::sepa_rows()).len());
     assert_eq!(mutation.status(), 405);
 }
+
+/// What Apollo clients send for automatic persisted queries.
+fn persisted(query: Option<&str>, hash: &str) -> serde_json::Value {
+    let mut body = json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } });
+    if let Some(q) = query {
+        body["query"] = json!(q);
+    }
+    body
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn automatic_persisted_queries_work_as_apollo_clients_expect() {
+    let app = spawn_app().await;
+    app.import("sepa").await;
+    let query = "{ groups(first: 1) { totalCount } }";
+    let hash = sha256_hex(query);
+    let post = |body: serde_json::Value| {
+        let app = &app;
+        async move {
+            let resp = app.client.post(app.url("/graphql")).json(&body).send().await.unwrap();
+            resp.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+
+    let unknown = post(persisted(None, &hash)).await;
+    assert_eq!(unknown["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{unknown}");
+    assert_eq!(unknown["errors"][0]["message"], "PersistedQueryNotFound");
+    let registered = post(persisted(Some(query), &hash)).await;
+    let by_hash = post(persisted(None, &hash)).await;
+    let wrong = post(persisted(Some(query), &sha256_hex("{ other }"))).await;
+
+    assert!(registered["data"]["groups"]["totalCount"].as_i64().unwrap() > 0, "{registered}");
+    assert_eq!(by_hash["data"], registered["data"], "the hash alone runs the registered query");
+    assert!(wrong["errors"][0]["message"].as_str().unwrap().contains("does not match"), "{wrong}");
+}
+
+#[tokio::test]
+async fn a_persisted_mutation_cannot_run_over_get() {
+    let app = spawn_app().await;
+    let mutation = "mutation { runImport(sourceId: \"sepa\") { outcome } }";
+    let hash = sha256_hex(mutation);
+    let registered = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(crate::helpers::TOKEN)
+        .json(&persisted(Some(mutation), &hash))
+        .send()
+        .await
+        .unwrap();
+    assert!(registered.status().is_success());
+    let extensions = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string();
+    let url =
+        reqwest::Url::parse_with_params(&app.url("/graphql"), &[("query", ""), ("extensions", &extensions)]).unwrap();
+
+    let over_get = app.client.get(url).bearer_auth(crate::helpers::TOKEN).send().await.unwrap();
+
+    assert_eq!(over_get.status(), 405, "a stored mutation ran from a link");
+}
