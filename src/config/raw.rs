@@ -59,7 +59,7 @@ impl Default for RawServer {
         RawServer {
             listen: "127.0.0.1:8080".to_owned(),
             max_page_size: 100,
-            max_query_depth: 12,
+            max_query_depth: 20,
             max_query_complexity: 2000,
             cors_origins: vec!["*".to_owned()],
         }

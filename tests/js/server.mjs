@@ -1,0 +1,50 @@
+// Starts the real service (the binary `cargo test` built) on 127.0.0.1 port 0 with a store in
+// a temp folder and the given sources, and resolves to its base URL once it listens. Stops with
+// the returned `stop()`; every test that starts one stops it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const binary = join(targetDir, 'debug', 'supportmesh');
+
+export async function startService(sourcesToml = '') {
+  const dir = mkdtempSync(join(tmpdir(), 'supportmesh-js-'));
+  const config = join(dir, 'supportmesh.toml');
+  writeFileSync(config, `[store]\npath = "${join(dir, 'store')}"\n${sourcesToml}`);
+  const child = spawn(binary, ['serve', '--config', config, '--listen', '127.0.0.1:0'], {
+    env: { ...process.env, RUST_LOG: 'info', SUPPORTMESH_OPERATOR_TOKEN: 'js-test-token' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the service did not start within 60 s')), 60_000);
+    let seen = '';
+    child.stderr.on('data', (chunk) => {
+      // Log lines may carry ANSI colours around `addr` and `=`.
+      seen += chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
+      const m = seen.match(/addr=(127\.0\.0\.1:\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(`http://${m[1]}`);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the service exited (${code}): ${seen}`)));
+  });
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('close', r));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { url, stop };
+}
+
+export async function post(url, body, headers = {}) {
+  const resp = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return resp.json();
+}
