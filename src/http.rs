@@ -1,14 +1,14 @@
-//! HTTP routes: GraphQL over POST and WebSocket, GraphiQL, health, readiness, metrics.
+//! HTTP routes: GraphQL over POST and WebSocket, GraphiQL (`graphiql.rs`), health, readiness,
+//! metrics.
 //!
 //! The only place that reads HTTP headers: it turns `Authorization` into a `Caller` for the
 //! operator guard. Everything else is the schema's business.
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -36,7 +36,9 @@ const MAX_REQUEST_BYTES: usize = 256 * 1024;
 pub fn router(state: HttpState) -> Router {
     let cors = cors(&state.cors);
     Router::new()
-        .route("/", get(graphiql))
+        .route("/", get(crate::graphiql::page))
+        .route("/graphiql", get(crate::graphiql::page))
+        .route("/graphiql/assets/{name}", get(crate::graphiql::asset))
         .route("/graphql", get(graphql_get).post(graphql_post).layer(cors))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -67,7 +69,7 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
         };
     }
     let Some(query_string) = req.uri().query().filter(|q| q.contains("query=")) else {
-        return graphiql().await.into_response();
+        return crate::graphiql::page().await.into_response();
     };
     let request = match async_graphql::http::parse_query_string(query_string) {
         Ok(r) => r,
@@ -96,10 +98,6 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
         .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
         .max_age(std::time::Duration::from_secs(600))
-}
-
-async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql").title("supportmesh").finish())
 }
 
 async fn readyz(State(s): State<HttpState>) -> Response {

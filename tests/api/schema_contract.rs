@@ -169,3 +169,20 @@ async fn a_persisted_mutation_cannot_run_over_get() {
 
     assert_eq!(over_get.status(), 405, "a stored mutation ran from a link");
 }
+
+#[tokio::test]
+async fn graphiql_loads_everything_from_the_service_itself() {
+    let app = spawn_app().await;
+    let page = app.client.get(app.url("/graphiql")).send().await.unwrap().text().await.unwrap();
+
+    let sources: Vec<&str> = page.split(['"', '\'']).filter(|s| s.ends_with(".js") || s.ends_with(".css")).collect();
+    assert!(sources.len() >= 4, "{page}");
+    assert!(!page.contains("https://") && !page.contains("http://"), "the page loads something from elsewhere: {page}");
+    for src in sources {
+        let resp = app.client.get(app.url(src)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{src}");
+        let kind = resp.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(kind.starts_with(if src.ends_with(".js") { "text/javascript" } else { "text/css" }), "{src}: {kind}");
+        assert!(!resp.bytes().await.unwrap().is_empty(), "{src} is empty");
+    }
+}
