@@ -3,7 +3,7 @@
 //! One file per area: `query` (groups, sources, federation entities), `mutation` (operator
 //! actions), `subscription` (live events), `types`/`enums`/`sources` (objects), `filter`
 //! (inputs), `auth` (operator guard), `errors` (what clients may see), `telemetry` (query
-//! shapes, never variables). HTTP wiring lives in `crate::http`.
+//! shapes, never variables), `parse_cache` (parsed query texts). HTTP wiring lives in `crate::http`.
 
 mod auth;
 mod connection;
@@ -12,6 +12,7 @@ mod errors;
 mod filter;
 mod meeting;
 mod mutation;
+mod parse_cache;
 mod places;
 mod query;
 mod sources;
@@ -80,4 +81,5 @@ fn builder(limits: Limits) -> async_graphql::SchemaBuilder<QueryRoot, MutationRo
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .extension(telemetry::QueryShapeLogger)
+        .extension(parse_cache::ParseCache::default())
 }
