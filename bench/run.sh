@@ -43,8 +43,8 @@ if [ ! -f "$config" ]; then
 fi
 if [ ! -f "$dir/imported" ]; then
   started=$(date +%s)
-  "$bin/supportmesh" import --config "$config" | tail -3
-  echo "import took $(($(date +%s) - started)) s" | tee "$dir/imported"
+  "$bin/supportmesh" import --config "$config" 2>"$dir/logs/import.log" | tail -1
+  echo "import took $(($(date +%s) - started)) s" >"$dir/imported"
 fi
 cat "$dir/imported"
 if [ ! -f "$dir/export.jsonl" ]; then
