@@ -80,6 +80,12 @@ impl From<model::Occurrence> for Occurrence {
     }
 }
 
+/// "HH:MM", as `format("%H:%M")` writes it without parsing a format string each time.
+fn hhmm(t: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
 impl From<&GroupMeeting> for Meeting {
     fn from(gm: &GroupMeeting) -> Self {
         let m = &gm.slot;
@@ -93,8 +99,8 @@ impl From<&GroupMeeting> for Meeting {
         };
         Meeting {
             weekday: m.weekday.map(Into::into),
-            start_time: m.start.map(|t| t.format("%H:%M").to_string()),
-            end_time: m.end.map(|t| t.format("%H:%M").to_string()),
+            start_time: m.start.map(hhmm),
+            end_time: m.end.map(hhmm),
             timezone: m.timezone.clone(),
             recurrence,
             weeks_of_month: weeks,

@@ -4,7 +4,8 @@
 //! scalar and the taxonomy), merged into the query root; `mutation` (operator actions),
 //! `subscription` (live events), `types`/`enums`/`sources` (objects), `filter` (inputs),
 //! `auth` (operator guard), `errors` (what clients may see), `telemetry` (query shapes, never
-//! variables). HTTP wiring lives in `crate::http`.
+//! variables), `documents` (parsed queries by hash: persisted queries, no re-parsing). HTTP
+//! wiring lives in `crate::http`.
 
 mod auth;
 mod connection;

@@ -52,7 +52,13 @@ impl Group {
     }
     /// The group's meetings (its slots), each with the source records that describe it.
     async fn meetings(&self) -> Vec<Meeting> {
-        self.0.meetings().iter().map(Meeting::from).collect()
+        // The stored meetings by reference: `StoredGroup::meetings` clones them (it also reads
+        // format 1, which has none stored).
+        if self.0.meetings.is_empty() {
+            self.0.meetings().iter().map(Meeting::from).collect()
+        } else {
+            self.0.meetings.iter().map(Meeting::from).collect()
+        }
     }
     async fn location(&self) -> Option<Location> {
         self.0.listing.location.as_ref().map(Location::from)
