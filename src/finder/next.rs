@@ -6,7 +6,6 @@
 //! meetings through `model::next_occurrence`) and paged by position; a cursor carries its
 //! instant and a fingerprint of the search, as `upcoming`'s do.
 
-use base64::Engine;
 use chrono::{DateTime, Utc};
 
 use super::{page, Hit, Hits, Index, Search, SearchError};
@@ -24,8 +23,8 @@ impl Index {
         let q = s.filter.query();
         let print = page::fingerprint(&format!("next|{}", s.fingerprint(&q)));
         let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-        let after = s.after.as_deref().map(|c| decode(c, print)).transpose()?;
-        let before = s.before.as_deref().map(|c| decode(c, print)).transpose()?;
+        let after = s.after.as_deref().map(|c| page::decode_position("m", c, print)).transpose()?;
+        let before = s.before.as_deref().map(|c| page::decode_position("m", c, print)).transpose()?;
         let from = after.or(before).map(|(_, at)| at).unwrap_or(now);
         if let (Some((_, a)), Some((_, b))) = (after, before) {
             if a != b {
@@ -59,7 +58,7 @@ impl Index {
             .map(|(i, (_, id, ord))| Hit {
                 id: (*id).to_owned(),
                 distance_km: s.near.and_then(|near| self.distance(*ord, near.latitude, near.longitude)),
-                cursor: encode(start + i + 1, from, print),
+                cursor: page::encode_position("m", start + i + 1, from, print),
             })
             .collect();
         Ok(Hits {
@@ -72,29 +71,6 @@ impl Index {
             facets: s.facets.then(|| self.facets(&eval)),
         })
     }
-}
-
-/// A cursor points just past its item: position + 1.
-fn encode(next: usize, from: DateTime<Utc>, print: u64) -> String {
-    let raw = format!("m|{next}|{}|{print:016x}", from.timestamp());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
-}
-
-fn decode(cursor: &str, print: u64) -> Result<(usize, DateTime<Utc>), SearchError> {
-    let bad = || SearchError::BadInput("after: not a cursor from this API".into());
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let raw = String::from_utf8(raw).map_err(|_| bad())?;
-    let mut parts = raw.split('|');
-    if parts.next() != Some("m") {
-        return Err(SearchError::ForeignCursor);
-    }
-    let next: usize = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
-    let at = parts.next().and_then(|t| t.parse().ok()).and_then(|t| DateTime::from_timestamp(t, 0)).ok_or_else(bad)?;
-    let seen = parts.next().and_then(|p| u64::from_str_radix(p, 16).ok()).ok_or_else(bad)?;
-    if seen != print {
-        return Err(SearchError::ForeignCursor);
-    }
-    Ok((next, at))
 }
 
 #[cfg(test)]

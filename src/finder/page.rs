@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use roaring::RoaringBitmap;
 
 use super::{SearchError, Sort};
@@ -69,6 +70,32 @@ fn sort_code(sort: Sort) -> &'static str {
         Sort::Name => "n",
         Sort::Distance => "d",
     }
+}
+
+/// A cursor of an order that depends on an instant (`upcoming`, NEXT_MEETING): the position
+/// just past its item, the instant, and the fingerprint of the search, under a `tag` naming
+/// the list, so a cursor of another list or query is refused.
+pub(crate) fn encode_position(tag: &str, next: usize, from: DateTime<Utc>, print: u64) -> String {
+    let raw = format!("{tag}|{next}|{}|{print:016x}", from.timestamp());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
+/// The position and instant of a cursor made by `encode_position` with the same tag and print.
+pub(crate) fn decode_position(tag: &str, cursor: &str, print: u64) -> Result<(usize, DateTime<Utc>), SearchError> {
+    let bad = || SearchError::BadInput("after: not a cursor from this API".into());
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let raw = String::from_utf8(raw).map_err(|_| bad())?;
+    let mut parts = raw.split('|');
+    if parts.next() != Some(tag) {
+        return Err(SearchError::ForeignCursor);
+    }
+    let next: usize = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
+    let at = parts.next().and_then(|t| t.parse().ok()).and_then(|t| DateTime::from_timestamp(t, 0)).ok_or_else(bad)?;
+    let seen = parts.next().and_then(|p| u64::from_str_radix(p, 16).ok()).ok_or_else(bad)?;
+    if seen != print {
+        return Err(SearchError::ForeignCursor);
+    }
+    Ok((next, at))
 }
 
 /// FNV-1a, 64 bits: stable across runs and builds, unlike `std`'s hasher.

@@ -8,7 +8,6 @@
 //! time arithmetic is `model::upcoming`'s. Pages are by position; a cursor carries the `from`
 //! instant it was made with, so later pages of a list "from now" stay the same list.
 
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{page, Filter, Index, Search, SearchError};
@@ -68,7 +67,7 @@ impl Index {
         let print = page::fingerprint(&format!("upcoming|{}|{hours}", s.fingerprint(&q)));
         let (offset, from) = match after {
             Some(c) => {
-                let (offset, at) = decode(c, print)?;
+                let (offset, at) = page::decode_position("u", c, print)?;
                 if from.is_some_and(|f| f != at) {
                     return Err(SearchError::ForeignCursor);
                 }
@@ -98,7 +97,7 @@ impl Index {
                 meeting,
                 occurrence,
                 distance_km: s.near.and_then(|n| self.distance(ord, n.latitude, n.longitude)),
-                cursor: encode(pos + 1, from, print),
+                cursor: page::encode_position("u", pos + 1, from, print),
             })
             .collect();
         let end_cursor = items.last().map(|i| i.cursor.clone());
@@ -114,28 +113,6 @@ fn meeting_passes(f: &Filter, m: &importers::Meeting) -> bool {
     let range_ok = (f.starts_after.is_none() && f.starts_before.is_none())
         || start.is_some_and(|t| starts_between(t, f.starts_after, f.starts_before));
     day_ok && time_ok && range_ok
-}
-
-fn encode(next: usize, from: DateTime<Utc>, print: u64) -> String {
-    let raw = format!("u|{next}|{}|{print:016x}", from.timestamp());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
-}
-
-fn decode(cursor: &str, print: u64) -> Result<(usize, DateTime<Utc>), SearchError> {
-    let bad = || SearchError::BadInput("after: not a cursor from this API".into());
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let raw = String::from_utf8(raw).map_err(|_| bad())?;
-    let mut parts = raw.split('|');
-    if parts.next() != Some("u") {
-        return Err(SearchError::ForeignCursor);
-    }
-    let next: usize = parts.next().and_then(|n| n.parse().ok()).ok_or_else(bad)?;
-    let at = parts.next().and_then(|t| t.parse().ok()).and_then(|t| DateTime::from_timestamp(t, 0)).ok_or_else(bad)?;
-    let seen = parts.next().and_then(|p| u64::from_str_radix(p, 16).ok()).ok_or_else(bad)?;
-    if seen != print {
-        return Err(SearchError::ForeignCursor);
-    }
-    Ok((next, at))
 }
 
 #[cfg(test)]

@@ -71,50 +71,9 @@ async fn a_second_directory_listing_the_same_meetings_adds_no_groups() {
 /// the upgrade still finds the groups it duplicates.
 #[tokio::test]
 async fn records_stored_under_an_older_key_scheme_still_match_after_an_upgrade() {
-    use supportmesh::model::{GroupStatus, RecordKey, StoredGroup, StoredRecord};
-    use supportmesh::store::{RunCommit, Store};
     let rows = sepa_rows();
     let dir = tempfile::tempdir().unwrap();
-    {
-        let store = Store::open(&dir.path().join("store")).unwrap();
-        let opts = importers::SourceOptions {
-            timezone: "America/New_York".into(),
-            country: Some("US".into()),
-            topics: vec![importers::Topic::ALCOHOL],
-            ..Default::default()
-        };
-        let parsed =
-            importers::parse(importers::Format::MeetingGuide, &importers::Documents::single(&sepa_sample()), &opts)
-                .unwrap();
-        let now = chrono::Utc::now();
-        let mut commit = RunCommit::default();
-        for (i, l) in parsed.listings.into_iter().enumerate() {
-            let key = RecordKey::new("a-dir", l.external_id.clone());
-            let id = format!("legacy{i}");
-            commit.groups_put.push(StoredGroup {
-                id: id.clone(),
-                listing: l.clone(),
-                records: vec![key.clone()],
-                links: vec![],
-                meetings: vec![],
-                status: GroupStatus::Active,
-                first_seen: now,
-                updated_at: now,
-            });
-            commit.records_put.push(StoredRecord {
-                key,
-                hash: supportmesh::dedup::listing_hash(&l),
-                listing: l,
-                first_seen: now,
-                last_seen: now,
-                missing_since: None,
-                group_id: id,
-                blocks: vec!["an old scheme's key".to_owned()],
-            });
-        }
-        store.commit(commit).unwrap();
-        store.flush().await.unwrap();
-    }
+    crate::upgrades::write_format_1_store(dir.path(), "a-dir").await;
     let feeds = FeedServer::start().await;
     feeds.put("a.json", sepa_sample());
     feeds.put("b.json", serde_json::to_vec(&republished(&rows)).unwrap());

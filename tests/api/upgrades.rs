@@ -6,10 +6,11 @@ use serde_json::{json, Value};
 
 use crate::helpers::{feed_groups, sepa_rows, sepa_sample, source, spawn_app_on_store, FeedServer};
 
-/// Writes what the previous version stored for the sepa sample: one group per listing with
-/// the id `legacy<i>`, no `meetings`, no group names (that version did not keep them), and
-/// blocking keys of an older scheme.
-async fn write_format_1_store(dir: &std::path::Path) -> Vec<(String, String)> {
+/// Writes what the previous version stored for the sepa sample as source `source`: one group
+/// per listing with the id `legacy<i>`, no `meetings`, no group names (that version did not
+/// keep them), blocking keys of an older scheme and no group format. Returns (id, external id)
+/// per group.
+pub async fn write_format_1_store(dir: &std::path::Path, source: &str) -> Vec<(String, String)> {
     use supportmesh::model::{GroupStatus, RecordKey, StoredGroup, StoredRecord};
     use supportmesh::store::{RunCommit, Store};
     let store = Store::open(&dir.join("store")).unwrap();
@@ -27,7 +28,7 @@ async fn write_format_1_store(dir: &std::path::Path) -> Vec<(String, String)> {
     let mut ids = Vec::new();
     for (i, mut l) in parsed.listings.into_iter().enumerate() {
         l.group = None;
-        let key = RecordKey::new("sepa", l.external_id.clone());
+        let key = RecordKey::new(source, l.external_id.clone());
         let id = format!("legacy{i}");
         ids.push((id.clone(), l.external_id.clone()));
         commit.groups_put.push(StoredGroup {
@@ -61,7 +62,7 @@ async fn write_format_1_store(dir: &std::path::Path) -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_store_of_one_slot_groups_is_reassembled_at_start_and_old_ids_resolve() {
     let dir = tempfile::tempdir().unwrap();
-    let legacy = write_format_1_store(dir.path()).await;
+    let legacy = write_format_1_store(dir.path(), "sepa").await;
     let rows: Vec<Value> = sepa_rows()
         .into_iter()
         .map(|mut r| {
