@@ -25,7 +25,7 @@ use chrono::{NaiveDateTime, NaiveTime, TimeDelta};
 use chrono_tz::Tz;
 use icalendar::parser::Component;
 
-use crate::model::{Attendance, Listing, Location, Meeting, OnlineAccess, TopicTag};
+use crate::model::{Attendance, Listing, Location, Meeting, OnlineAccess};
 use crate::normalize::{geo, links, place, privacy, text, web};
 use crate::options::SourceOptions;
 use crate::problem::{DocumentError, Parsed, RecordProblems};
@@ -158,12 +158,7 @@ fn listing(
         name,
         description,
         kind: opts.kind.unwrap_or_default(),
-        topics: opts
-            .topics
-            .iter()
-            .cloned()
-            .map(|topic| TopicTag { topic, rule: "source default".to_owned() })
-            .collect(),
+        topics: opts.default_topic_tags(),
         attendance,
         meetings,
         location,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{GroupKind, Topic};
+use crate::model::{GroupKind, Topic, TopicTag};
 use crate::taxonomy::Rule;
 use crate::topics::Taxonomy;
 
@@ -116,6 +116,13 @@ pub struct SourceOptions {
     /// The format's own options (`[sources.options]` in config): column maps, CSS selector
     /// recipes, taxonomy filters. `Null` when none are given. Checked by `check_options`.
     pub format_options: serde_json::Value,
+}
+
+impl SourceOptions {
+    /// The source's default topics as tags, each recording that the source default gave it.
+    pub fn default_topic_tags(&self) -> Vec<TopicTag> {
+        self.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect()
+    }
 }
 
 impl Default for SourceOptions {

@@ -20,7 +20,7 @@ use feed_rs::model::{Entry, Feed};
 use feed_rs::parser::{Builder, ParseErrorKind, ParseFeedError};
 use serde::Deserialize;
 
-use crate::model::{Attendance, Listing, Meeting, OnlineAccess, Recurrence, TopicTag};
+use crate::model::{Attendance, Listing, Meeting, OnlineAccess, Recurrence};
 use crate::normalize::{document, links, place, privacy, text, web};
 use crate::options::SourceOptions;
 use crate::problem::{DocumentError, Parsed, RecordProblems};
@@ -162,12 +162,7 @@ fn listing(entry: &Entry, opts: &SourceOptions, problems: &mut RecordProblems<'_
         external_id,
         description,
         kind: opts.kind.unwrap_or_default(),
-        topics: opts
-            .topics
-            .iter()
-            .cloned()
-            .map(|topic| TopicTag { topic, rule: "source default".to_owned() })
-            .collect(),
+        topics: opts.default_topic_tags(),
         attendance,
         meetings: hint.map(|h| meetings(&h, &opts.timezone)).unwrap_or_default(),
         location,

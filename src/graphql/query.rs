@@ -57,17 +57,13 @@ impl GroupsQuery {
         };
         let (first, last) = (page("first", first)?, page("last", last)?);
         let search = finder::Search {
-            filter: filter.unwrap_or_default().to_finder(&state.topics).map_err(|e| e.extend())?,
-            near: match &near {
-                Some(n) => Some(resolve_near(state, n).await?),
-                None => None,
-            },
             sort: sort.and_then(GroupSort::to_finder),
             first: first.or(if last.is_none() { Some(20) } else { None }),
             after,
             last,
             before,
             facets: ctx.look_ahead().field("facets").exists(),
+            ..search_of(state, filter, near).await?
         };
         let found = if sort == Some(GroupSort::NextMeeting) {
             state.store.search_by_next_meeting(&search)
@@ -113,14 +109,7 @@ impl GroupsQuery {
         if first < 0 {
             return Err(ApiError::BadInput("first must be at least 0".to_owned()).extend());
         }
-        let search = finder::Search {
-            filter: filter.unwrap_or_default().to_finder(&state.topics).map_err(|e| e.extend())?,
-            near: match &near {
-                Some(n) => Some(resolve_near(state, n).await?),
-                None => None,
-            },
-            ..Default::default()
-        };
+        let search = search_of(state, filter, near).await?;
         let found = state
             .store
             .upcoming(&search, from, within_hours.map(i64::from), first as usize, after.as_deref())
@@ -130,7 +119,12 @@ impl GroupsQuery {
         Ok(UpcomingConnection {
             from: page.from,
             page_info: UpcomingPageInfo { has_next_page: page.has_next, end_cursor: page.end_cursor },
-            edges: page.items.into_iter().zip(found.groups).map(|(item, g)| UpcomingEdge::new(item, g)).collect(),
+            edges: page
+                .items
+                .into_iter()
+                .zip(found.groups)
+                .filter_map(|(item, g)| UpcomingEdge::new(item, g))
+                .collect(),
         })
     }
 
@@ -166,9 +160,24 @@ impl GroupsQuery {
     }
 }
 
+/// The finder's search for a filter and a `near` (the rest default), as `groups`, `upcoming`
+/// and the subscriptions all read them.
+pub(super) async fn search_of(
+    state: &AppState,
+    filter: Option<GroupFilter>,
+    near: Option<NearInput>,
+) -> async_graphql::Result<finder::Search> {
+    let filter = filter.unwrap_or_default().to_finder(&state.topics).map_err(|e| e.extend())?;
+    let near = match &near {
+        Some(n) => Some(resolve_near(state, n).await?),
+        None => None,
+    };
+    Ok(finder::Search { filter, near, ..Default::default() })
+}
+
 /// The finder's `near`, with a typed place resolved by the gazetteer (an unknown place is a
 /// clear error, never an empty list).
-pub(super) async fn resolve_near(state: &AppState, near: &NearInput) -> async_graphql::Result<finder::Near> {
+async fn resolve_near(state: &AppState, near: &NearInput) -> async_graphql::Result<finder::Near> {
     let point = match near.place.as_deref() {
         Some(place) => {
             let gazetteer = state.places.gazetteer(&state.store).await.or_internal()?;

@@ -7,7 +7,7 @@ use futures_util::{Stream, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::filter::{GroupFilter, NearInput};
-use super::query::{resolve_near, search_error};
+use super::query::{search_error, search_of};
 use super::types::Group;
 use super::AppState;
 use crate::events::ChangeKind;
@@ -56,15 +56,7 @@ async fn events(
     near: Option<NearInput>,
 ) -> async_graphql::Result<impl Stream<Item = Group>> {
     let state = ctx.data::<AppState>()?;
-    let near = match &near {
-        Some(n) => Some(resolve_near(state, n).await?),
-        None => None,
-    };
-    let search = finder::Search {
-        filter: filter.unwrap_or_default().to_finder(&state.topics).map_err(|e| e.extend())?,
-        near,
-        ..Default::default()
-    };
+    let search = search_of(state, filter, near).await?;
     search.validate().map_err(|e| search_error(e).extend())?;
     let rx = state.events.subscribe();
     Ok(BroadcastStream::new(rx).filter_map(move |ev| {

@@ -43,23 +43,14 @@ pub struct UpcomingMeeting {
 }
 
 impl UpcomingEdge {
-    pub fn new(item: Upcoming, group: Arc<StoredGroup>) -> Self {
-        let meetings = group.meetings();
-        let meeting = meetings.get(item.meeting).map(Meeting::from).unwrap_or_else(|| {
-            // The finder indexes the merged listing's slots; a format-1 group has the same.
-            let slot = group.listing.meetings.get(item.meeting).cloned().unwrap_or_else(|| importers::Meeting {
-                weekday: None,
-                start: None,
-                end: None,
-                timezone: item.occurrence.timezone.name().to_owned(),
-                recurrence: importers::Recurrence::Weekly,
-            });
-            Meeting::from(&crate::model::GroupMeeting { slot, records: group.records.clone() })
-        });
-        UpcomingEdge {
+    /// The edge of one occurrence; `None` when the group no longer has the meeting the index
+    /// named (the finder indexes the group's meetings in `StoredGroup::meetings` order).
+    pub fn new(item: Upcoming, group: Arc<StoredGroup>) -> Option<Self> {
+        let meeting = group.meetings().get(item.meeting).map(Meeting::from)?;
+        Some(UpcomingEdge {
             cursor: item.cursor,
             distance_km: item.distance_km,
             node: UpcomingMeeting { occurrence: item.occurrence.into(), meeting, group: Group(group) },
-        }
+        })
     }
 }

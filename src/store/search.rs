@@ -61,11 +61,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// How many groups the finder holds (live groups).
-    pub fn indexed_groups(&self) -> usize {
-        self.read().len()
-    }
 }
 
 /// One page of upcoming occurrences and the groups they belong to (one per item, in order).

@@ -242,6 +242,18 @@ pub fn feed_groups(rows: &[Value]) -> Vec<Vec<usize>> {
     groups.into_values().collect()
 }
 
+/// "sourceId:externalId" of each record in a `records { sourceId externalId }` list, sorted.
+pub fn record_keys(records: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = records
+        .as_array()
+        .expect("a list of records")
+        .iter()
+        .map(|r| format!("{}:{}", r["sourceId"].as_str().unwrap(), r["externalId"].as_str().unwrap()))
+        .collect();
+    keys.sort();
+    keys
+}
+
 /// How many of the feed's groups have a row for which `pred` holds.
 pub fn feed_groups_where(rows: &[Value], pred: impl Fn(&Value) -> bool) -> usize {
     feed_groups(rows).iter().filter(|g| g.iter().any(|&i| pred(&rows[i]))).count()

@@ -179,16 +179,7 @@ async fn incremental_imports_equal_a_rebuild_in_either_order() {
         }
         let groups =
             app.all_groups("records { sourceId externalId } meetings { records { sourceId externalId } }").await;
-        let keys = |records: &serde_json::Value| {
-            let mut keys: Vec<String> = records
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| format!("{}:{}", r["sourceId"].as_str().unwrap(), r["externalId"].as_str().unwrap()))
-                .collect();
-            keys.sort();
-            keys
-        };
+        let keys = crate::helpers::record_keys;
         let served: std::collections::BTreeSet<Vec<String>> =
             groups.iter().flat_map(|g| g["meetings"].as_array().unwrap().iter().map(|m| keys(&m["records"]))).collect();
         let assembled: std::collections::BTreeSet<Vec<String>> = groups.iter().map(|g| keys(&g["records"])).collect();

@@ -56,13 +56,7 @@ async fn score_with(set: &str, configure: for<'a> fn(&'a str, &'a str) -> TestSo
     ignore.extend(pairs("ignore", "dirb", "dirb"));
     let mut predicted = BTreeSet::new();
     for m in &meetings {
-        let mut keys: Vec<String> = m["records"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| format!("{}:{}", r["sourceId"].as_str().unwrap(), r["externalId"].as_str().unwrap()))
-            .collect();
-        keys.sort();
+        let keys = crate::helpers::record_keys(&m["records"]);
         for i in 0..keys.len() {
             for j in i + 1..keys.len() {
                 predicted.insert((keys[i].clone(), keys[j].clone()));

@@ -9,7 +9,7 @@
 use chrono::TimeDelta;
 
 use crate::meeting_guide_codes::{self as codes, CodeFacts};
-use crate::model::{Attendance, GroupKind, Listing, Location, Meeting, OnlineAccess, Recurrence, TopicTag};
+use crate::model::{Attendance, GroupKind, Listing, Location, Meeting, OnlineAccess, Recurrence};
 use crate::normalize::{address, geo, phone, place, privacy, schedule, text, time, web};
 use crate::problem::RecordProblems;
 use crate::SourceOptions;
@@ -86,8 +86,7 @@ pub(super) fn build(
     let closed_without_link = (facts.temporarily_closed || r.temporarily_virtual) && !has_link;
     let location = location.map(|l| Location { approximate: r.venue_type == Some(2), ..l });
 
-    let topics =
-        opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+    let topics = opts.default_topic_tags();
     let listing = Listing {
         group: None,
         external_id: r.id.clone(),

@@ -100,8 +100,7 @@ pub(super) fn build(
         (false, _) if facts.online => Attendance::Online,
         (false, _) => Attendance::InPerson,
     };
-    let mut topics: Vec<TopicTag> =
-        opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+    let mut topics: Vec<TopicTag> = opts.default_topic_tags();
     topics.extend(facts.topics.iter().cloned());
     topics.sort();
     topics.dedup_by(|a, b| a.topic == b.topic);

@@ -159,8 +159,7 @@ fn common<'a>(
         given.extend(nodes::texts(audience.get("audienceType")).iter().filter_map(|a| text::plain_line(a)));
     }
     let facts = codes::interpret(&given, &opts.code_overrides);
-    let mut topics: Vec<TopicTag> =
-        opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+    let mut topics: Vec<TopicTag> = opts.default_topic_tags();
     topics.extend(facts.topics.iter().cloned());
     topics.sort();
     topics.dedup_by(|a, b| a.topic == b.topic);

@@ -50,8 +50,7 @@ pub(super) fn listings(f: &mut Fields, name: String, base_id: &str, opts: &Sourc
         parsed
     });
 
-    let mut topics: Vec<TopicTag> =
-        opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+    let mut topics: Vec<TopicTag> = opts.default_topic_tags();
     topics.extend(facts.topics.iter().cloned());
     topics.sort();
     topics.dedup_by(|a, b| a.topic == b.topic);

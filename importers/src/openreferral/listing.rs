@@ -71,8 +71,7 @@ pub(super) fn listings(
     let kind = select::kind(&format!("{} {}", texts.all, term_names.join(" | ")))
         .or(ctx.opts.kind)
         .unwrap_or(GroupKind::PeerSupport);
-    let mut topics: Vec<TopicTag> =
-        ctx.opts.topics.iter().cloned().map(|topic| TopicTag { topic, rule: "source default".to_owned() }).collect();
+    let mut topics: Vec<TopicTag> = ctx.opts.default_topic_tags();
     for tag in &service.topics {
         if !topics.iter().any(|t| t.topic == tag.topic) {
             topics.push(tag.clone());
