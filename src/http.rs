@@ -2,23 +2,36 @@
 //! metrics.
 //!
 //! The only place that reads HTTP headers: it turns `Authorization` into a `Caller` for the
-//! operator guard. Everything else is the schema's business.
+//! operator guard, and answers `If-None-Match`. Everything else is the schema's business.
+//!
+//! Caching: a successful GET query (always anonymous) gets `Cache-Control: public,
+//! max-age=N` and an `ETag` that is the hash of its answer, so it changes exactly when the
+//! answer does (a store change, or time for `upcoming`); a matching `If-None-Match` gets 304.
+//! POST answers, and any answer with errors, are `no-store`: operator data is never cached.
+//!
+//! WebSockets: a client has `handshake_timeout` to send `connection_init`, or the socket is
+//! closed; each connection may hold `max_subscriptions_per_connection` subscriptions.
 
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
+use std::sync::Arc;
+
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use tower::ServiceExt;
+use sha2::{Digest, Sha256};
+use tokio::sync::Notify;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::CorsOrigins;
-use crate::graphql::{AppSchema, AppState, Caller};
+use crate::graphql::{AppSchema, AppState, Caller, SubscriptionSlots};
 
 /// What the routes need.
 #[derive(Clone)]
@@ -28,6 +41,10 @@ pub struct HttpState {
     pub operator_token: Option<String>,
     pub metrics: PrometheusHandle,
     pub cors: CorsOrigins,
+    /// `max-age` for successful GET queries; 0 sends `no-store`.
+    pub cache_max_age_secs: u64,
+    pub handshake_timeout: std::time::Duration,
+    pub max_subscriptions_per_connection: usize,
 }
 
 /// Largest GraphQL request body accepted.
@@ -51,10 +68,11 @@ pub fn router(state: HttpState) -> Router {
         .with_state(state)
 }
 
-async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: GraphQLRequest) -> Response {
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let caller = Caller::from_header(auth, s.operator_token.as_deref());
-    s.schema.execute(req.into_inner().data(caller)).await.into()
+    let resp = GraphQLResponse::from(s.schema.execute(req.into_inner().data(caller)).await).into_response();
+    ([(header::CACHE_CONTROL, "no-store")], resp).into_response()
 }
 
 /// A WebSocket upgrade goes to subscriptions (graphql-transport-ws or legacy graphql-ws);
@@ -63,10 +81,7 @@ async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: Graph
 async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response {
     let upgrade = req.headers().get(header::UPGRADE).and_then(|v| v.to_str().ok());
     if upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
-        return match GraphQLSubscription::new(s.schema.clone()).oneshot(req).await {
-            Ok(resp) => resp.into_response(),
-            Err(never) => match never {},
-        };
+        return websocket(s, req).await;
     }
     let Some(query_string) = req.uri().query().filter(|q| q.contains("query=")) else {
         return crate::graphiql::page().await.into_response();
@@ -82,8 +97,71 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
         )]);
         return (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
     }
-    let caller = Caller::Anonymous;
-    GraphQLResponse::from(s.schema.execute(request.data(caller)).await).into_response()
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let resp = s.schema.execute(request.data(Caller::Anonymous)).await;
+    cached(&resp, if_none_match.as_deref(), s.cache_max_age_secs)
+}
+
+/// A GET answer with its caching headers: public with an ETag when it has no errors.
+fn cached(resp: &async_graphql::Response, if_none_match: Option<&str>, max_age: u64) -> Response {
+    let body = match serde_json::to_vec(resp) {
+        Ok(body) => body,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let json = (header::CONTENT_TYPE, "application/graphql-response+json");
+    if !resp.errors.is_empty() || max_age == 0 {
+        return ([json, (header::CACHE_CONTROL, "no-store")], body).into_response();
+    }
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
+    let control = format!("public, max-age={max_age}");
+    let matches = if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
+    let headers = [(header::ETAG, etag), (header::CACHE_CONTROL, control)];
+    match matches {
+        true => (StatusCode::NOT_MODIFIED, headers).into_response(),
+        false => (headers, [json], body).into_response(),
+    }
+}
+
+/// Subscriptions over graphql-transport-ws or legacy graphql-ws, with a deadline for
+/// `connection_init` and a cap on subscriptions per connection.
+async fn websocket(s: HttpState, req: Request<Body>) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &s).await {
+        Ok(p) => p,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &s).await {
+        Ok(u) => u,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let (schema, wait, most) = (s.schema.clone(), s.handshake_timeout, s.max_subscriptions_per_connection);
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let initialised = Arc::new(Notify::new());
+            let init = initialised.clone();
+            let serve = GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |_payload| {
+                    init.notify_one();
+                    let mut data = async_graphql::Data::default();
+                    data.insert(SubscriptionSlots::new(most));
+                    std::future::ready(Ok(data))
+                })
+                .serve();
+            let deadline = async {
+                if tokio::time::timeout(wait, initialised.notified()).await.is_ok() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                () = serve => {}
+                () = deadline => {
+                    metrics::counter!("supportmesh_websockets_dropped_total", "reason" => "no connection_init").increment(1);
+                }
+            }
+        })
+        .into_response()
 }
 
 /// Browsers may call `/graphql` from the configured origins (any by default): GET and POST,

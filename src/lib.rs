@@ -16,6 +16,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod http;
 pub mod ingest;
+pub mod listen;
 pub mod model;
 pub mod places;
 pub mod scheduler;

@@ -10,12 +10,14 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::config::ServerSettings;
 use crate::config::Settings;
 use crate::events::EventBus;
 use crate::fetch::Fetcher;
-use crate::graphql::{build_schema, AppState, Documents, Limits, PlaceBook};
+use crate::graphql::{build_schema, AppState, Budget, Documents, PlaceBook};
 use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
+use crate::listen::ConnectionLimits;
 use crate::store::Store;
 
 pub struct Application {
@@ -23,6 +25,7 @@ pub struct Application {
     state: AppState,
     http: HttpState,
     imports: Imports,
+    connections: ConnectionLimits,
 }
 
 /// Who starts imports in a running application.
@@ -51,23 +54,37 @@ impl Application {
             events,
             max_page_size: settings.server.max_page_size,
             places: PlaceBook::default(),
-            documents: Documents::default(),
+            documents: documents(&settings.server)?,
             topics: settings.topics.clone(),
         };
-        let limits =
-            Limits { depth: settings.server.max_query_depth, complexity: settings.server.max_query_complexity };
-        let schema = build_schema(state.clone(), limits);
+        let server = &settings.server;
+        let budget = Budget {
+            depth: server.max_query_depth,
+            cost: server.max_query_complexity,
+            page: server.max_page_size,
+            root_fields: server.max_root_fields,
+            aliases: server.max_aliases,
+            introspection: server.introspection,
+        };
+        let schema = build_schema(state.clone(), budget, server.request_timeout);
         let http = HttpState {
             schema,
             app: state.clone(),
             operator_token: settings.operator_token.clone(),
             metrics: crate::telemetry::metrics_handle(),
             cors: settings.server.cors_origins.clone(),
+            cache_max_age_secs: settings.server.cache_max_age_secs,
+            handshake_timeout: settings.server.handshake_timeout,
+            max_subscriptions_per_connection: settings.server.max_subscriptions_per_connection,
         };
         let listener = TcpListener::bind(settings.server.listen)
             .await
             .with_context(|| format!("listening on {}", settings.server.listen))?;
-        Ok(Application { listener, state, http, imports })
+        let connections = ConnectionLimits {
+            max_connections: settings.server.max_connections,
+            handshake_timeout: settings.server.handshake_timeout,
+        };
+        Ok(Application { listener, state, http, imports, connections })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
@@ -87,7 +104,9 @@ impl Application {
             None
         };
         tracing::info!(addr = %self.listener.local_addr()?, "serving GraphQL on /graphql");
-        axum::serve(self.listener, router(self.http)).with_graceful_shutdown(shutdown).await.context("serving HTTP")?;
+        crate::listen::serve(self.listener, router(self.http), self.connections, shutdown)
+            .await
+            .context("serving HTTP")?;
         if let Some(s) = scheduler.as_mut() {
             if let Err(e) = s.shutdown().await {
                 tracing::warn!(error = %e, "stopping the scheduler");
@@ -117,4 +136,14 @@ pub async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutdown signal received");
+}
+
+/// The parsed-document cache, with the operator's trusted documents when configured.
+fn documents(server: &ServerSettings) -> anyhow::Result<Documents> {
+    let Some(trusted) = &server.trusted_documents else { return Ok(Documents::default()) };
+    let path = trusted.manifest.display();
+    let text = std::fs::read_to_string(&trusted.manifest)
+        .with_context(|| format!("server.trusted_documents: cannot read the manifest {path}"))?;
+    Documents::with_manifest(&text, trusted.only)
+        .map_err(|why| anyhow::anyhow!("server.trusted_documents: {path}: {why}"))
 }

@@ -54,8 +54,39 @@ pub struct ServerSettings {
     pub max_page_size: usize,
     pub max_query_depth: usize,
     pub max_query_complexity: usize,
+    /// Most root fields in one operation (aliases of one field count apart).
+    pub max_root_fields: usize,
+    /// Most aliased fields in one operation.
+    pub max_aliases: usize,
+    /// Whether `__schema`/`__type` are answered (tools and codegen need them; production may
+    /// switch them off). `_service { sdl }` stays on for gateways.
+    pub introspection: bool,
+    /// A request still running after this is cancelled with a `TIMEOUT` error.
+    pub request_timeout: Duration,
+    /// `Cache-Control: public, max-age=N` on successful GET queries; 0 sends `no-store`.
+    pub cache_max_age_secs: u64,
+    /// An operator's manifest of allowed operations (Apollo's persisted query manifest), and
+    /// whether anything else is refused.
+    pub trusted_documents: Option<TrustedDocumentsSettings>,
+    /// Time a client has to send its request headers, or a WebSocket its `connection_init`.
+    pub handshake_timeout: Duration,
+    /// A keep-alive connection idle this long is closed.
+    pub idle_timeout: Duration,
+    /// Open connections beyond this are refused at accept.
+    pub max_connections: usize,
+    pub max_subscriptions_per_connection: usize,
     /// Origins whose pages may call `/graphql` from a browser: `["*"]` (any) or exact origins.
     pub cors_origins: CorsOrigins,
+}
+
+/// Where the trusted documents manifest is, and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedDocumentsSettings {
+    /// Relative paths resolve against the config file's directory.
+    pub manifest: PathBuf,
+    /// Refuse every operation that is not in the manifest (else the manifest only
+    /// pre-registers them, so clients may send their ids).
+    pub only: bool,
 }
 
 /// Which browser origins may call the API.

@@ -21,6 +21,7 @@ use super::raw::{RawConfig, RawFetch, RawIngest, RawServer, RawSource, RawStore}
 use super::source::valid_id;
 use super::{
     ConfigError, CorsOrigins, FetchSettings, IngestSettings, ServerSettings, Settings, SourceSettings, StoreSettings,
+    TrustedDocumentsSettings,
 };
 
 pub fn validate(
@@ -49,13 +50,53 @@ fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
     let count = |key: &str, value: u64| -> Result<usize, ConfigError> {
         Ok(usize::try_from(cx.at_least(key, value, 1)?).unwrap_or(usize::MAX))
     };
+    let secs = |key: &str, value: u64| -> Result<Duration, ConfigError> {
+        Ok(Duration::from_secs(cx.at_least(key, value, 1)?))
+    };
     Ok(ServerSettings {
         listen,
         max_page_size: count("server.max_page_size", raw.max_page_size)?,
         max_query_depth: count("server.max_query_depth", raw.max_query_depth)?,
         max_query_complexity: count("server.max_query_complexity", raw.max_query_complexity)?,
+        max_root_fields: count("server.max_root_fields", raw.max_root_fields)?,
+        max_aliases: count("server.max_aliases", raw.max_aliases)?,
+        introspection: raw.introspection,
+        request_timeout: secs("server.request_timeout_secs", raw.request_timeout_secs)?,
+        cache_max_age_secs: raw.cache_max_age_secs,
+        trusted_documents: trusted_documents(cx, raw.trusted_documents.as_deref(), raw.trusted_documents_only)?,
+        handshake_timeout: secs("server.handshake_timeout_secs", raw.handshake_timeout_secs)?,
+        idle_timeout: secs("server.idle_timeout_secs", raw.idle_timeout_secs)?,
+        max_connections: count("server.max_connections", raw.max_connections)?,
+        max_subscriptions_per_connection: count(
+            "server.max_subscriptions_per_connection",
+            raw.max_subscriptions_per_connection,
+        )?,
         cors_origins: cors_origins(cx, &raw.cors_origins)?,
     })
+}
+
+/// The manifest path, anchored at the config file's directory; `only` needs a manifest.
+fn trusted_documents(
+    cx: &Context,
+    manifest: Option<&str>,
+    only: bool,
+) -> Result<Option<TrustedDocumentsSettings>, ConfigError> {
+    match manifest.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(path) => {
+            let path = Path::new(path);
+            let manifest = match (path.is_relative(), cx.origin.parent()) {
+                (true, Some(dir)) => dir.join(path),
+                _ => path.to_owned(),
+            };
+            Ok(Some(TrustedDocumentsSettings { manifest, only }))
+        }
+        None if only => Err(cx.invalid(
+            "server.trusted_documents_only",
+            "true".to_owned(),
+            "needs server.trusted_documents, the path of the manifest of allowed operations",
+        )),
+        None => Ok(None),
+    }
 }
 
 /// `["*"]` is any origin; otherwise each entry is one exact origin without a path.

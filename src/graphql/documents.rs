@@ -3,6 +3,11 @@
 //! `PERSISTED_QUERY_NOT_FOUND` so the client sends the text once), and no re-parsing of the
 //! queries a frontend sends again and again.
 //!
+//! Trusted documents: an operator's manifest of allowed operations (Apollo's persisted query
+//! manifest, `{ format, version, operations: [{ id, body, ... }] }`) is parsed at start and
+//! kept for good; clients may send an operation's `id` (or its SHA-256) alone, and with
+//! `only` every other operation is refused with `PERSISTED_QUERY_NOT_IN_LIST`.
+//!
 //! Bounded: at most `CAPACITY` documents of at most `MAX_QUERY_BYTES` each (the cache is
 //! cleared when full, so unique queries only cost misses). Validation, depth and complexity
 //! limits still run on every request: only parsing is skipped.
@@ -12,7 +17,7 @@ use std::sync::{Arc, RwLock};
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{ErrorExtensionValues, Request, ServerError, ServerResult};
+use async_graphql::{Request, ServerError, ServerResult};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -25,6 +30,26 @@ const MAX_QUERY_BYTES: usize = 32 * 1024;
 #[derive(Clone, Default)]
 pub struct Documents {
     cache: Arc<RwLock<HashMap<String, ExecutableDocument>>>,
+    trusted: Option<Arc<Trusted>>,
+}
+
+/// The manifest's operations by id and by the SHA-256 of their text.
+struct Trusted {
+    documents: HashMap<String, ExecutableDocument>,
+    only: bool,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    format: String,
+    version: i64,
+    operations: Vec<ManifestOperation>,
+}
+
+#[derive(Deserialize)]
+struct ManifestOperation {
+    id: String,
+    body: String,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +84,20 @@ impl Extension for Documents {
                 return Err(error("only version 1 of persisted queries is supported", "PERSISTED_QUERY_NOT_SUPPORTED"));
             }
         }
+        if let Some(trusted) = self.trusted.as_deref().filter(|t| t.only) {
+            let key = match &persisted {
+                Some(p) if request.query.is_empty() => p.sha256_hash.to_ascii_lowercase(),
+                _ => sha256(&request.query),
+            };
+            let Some(doc) = trusted.documents.get(&key) else {
+                return Err(error(
+                    "this server only runs the operations in its trusted documents manifest",
+                    "PERSISTED_QUERY_NOT_IN_LIST",
+                ));
+            };
+            let doc = doc.clone();
+            return next.run(ctx, with(request, doc)).await;
+        }
         let request = match persisted {
             Some(p) if request.query.is_empty() => match self.get(&p.sha256_hash.to_ascii_lowercase()) {
                 Some(doc) => with(request, doc),
@@ -82,6 +121,27 @@ impl Extension for Documents {
 }
 
 impl Documents {
+    /// Documents with an operator's manifest of trusted operations; an error names the
+    /// operation that does not parse, or what is wrong with the manifest.
+    pub fn with_manifest(text: &str, only: bool) -> Result<Documents, String> {
+        let manifest: Manifest =
+            serde_json::from_str(text).map_err(|e| format!("not a persisted query manifest: {e}"))?;
+        if manifest.format != "apollo-persisted-query-manifest" || manifest.version != 1 {
+            return Err(format!(
+                "format {:?} version {} is not supported; expected \"apollo-persisted-query-manifest\" version 1",
+                manifest.format, manifest.version
+            ));
+        }
+        let mut documents = HashMap::new();
+        for op in manifest.operations {
+            let doc = async_graphql::parser::parse_query(&op.body)
+                .map_err(|e| format!("operation {:?} does not parse: {e}", op.id))?;
+            documents.insert(sha256(&op.body), doc.clone());
+            documents.insert(op.id.to_ascii_lowercase(), doc);
+        }
+        Ok(Documents { cache: Arc::default(), trusted: Some(Arc::new(Trusted { documents, only })) })
+    }
+
     /// Whether the request would run anything but a query (a mutation or a subscription),
     /// judged on its text or, for a hash-only persisted query, on the stored document. GET
     /// requests are refused when it does, so no link can change anything.
@@ -99,6 +159,9 @@ impl Documents {
     }
 
     fn get(&self, hash: &str) -> Option<ExecutableDocument> {
+        if let Some(doc) = self.trusted.as_deref().and_then(|t| t.documents.get(hash)) {
+            return Some(doc.clone());
+        }
         self.cache.read().unwrap_or_else(|e| e.into_inner()).get(hash).cloned()
     }
 
@@ -135,9 +198,5 @@ fn sha256(text: &str) -> String {
 }
 
 fn error(message: &str, code: &str) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    let mut ext = ErrorExtensionValues::default();
-    ext.set("code", code);
-    e.extensions = Some(ext);
-    e
+    super::errors::coded(message, code)
 }

@@ -42,3 +42,12 @@ impl<T> OrInternal<T> for anyhow::Result<T> {
         self.map_err(|e| ApiError::Internal(e).extend())
     }
 }
+
+/// A request-level error (no field path) with a `code` extension, as Apollo clients read them.
+pub fn coded(message: impl Into<String>, code: &str) -> async_graphql::ServerError {
+    let mut e = async_graphql::ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code);
+    e.extensions = Some(ext);
+    e
+}

@@ -3,12 +3,14 @@
 //! One file per area: `query` (groups, sources, federation entities) and `topics` (the `Topic`
 //! scalar and the taxonomy), merged into the query root; `mutation` (operator actions),
 //! `subscription` (live events), `types`/`enums`/`sources` (objects), `filter` (inputs),
-//! `auth` (operator guard), `errors` (what clients may see), `telemetry` (query shapes, never
+//! `auth` (operator guard), `budget` (what a query may cost), `deadline` (how long it may run), `errors` (what clients may see), `telemetry` (query shapes, never
 //! variables), `documents` (parsed queries by hash: persisted queries, no re-parsing). HTTP
 //! wiring lives in `crate::http`.
 
 mod auth;
+mod budget;
 mod connection;
+mod deadline;
 mod documents;
 mod enums;
 mod errors;
@@ -25,6 +27,7 @@ mod types;
 mod upcoming;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema};
 
@@ -35,8 +38,9 @@ pub use documents::Documents;
 pub use places::PlaceBook;
 
 pub use auth::Caller;
+pub use budget::Budget;
 pub use mutation::MutationRoot;
-pub use subscription::SubscriptionRoot;
+pub use subscription::{SubscriptionRoot, SubscriptionSlots};
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
@@ -61,17 +65,10 @@ pub struct AppState {
     pub documents: Documents,
 }
 
-/// Limits that protect the server from expensive queries.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    pub depth: usize,
-    pub complexity: usize,
-}
-
-/// Builds the schema that serves `state`: federation v2 enabled, depth and complexity
-/// limits, query-shape logging.
-pub fn build_schema(state: AppState, limits: Limits) -> AppSchema {
-    builder(limits).extension(state.documents.clone()).data(state).finish()
+/// Builds the schema that serves `state`: federation v2 enabled, the query budget, a time
+/// budget per request, query-shape logging.
+pub fn build_schema(state: AppState, budget: Budget, timeout: Duration) -> AppSchema {
+    builder(budget, state.documents.clone()).extension(deadline::Deadline(timeout)).data(state).finish()
 }
 
 /// The whole schema as SDL, committed as schema/schema.graphql: every root type
@@ -87,14 +84,24 @@ pub fn subgraph_sdl() -> String {
 }
 
 fn shape() -> AppSchema {
-    builder(Limits { depth: 64, complexity: 100_000 }).finish()
+    let budget = Budget { depth: 64, cost: 100_000, page: 100, root_fields: 100, aliases: 100, introspection: true };
+    builder(budget, Documents::default()).finish()
 }
 
-/// The schema's shape without data: what `build_schema` serves and `sdl` prints.
-fn builder(limits: Limits) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
-    Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
+/// The schema's shape without data: what `build_schema` serves and `sdl` prints. The budget
+/// replaces async-graphql's own depth and complexity limits, whose walks expand fragments;
+/// it runs after `documents` has found a persisted query's text.
+fn builder(
+    budget: Budget,
+    documents: Documents,
+) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    let builder = Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
         .enable_federation()
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
         .extension(telemetry::QueryShapeLogger)
+        .extension(documents)
+        .extension(budget);
+    match budget.introspection {
+        true => builder,
+        false => builder.disable_introspection(),
+    }
 }

@@ -1,11 +1,23 @@
 //! Subscriptions: live group events from the broadcast channel in the application state,
 //! filtered per subscriber with the same rules as the `groups` query (`Search::matches_group`,
 //! the finder's rules on one group).
+//!
+//! Each subscriber reads the channel at its own pace and yields to the runtime after each
+//! event it delivers, so a burst to thousands of subscribers shares the machine with queries
+//! instead of holding it. A subscriber that falls further behind than the channel holds is
+//! dropped with an error that says so (it may subscribe again), never slowing the others.
+//! A connection holds at most `server.max_subscriptions_per_connection` at once
+//! (`SubscriptionSlots`, given to each WebSocket connection).
+
+use std::sync::Arc;
 
 use async_graphql::{Context, ErrorExtensions, Subscription};
 use futures_util::{Stream, StreamExt};
+use tokio::sync::Semaphore;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 
+use super::errors::ApiError;
 use super::filter::{GroupFilter, NearInput};
 use super::query::{search_error, search_of};
 use super::types::Group;
@@ -24,7 +36,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = Group>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Group>>> {
         events(ctx, ChangeKind::Added, filter, near).await
     }
 
@@ -34,7 +46,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = Group>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Group>>> {
         events(ctx, ChangeKind::Updated, filter, near).await
     }
 
@@ -44,7 +56,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = Group>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Group>>> {
         events(ctx, ChangeKind::Removed, filter, near).await
     }
 }
@@ -54,18 +66,57 @@ async fn events(
     kind: ChangeKind,
     filter: Option<GroupFilter>,
     near: Option<NearInput>,
-) -> async_graphql::Result<impl Stream<Item = Group>> {
+) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Group>>> {
     let state = ctx.data::<AppState>()?;
     let search = search_of(state, filter, near).await?;
     search.validate().map_err(|e| search_error(e).extend())?;
+    let slot = match ctx.data_opt::<SubscriptionSlots>() {
+        Some(slots) => Some(slots.0.clone().try_acquire_owned().map_err(|_| {
+            ApiError::BadInput(format!(
+                "this connection already has {} subscriptions, the most it may hold; close one first",
+                slots.1
+            ))
+            .extend()
+        })?),
+        None => None,
+    };
     let rx = state.events.subscribe();
-    Ok(BroadcastStream::new(rx).filter_map(move |ev| {
-        let out = match ev {
-            Ok(ev) if ev.kind == kind && belongs(&search, kind, &ev.group) => Some(Group(ev.group.clone())),
-            _ => None,
-        };
-        std::future::ready(out)
-    }))
+    let stream = BroadcastStream::new(rx)
+        .filter_map(move |ev| {
+            let out = match ev {
+                Ok(ev) if ev.kind == kind && belongs(&search, kind, &ev.group) => Some(Ok(Group(ev.group.clone()))),
+                Ok(_) => None,
+                Err(BroadcastStreamRecvError::Lagged(missed)) => Some(Err(ApiError::BadInput(format!(
+                    "this subscriber fell {missed} events behind and was dropped; subscribe again"
+                ))
+                .extend())),
+            };
+            std::future::ready(out)
+        })
+        .scan(false, |dropped, item| {
+            // End the stream after the error that drops a slow subscriber.
+            let out = (!*dropped).then_some(item);
+            *dropped = out.as_ref().is_some_and(Result::is_err);
+            std::future::ready(out)
+        })
+        .then(move |item| {
+            let _held = &slot;
+            async move {
+                tokio::task::yield_now().await;
+                item
+            }
+        });
+    Ok(stream)
+}
+
+/// The subscriptions one connection may still open, and the most it may hold.
+#[derive(Clone)]
+pub struct SubscriptionSlots(Arc<Semaphore>, usize);
+
+impl SubscriptionSlots {
+    pub fn new(most: usize) -> Self {
+        SubscriptionSlots(Arc::new(Semaphore::new(most)), most)
+    }
 }
 
 /// Whether the group of an event belongs to the subscriber's list; a removed group is judged

@@ -351,7 +351,8 @@ impl WsClient {
         self.ws.send(Message::Text(v.to_string().into())).await.expect("websocket send");
     }
 
-    async fn next_json(&mut self, wait: Duration) -> Option<Value> {
+    /// The next text message as JSON, or None when nothing arrives within `wait` or the socket closed.
+    pub async fn next_json(&mut self, wait: Duration) -> Option<Value> {
         loop {
             let msg = tokio::time::timeout(wait, self.ws.next()).await.ok()??.ok()?;
             if let Message::Text(t) = msg {

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod api_queries;
+mod connections;
 mod corrections;
 mod cors;
 mod finder_demo;
@@ -14,12 +15,14 @@ mod finder_paging;
 mod finder_subscriptions;
 mod finder_support;
 mod formats;
+mod http_cache;
 mod import_runs;
 mod matching;
 mod matching_quality;
 mod meeting_times;
 mod operator;
 mod places;
+mod query_limits;
 mod schema_contract;
 mod subscriptions;
 mod topics;

@@ -1,0 +1,57 @@
+//! HTTP caching, through the real server: a GET query is public with an ETag that follows its
+//! answer (304 while unchanged, a new ETag after an import changes it); POST answers and
+//! answers with errors are never stored.
+
+use reqwest::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
+use serde_json::json;
+
+use crate::helpers::{sepa_rows, source, spawn_app_with, FeedServer};
+
+#[tokio::test]
+async fn get_queries_are_cacheable_until_their_answer_changes() {
+    let feeds = FeedServer::start().await;
+    let mut rows = sepa_rows();
+    feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+    let app = spawn_app_with(feeds, &[source("sepa", "sepa.json")]).await;
+    app.import("sepa").await;
+    let query = [("query", "{ groups(first: 3) { totalCount edges { node { name } } } }")];
+    let get = |etag: Option<String>| {
+        let mut req = app.client.get(app.url("/graphql")).query(&query);
+        if let Some(e) = etag {
+            req = req.header(IF_NONE_MATCH, e);
+        }
+        req.send()
+    };
+
+    let first = get(None).await.unwrap();
+    let etag = first.headers()[ETAG].to_str().unwrap().to_owned();
+    let control = first.headers()[CACHE_CONTROL].to_str().unwrap().to_owned();
+    let again = get(Some(etag.clone())).await.unwrap();
+    rows.truncate(rows.len() - 5);
+    app.feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+    app.import("sepa").await;
+    let changed = get(Some(etag.clone())).await.unwrap();
+
+    assert_eq!(control, "public, max-age=60");
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()[ETAG], etag.as_str());
+    assert_eq!(changed.status(), 200, "the answer changed with the store");
+    assert_ne!(changed.headers()[ETAG], etag.as_str());
+    let body: serde_json::Value = changed.json().await.unwrap();
+    assert!(body["data"]["groups"]["totalCount"].as_i64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn post_answers_and_errors_are_never_stored() {
+    let feeds = FeedServer::start().await;
+    feeds.put("sepa.json", serde_json::to_vec(&sepa_rows()).unwrap());
+    let app = spawn_app_with(feeds, &[source("sepa", "sepa.json")]).await;
+
+    let post =
+        app.client.post(app.url("/graphql")).json(&json!({ "query": "{ sources { id } }" })).send().await.unwrap();
+    let error = app.client.get(app.url("/graphql")).query(&[("query", "{ nope }")]).send().await.unwrap();
+
+    assert_eq!(post.headers()[CACHE_CONTROL], "no-store");
+    assert_eq!(error.headers()[CACHE_CONTROL], "no-store");
+    assert!(error.headers().get(ETAG).is_none());
+}
