@@ -861,7 +861,7 @@ fn populate_bulk(store: &Store, data: &Data, clusters: &[Cluster], now: DateTime
     let start = Instant::now();
     let idx: HashMap<&RecordKey, usize> = data.recs.iter().enumerate().map(|(i, r)| (&r.key, i)).collect();
     let members: Vec<Vec<RecordKey>> = clusters.iter().map(|c| c.members.clone()).collect();
-    let plan = dedup::assign_ids(&members, &BTreeMap::new(), &BTreeMap::new());
+    let plan = dedup::assign_ids(&members, &BTreeMap::new());
     let mut batch_records: Vec<StoredRecord> = Vec::new();
     let mut batch_groups: Vec<StoredGroup> = Vec::new();
     let mut seq = 0;

@@ -1,10 +1,13 @@
-//! Group ids: deterministic from members, stable over time.
+//! Group ids: a function of the members, so replicas agree.
 //!
-//! A group made from scratch gets an id derived from its smallest member record key, so a
-//! rebuild in any order gives the same ids. When groups change, a cluster keeps the id of the
-//! old group that gave it most records (ties: the smaller id), so ids stay when records join
-//! or leave and the larger part of a split keeps its id; an old id no cluster kept redirects
-//! to the cluster holding most of its former records, or is removed when none is left.
+//! A group's id is always derived from its smallest member record key
+//! (`RecordKey::group_id`), whatever order its records arrived in: two instances holding the
+//! same records hold the same ids. An id therefore changes exactly when a group's smallest
+//! record changes (a record with a smaller key joins it, or its smallest record leaves it);
+//! the old id then redirects to the cluster holding most of its former records, and is
+//! removed when none is left. The store also resolves every id derived from any record it
+//! holds to the group holding that record, so an id published by another replica, or before
+//! a merge, keeps resolving.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,51 +26,25 @@ pub struct IdPlan {
     pub removed: Vec<String>,
 }
 
-/// Assigns ids to `clusters` given each member's previous group id (`previous`, absent for
-/// new records) and the previous members of each old group (`old_members`).
-pub fn assign(
-    clusters: &[Vec<RecordKey>],
-    previous: &BTreeMap<RecordKey, String>,
-    old_members: &BTreeMap<String, Vec<RecordKey>>,
-) -> IdPlan {
-    // (records shared, old id, cluster index): most shared first, then smaller old id.
-    let mut claims: Vec<(usize, &String, usize)> = Vec::new();
-    for (i, members) in clusters.iter().enumerate() {
-        let mut counts: BTreeMap<&String, usize> = BTreeMap::new();
-        for m in members {
-            if let Some(old) = previous.get(m) {
-                *counts.entry(old).or_default() += 1;
-            }
-        }
-        claims.extend(counts.into_iter().map(|(old, n)| (n, old, i)));
-    }
-    claims.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)).then(a.2.cmp(&b.2)));
-    let mut ids: Vec<Option<String>> = vec![None; clusters.len()];
+/// Assigns ids to `clusters` given the previous members of each old group (`old_members`).
+pub fn assign(clusters: &[Vec<RecordKey>], old_members: &BTreeMap<String, Vec<RecordKey>>) -> IdPlan {
+    // Distinct clusters have distinct smallest records, hence distinct ids; a 64-bit hash
+    // collision would get a salt, in the order of the smallest records (so replicas agree).
+    let mut order: Vec<usize> = (0..clusters.len()).collect();
+    order.sort_by(|&a, &b| clusters[a].iter().min().cmp(&clusters[b].iter().min()));
+    let mut ids: Vec<String> = vec![String::new(); clusters.len()];
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    for (_, old, i) in claims {
-        if ids[i].is_none() && !taken.contains(old) {
-            ids[i] = Some(old.clone());
-            taken.insert(old.clone());
-        }
+    for i in order {
+        let mut salt = 0u32;
+        let id = loop {
+            let candidate = derive(&clusters[i], salt);
+            if taken.insert(candidate.clone()) {
+                break candidate;
+            }
+            salt += 1;
+        };
+        ids[i] = id;
     }
-    let reserved: BTreeSet<&String> = old_members.keys().collect();
-    let ids: Vec<String> = ids
-        .into_iter()
-        .enumerate()
-        .map(|(i, id)| {
-            id.unwrap_or_else(|| {
-                let mut salt = 0u32;
-                loop {
-                    let candidate = derive(&clusters[i], salt);
-                    if !taken.contains(&candidate) && !reserved.contains(&candidate) {
-                        taken.insert(candidate.clone());
-                        return candidate;
-                    }
-                    salt += 1;
-                }
-            })
-        })
-        .collect();
 
     let mut plan = IdPlan { ids, ..Default::default() };
     for (old, members) in old_members {
@@ -88,14 +65,51 @@ pub fn assign(
     plan
 }
 
-/// The id a group of these members gets from scratch.
+/// The id a group of these members gets: its smallest record's `group_id` (salted only on a
+/// hash collision).
 pub fn derive(members: &[RecordKey], salt: u32) -> String {
-    let first = members.iter().min().map(|k| k.to_string()).unwrap_or_default();
-    let mut h = Sha256::new();
-    h.update(first.as_bytes());
-    if salt > 0 {
-        h.update(salt.to_be_bytes());
+    let Some(first) = members.iter().min() else { return String::from("g0000000000000000") };
+    if salt == 0 {
+        return first.group_id();
     }
+    let mut h = Sha256::new();
+    h.update(first.to_string().as_bytes());
+    h.update(salt.to_be_bytes());
     let hex: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
     format!("g{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> RecordKey {
+        let (source, id) = s.split_once(':').unwrap();
+        RecordKey::new(source, id)
+    }
+
+    #[test]
+    fn an_id_is_its_smallest_records_whatever_came_before() {
+        let cluster = vec![key("b:2"), key("a:9")];
+        let fresh = assign(std::slice::from_ref(&cluster), &BTreeMap::new());
+        let old = BTreeMap::from([("gold".to_owned(), vec![key("b:2")])]);
+        let grown = assign(std::slice::from_ref(&cluster), &old);
+
+        assert_eq!(fresh.ids, vec![key("a:9").group_id()]);
+        assert_eq!(grown.ids, fresh.ids, "history does not change the id");
+        assert_eq!(grown.redirects, vec![("gold".to_owned(), key("a:9").group_id())]);
+    }
+
+    #[test]
+    fn a_split_redirects_to_the_larger_part_and_a_vanished_group_is_removed() {
+        let old = BTreeMap::from([
+            ("g1".to_owned(), vec![key("a:1"), key("a:2"), key("a:3")]),
+            ("g2".to_owned(), vec![key("c:1")]),
+        ]);
+        let plan = assign(&[vec![key("a:1")], vec![key("a:2"), key("a:3")]], &old);
+
+        assert_eq!(plan.ids, vec![key("a:1").group_id(), key("a:2").group_id()]);
+        assert_eq!(plan.redirects, vec![("g1".to_owned(), key("a:2").group_id())]);
+        assert_eq!(plan.removed, vec!["g2".to_owned()]);
+    }
 }

@@ -6,10 +6,11 @@
 //! From the records a run changed, it gathers every record that could end up in a group with
 //! them: records that match them (found through shared blocking keys, then compared), and
 //! every member of the old groups involved, transitively. It clusters that set from scratch
-//! with `dedup::cluster`, gives the clusters ids with `dedup::assign_ids` (old ids stay with
-//! the part that keeps most of their records), and turns the result into group writes,
-//! redirects, tombstones and events. Since clustering decides each connected set of matches
-//! on its own, the result equals a rebuild from scratch with the same history.
+//! with `dedup::cluster`, gives the clusters ids with `dedup::assign_ids` (each its smallest
+//! record's; old ids redirect to the part that keeps most of their records), and turns the
+//! result into group writes, redirects, tombstones and events. Since clustering decides each
+//! connected set of matches on its own, the result equals a rebuild from scratch, ids
+//! included, in any import order.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
@@ -95,7 +96,7 @@ pub fn regroup(
         .collect();
     let old_members: BTreeMap<String, Vec<RecordKey>> =
         old_groups.iter().map(|(id, g)| (id.clone(), g.records.clone())).collect();
-    let plan = dedup::assign_ids(&members, &previous, &old_members);
+    let plan = dedup::assign_ids(&members, &old_members);
 
     let mut out = GroupChanges { records_delete: deleted.iter().cloned().collect(), ..Default::default() };
     for ((idx, group_members), id) in parts.iter().zip(members).zip(plan.ids) {

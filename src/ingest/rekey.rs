@@ -1,6 +1,7 @@
 //! Upgrading a store at start, in the background: re-keying stored records after the
 //! matcher's blocking-key scheme changed, then reassembling groups written in an older group
-//! format (one-slot groups become real groups with their meetings). Queries are served
+//! format (one-slot groups become real groups with their meetings; groups of format 2 get
+//! ids derived from their smallest record). Queries are served
 //! meanwhile; imports and corrections wait, since they need every stored record findable
 //! under the current keys and every group in the current format.
 

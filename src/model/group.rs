@@ -4,7 +4,9 @@
 //! Stored format 2 (`GROUP_FORMAT`) added `meetings`: each slot with the records that describe
 //! it. A format-1 document (one slot per group) decodes with no `meetings`; `meetings()` then
 //! reads the slots of the merged listing, all described by every record, until the upgrade
-//! reassembles the store (see ingest's re-keying at start).
+//! reassembles the store (see ingest's re-keying at start). Format 3 changed no field: every
+//! group's id is its smallest record's `RecordKey::group_id`; groups of an older format are
+//! regrouped at start, which gives them those ids (their old ids redirect).
 
 use chrono::{DateTime, Utc};
 use importers::{Listing, Meeting};
@@ -41,8 +43,9 @@ pub struct StoredGroup {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The stored format of groups: 2 since groups hold several meetings.
-pub const GROUP_FORMAT: u64 = 2;
+/// The stored format of groups: 2 since groups hold several meetings, 3 since their ids
+/// are derived from their smallest record.
+pub const GROUP_FORMAT: u64 = 3;
 
 /// One meeting of a group: its slot and the records (of any source) that describe it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

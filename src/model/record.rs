@@ -15,6 +15,17 @@ impl RecordKey {
     pub fn new(source_id: impl Into<String>, external_id: impl Into<String>) -> Self {
         RecordKey { source_id: source_id.into(), external_id: external_id.into() }
     }
+
+    /// The id of a group whose smallest record this is: `g` and 16 hex digits of the SHA-256
+    /// of the key. A group's id is always this of its smallest record, so it is a function of
+    /// its members, whatever order they arrived in (replicas agree); every id so derived
+    /// resolves to the group now holding the record.
+    pub fn group_id(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.to_string().as_bytes());
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("g{hex}")
+    }
 }
 
 impl std::fmt::Display for RecordKey {

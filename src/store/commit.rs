@@ -1,7 +1,7 @@
 //! Applying one import run to the store in a single sled transaction.
 //!
 //! The caller (ingest) decides what changed; this file keeps the secondary structures
-//! (blocking keys, the live-group counter, redirects) in step with the documents, so records
+//! (blocking keys, the live-group counter, redirects, the ids derived from records) in step with the documents, so records
 //! and groups always agree. The finder's in-memory index is updated by `Store::commit` under
 //! the same write lock.
 
@@ -50,7 +50,7 @@ pub(crate) fn apply(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
     let records = c
         .records_put
         .iter()
-        .map(|r| Ok((record_key(&r.key), serde_json::to_vec(r)?, r)))
+        .map(|r| Ok((record_key(&r.key), serde_json::to_vec(r)?, r, r.key.group_id())))
         .collect::<serde_json::Result<Vec<_>>>()?;
     let groups =
         c.groups_put.iter().map(|g| Ok((serde_json::to_vec(g)?, g))).collect::<serde_json::Result<Vec<_>>>()?;
@@ -68,61 +68,73 @@ pub(crate) fn apply(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
         .map(|k| Ok((super::correction_key(&k.a, &k.b), serde_json::to_vec(k)?)))
         .collect::<serde_json::Result<Vec<_>>>()?;
 
-    let result =
-        (&t.records, &t.groups, &t.tombstones, &t.redirects, &t.blocks, &t.runs, &t.sources, &t.meta, &t.corrections)
-            .transaction(
-                |(records_t, groups_t, tombs_t, redirects_t, blocks_t, runs_t, sources_t, meta_t, corrections_t)| {
-                    let mut live = read_counter(meta_t)?;
-                    for (key, bytes, rec) in &records {
-                        if let Some(old) = records_t.get(key)? {
-                            unblock(blocks_t, &old, key)?;
-                        }
-                        for b in &rec.blocks {
-                            blocks_t.insert(block_key(b, key), &[][..])?;
-                        }
-                        records_t.insert(key.as_slice(), bytes.as_slice())?;
-                    }
-                    for k in &c.records_delete {
-                        let key = record_key(k);
-                        if let Some(old) = records_t.remove(key.as_slice())? {
-                            unblock(blocks_t, &old, &key)?;
-                        }
-                    }
-                    for (bytes, g) in &groups {
-                        if groups_t.get(g.id.as_bytes())?.is_some() {
-                            live = live.saturating_sub(1);
-                        }
-                        tombs_t.remove(g.id.as_bytes())?;
-                        redirects_t.remove(g.id.as_bytes())?;
-                        groups_t.insert(g.id.as_bytes(), bytes.as_slice())?;
-                        live += 1;
-                    }
-                    for (bytes, g) in &tombs {
-                        if groups_t.get(g.id.as_bytes())?.is_some() {
-                            live = live.saturating_sub(1);
-                        }
-                        groups_t.remove(g.id.as_bytes())?;
-                        tombs_t.insert(g.id.as_bytes(), bytes.as_slice())?;
-                    }
-                    for (from, to) in &c.redirects {
-                        if groups_t.get(from.as_bytes())?.is_some() {
-                            live = live.saturating_sub(1);
-                        }
-                        groups_t.remove(from.as_bytes())?;
-                        tombs_t.remove(from.as_bytes())?;
-                        redirects_t.insert(from.as_bytes(), to.as_bytes())?;
-                    }
-                    if let Some((run_key, run, source, state)) = &log {
-                        runs_t.insert(run_key.as_slice(), run.as_slice())?;
-                        sources_t.insert(*source, state.as_slice())?;
-                    }
-                    for (key, value) in &corrections {
-                        corrections_t.insert(key.as_slice(), value.as_slice())?;
-                    }
-                    meta_t.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
-                    Ok(())
-                },
-            );
+    let deletes: Vec<(Vec<u8>, String)> = c.records_delete.iter().map(|k| (record_key(k), k.group_id())).collect();
+    let trees = (
+        &t.records,
+        &t.groups,
+        &t.tombstones,
+        &t.redirects,
+        &t.blocks,
+        &t.runs,
+        &t.sources,
+        &t.meta,
+        &t.corrections,
+        &t.derived,
+    );
+    let result = trees.transaction(
+        |(records_t, groups_t, tombs_t, redirects_t, blocks_t, runs_t, sources_t, meta_t, corrections_t, derived_t)| {
+            let mut live = read_counter(meta_t)?;
+            for (key, bytes, rec, derived) in &records {
+                if let Some(old) = records_t.get(key)? {
+                    unblock(blocks_t, &old, key)?;
+                }
+                for b in &rec.blocks {
+                    blocks_t.insert(block_key(b, key), &[][..])?;
+                }
+                records_t.insert(key.as_slice(), bytes.as_slice())?;
+                derived_t.insert(derived.as_bytes(), key.as_slice())?;
+            }
+            for (key, derived) in &deletes {
+                if let Some(old) = records_t.remove(key.as_slice())? {
+                    unblock(blocks_t, &old, key)?;
+                }
+                derived_t.remove(derived.as_bytes())?;
+            }
+            for (bytes, g) in &groups {
+                if groups_t.get(g.id.as_bytes())?.is_some() {
+                    live = live.saturating_sub(1);
+                }
+                tombs_t.remove(g.id.as_bytes())?;
+                redirects_t.remove(g.id.as_bytes())?;
+                groups_t.insert(g.id.as_bytes(), bytes.as_slice())?;
+                live += 1;
+            }
+            for (bytes, g) in &tombs {
+                if groups_t.get(g.id.as_bytes())?.is_some() {
+                    live = live.saturating_sub(1);
+                }
+                groups_t.remove(g.id.as_bytes())?;
+                tombs_t.insert(g.id.as_bytes(), bytes.as_slice())?;
+            }
+            for (from, to) in &c.redirects {
+                if groups_t.get(from.as_bytes())?.is_some() {
+                    live = live.saturating_sub(1);
+                }
+                groups_t.remove(from.as_bytes())?;
+                tombs_t.remove(from.as_bytes())?;
+                redirects_t.insert(from.as_bytes(), to.as_bytes())?;
+            }
+            if let Some((run_key, run, source, state)) = &log {
+                runs_t.insert(run_key.as_slice(), run.as_slice())?;
+                sources_t.insert(*source, state.as_slice())?;
+            }
+            for (key, value) in &corrections {
+                corrections_t.insert(key.as_slice(), value.as_slice())?;
+            }
+            meta_t.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
+            Ok(())
+        },
+    );
     match result {
         Ok(()) => Ok(()),
         Err(TransactionError::Abort(msg)) => Err(anyhow::anyhow!("store commit aborted: {msg}")),

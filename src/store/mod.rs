@@ -1,7 +1,8 @@
 //! The sled store: the only module that touches sled.
 //!
 //! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups, still
-//! resolvable), `redirects` (merged-away id -> id), `blocks` (matching blocking key -> record), `runs` (import runs), `sources`
+//! resolvable), `redirects` (merged-away id -> id), `derived` (the id derived from each record ->
+//! the record, so such an id finds the group holding it), `blocks` (matching blocking key -> record), `runs` (import runs), `sources`
 //! (per-source state), `meta` (counters, the blocking-key scheme, the group format). One import
 //! run is one `RunCommit`, applied in a single sled transaction over all trees and behind a
 //! write lock, so readers never see half a run. The lock guards the in-memory `finder::Index`
@@ -58,6 +59,9 @@ pub(crate) struct Trees {
     pub sources: sled::Tree,
     pub meta: sled::Tree,
     pub corrections: sled::Tree,
+    /// `RecordKey::group_id` of every stored record -> its record key: how an id derived from
+    /// a record finds the group holding it now.
+    pub derived: sled::Tree,
 }
 
 const LIVE_GROUPS: &[u8] = b"live_groups";
@@ -86,7 +90,9 @@ impl Store {
             sources: tree("sources")?,
             meta: tree("meta")?,
             corrections: tree("corrections")?,
+            derived: tree("derived")?,
         };
+        derive_ids_if_new(&trees)?;
         let index = build_index(&trees.groups)?;
         let store = Store {
             inner: Arc::new(Inner {
@@ -143,7 +149,9 @@ impl Store {
         Ok(())
     }
 
-    /// A group by id, following redirects of merged-away ids; removed groups resolve too.
+    /// A group by id: a live group; else the group now holding the record the id was
+    /// derived from (`RecordKey::group_id`); else a removed group; else following the
+    /// redirect of an id whose records left.
     pub fn group(&self, id: &str) -> anyhow::Result<Option<StoredGroup>> {
         let _r = self.read();
         let t = &self.inner.trees;
@@ -151,6 +159,13 @@ impl Store {
         for _ in 0..16 {
             if let Some(g) = get_json::<StoredGroup>(&t.groups, id.as_bytes())? {
                 return Ok(Some(g));
+            }
+            let holder = match t.derived.get(id.as_bytes())? {
+                Some(key) => get_json::<StoredRecord>(&t.records, &key)?.map(|r| r.group_id),
+                None => None,
+            };
+            if let Some(g) = holder.and_then(|h| get_json::<StoredGroup>(&t.groups, h.as_bytes()).transpose()) {
+                return Ok(Some(g?));
             }
             if let Some(g) = get_json::<StoredGroup>(&t.tombstones, id.as_bytes())? {
                 return Ok(Some(g));
@@ -284,4 +299,26 @@ pub(crate) fn get_json<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> an
 
 pub(crate) fn read_u64(tree: &sled::Tree, key: &[u8]) -> sled::Result<u64> {
     Ok(tree.get(key)?.and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)).unwrap_or(0))
+}
+
+/// Marks a store whose `derived` tree covers every record.
+const DERIVED_IDS: &[u8] = b"derived_ids";
+
+/// Fills the `derived` tree from the records once, for a store written before it existed.
+fn derive_ids_if_new(t: &Trees) -> anyhow::Result<()> {
+    if t.meta.get(DERIVED_IDS)?.is_some() {
+        return Ok(());
+    }
+    let mut n = 0usize;
+    for kv in t.records.iter() {
+        let (key, bytes) = kv?;
+        let record: StoredRecord = serde_json::from_slice(&bytes).context("decoding a stored record")?;
+        t.derived.insert(record.key.group_id().as_bytes(), key)?;
+        n += 1;
+    }
+    t.meta.insert(DERIVED_IDS, &[1u8][..])?;
+    if n > 0 {
+        tracing::info!(records = n, "indexed the ids derived from stored records");
+    }
+    Ok(())
 }

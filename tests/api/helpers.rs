@@ -361,3 +361,12 @@ impl WsClient {
         }
     }
 }
+
+/// The id a group with these `records { sourceId externalId }` must have: its smallest
+/// record's derived id.
+pub fn derived_id(records: &Value) -> String {
+    let keys = records.as_array().expect("records").iter().map(|r| {
+        supportmesh::model::RecordKey::new(r["sourceId"].as_str().unwrap(), r["externalId"].as_str().unwrap())
+    });
+    keys.min().expect("a group has records").group_id()
+}

@@ -23,6 +23,7 @@ mod meeting_times;
 mod operator;
 mod places;
 mod query_limits;
+mod replicas;
 mod schema_contract;
 mod subscriptions;
 mod topics;

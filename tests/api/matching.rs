@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    feed_groups, sepa_rows, sepa_sample, source, spawn_app_on_store, spawn_app_with, FeedServer, WsClient,
+    derived_id, feed_groups, sepa_rows, sepa_sample, source, spawn_app_on_store, spawn_app_with, FeedServer, WsClient,
 };
 
 /// The same meetings as a second directory would re-publish them: new ids, 12-hour times.
@@ -47,16 +47,18 @@ async fn a_second_directory_listing_the_same_meetings_adds_no_groups() {
 
     assert_eq!(ws.next_data(Duration::from_secs(2)).await, None, "a duplicate record fired groupAdded");
     let groups = app
-        .all_groups("id records { sourceId } meetings { records { sourceId } } matchExplanation { evidence score }")
+        .all_groups(
+            "id records { sourceId externalId } meetings { records { sourceId } } matchExplanation { evidence score }",
+        )
         .await;
     assert_eq!(groups.len(), feed_groups(&rows).len());
     let meetings: Vec<&Value> = groups.iter().flat_map(|g| g["meetings"].as_array().unwrap()).collect();
     assert_eq!(meetings.len(), rows.len());
     assert!(meetings.iter().all(|m| m["records"].as_array().unwrap().len() == 2), "every meeting holds both listings");
     assert!(groups[0]["matchExplanation"][0]["evidence"].as_array().unwrap().len() >= 2);
-    // Records joined existing groups: every id published before stays the same.
-    let ids_after: std::collections::BTreeSet<String> = groups.iter().map(|g| g["id"].to_string()).collect();
-    assert_eq!(ids_after, ids_before.iter().map(|v| v.to_string()).collect());
+    // Records joined existing groups with smaller keys ("a-dir" < "b-dir"): each group now has
+    // its smallest record's id, and every id published before resolves to it.
+    assert!(groups.iter().all(|g| g["id"] == derived_id(&g["records"])), "ids follow the smallest record");
     for id in ids_before {
         let g = app
             .gql("query($id: ID!) { group(id: $id) { meetings { records { sourceId } } } }", json!({ "id": id }))
@@ -81,12 +83,12 @@ async fn records_stored_under_an_older_key_scheme_still_match_after_an_upgrade()
 
     app.import("b-dir").await;
 
-    let groups = app.all_groups("id records { sourceId } meetings { records { sourceId } }").await;
-    assert_eq!(groups.len(), feed_groups(&rows).len(), "the second directory's listings became new groups");
+    let groups = app.all_groups("id records { sourceId externalId } meetings { records { sourceId } }").await;
+    assert_eq!(groups.len(), feed_groups(&rows).len(), "the second directory's listings joined the stored groups");
     let meetings: Vec<&Value> = groups.iter().flat_map(|g| g["meetings"].as_array().unwrap()).collect();
     assert_eq!(meetings.len(), rows.len());
     assert!(meetings.iter().all(|m| m["records"].as_array().unwrap().len() == 2));
-    assert!(groups.iter().all(|g| g["id"].as_str().unwrap().starts_with("legacy")), "stored ids stay");
+    assert!(groups.iter().all(|g| g["id"] == derived_id(&g["records"])), "ids follow the smallest record");
 }
 
 #[tokio::test]

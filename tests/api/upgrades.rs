@@ -1,6 +1,6 @@
 //! Stores written by earlier versions keep working: a store of one-slot groups (group format
 //! 1, no format recorded, matching keys of an older scheme) is reassembled into real groups at
-//! start, and every id it published still resolves.
+//! start (each group gets its smallest record's id), and every id it published still resolves.
 
 use serde_json::{json, Value};
 
@@ -86,10 +86,10 @@ async fn a_store_of_one_slot_groups_is_reassembled_at_start_and_old_ids_resolve(
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(total, expected, "the one-slot groups were reassembled into real groups");
-    let groups = app.all_groups("id meetings { records { externalId } }").await;
+    let groups = app.all_groups("id records { sourceId externalId } meetings { records { externalId } }").await;
     assert!(
-        groups.iter().all(|g| g["id"].as_str().unwrap().starts_with("legacy")),
-        "assembled groups keep a legacy id"
+        groups.iter().all(|g| g["id"] == crate::helpers::derived_id(&g["records"])),
+        "assembled groups get their smallest record's id"
     );
     let meetings: usize = groups.iter().map(|g| g["meetings"].as_array().unwrap().len()).sum();
     assert_eq!(meetings, legacy.len(), "every listing is one meeting of a group");
@@ -103,5 +103,37 @@ async fn a_store_of_one_slot_groups_is_reassembled_at_start_and_old_ids_resolve(
             .iter()
             .any(|m| m["records"].as_array().unwrap().iter().any(|r| r["externalId"] == external.as_str()));
         assert!(holds, "{id} resolves to the group that now holds its meeting: {g}");
+    }
+}
+
+/// A store of format 2 (real groups, ids kept from history rather than derived) gets the ids
+/// derived from each group's smallest record at start; the ids it published still resolve.
+#[tokio::test]
+async fn a_format_2_store_gets_derived_ids_and_old_ids_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let legacy = write_format_1_store(dir.path(), "sepa").await;
+    {
+        let store = supportmesh::store::Store::open(&dir.path().join("store")).unwrap();
+        store.set_group_format(2).unwrap();
+        store.flush().await.unwrap();
+    }
+    let feeds = FeedServer::start().await;
+    feeds.put("sepa.json", sepa_sample());
+
+    let app = spawn_app_on_store(feeds, &[source("sepa", "sepa.json")], dir).await;
+
+    let mut groups = Vec::new();
+    for _ in 0..100 {
+        groups = app.all_groups("id records { sourceId externalId }").await;
+        if groups.iter().all(|g| g["id"] == crate::helpers::derived_id(&g["records"])) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(groups.iter().all(|g| g["id"] == crate::helpers::derived_id(&g["records"])), "ids were not re-derived");
+    for (id, external) in &legacy {
+        let g = app.gql("query($id: ID!) { group(id: $id) { records { externalId } } }", json!({ "id": id })).await;
+        let records = g["group"]["records"].as_array().unwrap_or_else(|| panic!("{id} no longer resolves: {g}"));
+        assert!(records.iter().any(|r| r["externalId"] == external.as_str()), "{id}: {g}");
     }
 }
