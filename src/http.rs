@@ -8,23 +8,24 @@
 //! max-age=N` and an `ETag` that is the hash of its answer, so it changes exactly when the
 //! answer does (a store change, or time for `upcoming`); a matching `If-None-Match` gets 304.
 //! POST answers, and any answer with errors, are `no-store`: operator data is never cached.
+//! Both serve repeated anonymous requests from `response_cache` while the store is unchanged.
 //!
 //! WebSockets: a client has `handshake_timeout` to send `connection_init`, or the socket is
 //! closed; each connection may hold `max_subscriptions_per_connection` subscriptions.
 
 use std::sync::Arc;
 
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
-use axum::body::Body;
+use async_graphql::http::{receive_body, MultipartOptions, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::{Body, Bytes};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use chrono::Utc;
 use metrics_exporter_prometheus::PrometheusHandle;
-use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -32,6 +33,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::CorsOrigins;
 use crate::graphql::{AppSchema, AppState, Caller, SubscriptionSlots};
+use crate::response_cache::{self, Answer, ResponseCache};
 
 /// What the routes need.
 #[derive(Clone)]
@@ -45,6 +47,8 @@ pub struct HttpState {
     pub cache_max_age_secs: u64,
     pub handshake_timeout: std::time::Duration,
     pub max_subscriptions_per_connection: usize,
+    /// Answers kept for repeated anonymous requests.
+    pub answers: ResponseCache,
 }
 
 /// Largest GraphQL request body accepted.
@@ -68,11 +72,40 @@ pub fn router(state: HttpState) -> Router {
         .with_state(state)
 }
 
-async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: GraphQLRequest) -> Response {
+/// A POST: from the answers kept when anonymous and asked before at this store generation and
+/// minute (`response_cache`), else run; never stored by HTTP caches.
+async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let caller = Caller::from_header(auth, s.operator_token.as_deref());
-    let resp = GraphQLResponse::from(s.schema.execute(req.into_inner().data(caller)).await).into_response();
-    ([(header::CACHE_CONTROL, "no-store")], resp).into_response()
+    let (generation, now) = (s.app.store.generation(), Utc::now());
+    let key = auth.is_none().then(|| response_cache::key("post", &body));
+    if let Some(answer) = key.as_ref().and_then(|k| s.answers.get(k, generation, now)) {
+        return answered(answer.body, "no-store");
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let request =
+        match receive_body(content_type, futures_util::io::Cursor::new(body), MultipartOptions::default()).await {
+            Ok(r) => r,
+            Err(e) => return (StatusCode::BAD_REQUEST, format!("bad GraphQL request: {e}")).into_response(),
+        };
+    let key = key.filter(|_| !s.app.documents.is_mutation(&request));
+    let resp = s.schema.execute(request.data(caller)).await;
+    let Ok(bytes) = serde_json::to_vec(&resp).map(Bytes::from) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let (Some(k), true) = (key, resp.is_ok()) {
+        s.answers.put(k, generation, now, bytes.clone());
+    }
+    answered(bytes, "no-store")
+}
+
+/// A GraphQL answer as JSON with the given `Cache-Control`.
+fn answered(body: Bytes, cache_control: &str) -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, "application/graphql-response+json".to_owned()),
+        (header::CACHE_CONTROL, cache_control.to_owned()),
+    ];
+    (headers, body).into_response()
 }
 
 /// A WebSocket upgrade goes to subscriptions (graphql-transport-ws or legacy graphql-ws);
@@ -86,6 +119,12 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
     let Some(query_string) = req.uri().query().filter(|q| q.contains("query=")) else {
         return crate::graphiql::page().await.into_response();
     };
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let (generation, now) = (s.app.store.generation(), Utc::now());
+    let key = response_cache::key("get", query_string.as_bytes());
+    if let Some(answer) = s.answers.get(&key, generation, now) {
+        return public(answer, if_none_match.as_deref(), s.cache_max_age_secs);
+    }
     let request = match async_graphql::http::parse_query_string(query_string) {
         Ok(r) => r,
         Err(e) => return (StatusCode::BAD_REQUEST, format!("bad GraphQL GET request: {e}")).into_response(),
@@ -97,30 +136,34 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
         )]);
         return (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
     }
-    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let resp = s.schema.execute(request.data(Caller::Anonymous)).await;
-    cached(&resp, if_none_match.as_deref(), s.cache_max_age_secs)
+    let Ok(bytes) = serde_json::to_vec(&resp).map(Bytes::from) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if !resp.is_ok() {
+        return answered(bytes, "no-store");
+    }
+    let answer = s.answers.put(key, generation, now, bytes);
+    public(answer, if_none_match.as_deref(), s.cache_max_age_secs)
 }
 
-/// A GET answer with its caching headers: public with an ETag when it has no errors.
-fn cached(resp: &async_graphql::Response, if_none_match: Option<&str>, max_age: u64) -> Response {
-    let body = match serde_json::to_vec(resp) {
-        Ok(body) => body,
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
-    let json = (header::CONTENT_TYPE, "application/graphql-response+json");
-    if !resp.errors.is_empty() || max_age == 0 {
-        return ([json, (header::CACHE_CONTROL, "no-store")], body).into_response();
+/// A successful GET answer: public with its ETag (304 when the client holds it), or
+/// `no-store` when caching is off.
+fn public(answer: Answer, if_none_match: Option<&str>, max_age: u64) -> Response {
+    if max_age == 0 {
+        return answered(answer.body, "no-store");
     }
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", digest[..12].iter().map(|b| format!("{b:02x}")).collect::<String>());
     let control = format!("public, max-age={max_age}");
-    let matches = if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
-    let headers = [(header::ETAG, etag), (header::CACHE_CONTROL, control)];
-    match matches {
-        true => (StatusCode::NOT_MODIFIED, headers).into_response(),
-        false => (headers, [json], body).into_response(),
+    let holds = if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == answer.etag));
+    if holds {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, answer.etag), (header::CACHE_CONTROL, control)])
+            .into_response();
     }
+    let mut resp = answered(answer.body, &control);
+    if let Ok(v) = answer.etag.parse() {
+        resp.headers_mut().insert(header::ETAG, v);
+    }
+    resp
 }
 
 /// Subscriptions over graphql-transport-ws or legacy graphql-ws, with a deadline for

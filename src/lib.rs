@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod listen;
 pub mod model;
 pub mod places;
+pub mod response_cache;
 pub mod scheduler;
 pub mod startup;
 pub mod store;

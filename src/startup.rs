@@ -18,6 +18,7 @@ use crate::graphql::{build_schema, AppState, Budget, Documents, PlaceBook};
 use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
 use crate::listen::ConnectionLimits;
+use crate::response_cache::ResponseCache;
 use crate::store::Store;
 
 pub struct Application {
@@ -76,6 +77,10 @@ impl Application {
             cache_max_age_secs: settings.server.cache_max_age_secs,
             handshake_timeout: settings.server.handshake_timeout,
             max_subscriptions_per_connection: settings.server.max_subscriptions_per_connection,
+            answers: match settings.server.response_cache {
+                true => ResponseCache::default(),
+                false => ResponseCache::off(),
+            },
         };
         let listener = TcpListener::bind(settings.server.listen)
             .await

@@ -23,7 +23,7 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 26] = [
+const KEYS: [&str; 27] = [
     "server.listen",
     "server.cors_origins",
     "server.max_page_size",
@@ -34,6 +34,7 @@ const KEYS: [&str; 26] = [
     "server.introspection",
     "server.request_timeout_secs",
     "server.cache_max_age_secs",
+    "server.response_cache",
     "server.trusted_documents",
     "server.trusted_documents_only",
     "server.handshake_timeout_secs",
@@ -108,6 +109,7 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         "server.introspection" => raw.server.introspection = boolean(var, value)?,
         "server.request_timeout_secs" => raw.server.request_timeout_secs = whole(var, value)?,
         "server.cache_max_age_secs" => raw.server.cache_max_age_secs = whole(var, value)?,
+        "server.response_cache" => raw.server.response_cache = boolean(var, value)?,
         "server.trusted_documents" => raw.server.trusted_documents = Some(value.to_owned()),
         "server.trusted_documents_only" => raw.server.trusted_documents_only = boolean(var, value)?,
         "server.handshake_timeout_secs" => raw.server.handshake_timeout_secs = whole(var, value)?,

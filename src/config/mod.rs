@@ -65,6 +65,9 @@ pub struct ServerSettings {
     pub request_timeout: Duration,
     /// `Cache-Control: public, max-age=N` on successful GET queries; 0 sends `no-store`.
     pub cache_max_age_secs: u64,
+    /// Keep successful anonymous answers for repeats while the store is unchanged
+    /// (`response_cache`).
+    pub response_cache: bool,
     /// An operator's manifest of allowed operations (Apollo's persisted query manifest), and
     /// whether anything else is refused.
     pub trusted_documents: Option<TrustedDocumentsSettings>,

@@ -63,6 +63,7 @@ fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
         introspection: raw.introspection,
         request_timeout: secs("server.request_timeout_secs", raw.request_timeout_secs)?,
         cache_max_age_secs: raw.cache_max_age_secs,
+        response_cache: raw.response_cache,
         trusted_documents: trusted_documents(cx, raw.trusted_documents.as_deref(), raw.trusted_documents_only)?,
         handshake_timeout: secs("server.handshake_timeout_secs", raw.handshake_timeout_secs)?,
         idle_timeout: secs("server.idle_timeout_secs", raw.idle_timeout_secs)?,

@@ -144,7 +144,8 @@ impl Documents {
 
     /// Whether the request would run anything but a query (a mutation or a subscription),
     /// judged on its text or, for a hash-only persisted query, on the stored document. GET
-    /// requests are refused when it does, so no link can change anything.
+    /// requests are refused when it does, so no link can change anything; only queries'
+    /// answers are kept for repeats.
     pub fn is_mutation(&self, request: &Request) -> bool {
         let doc = if request.query.is_empty() {
             request
@@ -153,7 +154,7 @@ impl Documents {
                 .and_then(|v| async_graphql::from_value::<PersistedQuery>(v.clone()).ok())
                 .and_then(|p| self.get(&p.sha256_hash.to_ascii_lowercase()))
         } else {
-            async_graphql::parser::parse_query(&request.query).ok()
+            self.get(&sha256(&request.query)).or_else(|| async_graphql::parser::parse_query(&request.query).ok())
         };
         doc.is_some_and(|d| d.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query))
     }

@@ -55,3 +55,43 @@ async fn post_answers_and_errors_are_never_stored() {
     assert_eq!(error.headers()[CACHE_CONTROL], "no-store");
     assert!(error.headers().get(ETAG).is_none());
 }
+
+/// The `supportmesh_response_cache_total{outcome="hit"}` count in `/metrics`.
+async fn cache_hits(app: &crate::helpers::TestApp) -> u64 {
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    metrics
+        .lines()
+        .find(|l| l.starts_with("supportmesh_response_cache_total") && l.contains("outcome=\"hit\""))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn repeated_anonymous_posts_are_answered_from_memory_until_the_store_changes() {
+    let feeds = FeedServer::start().await;
+    let mut rows = sepa_rows();
+    feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+    let app = spawn_app_with(feeds, &[source("sepa", "sepa.json")]).await;
+    app.import("sepa").await;
+    let query = "{ groups(first: 2) { totalCount edges { node { id } } } }";
+    let total = |body: &serde_json::Value| body["data"]["groups"]["totalCount"].as_i64().unwrap();
+
+    let before = cache_hits(&app).await;
+    let first = app.gql_raw(query, json!({}), None).await;
+    let second = app.gql_raw(query, json!({}), None).await;
+    let after_repeat = cache_hits(&app).await;
+    let operator = app.gql_raw(query, json!({}), Some(crate::helpers::TOKEN)).await;
+    let operator_again = app.gql_raw(query, json!({}), Some(crate::helpers::TOKEN)).await;
+    let after_operator = cache_hits(&app).await;
+    rows.truncate(rows.len() - 5);
+    app.feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+    app.import("sepa").await;
+    let fresh = app.gql_raw(query, json!({}), None).await;
+
+    assert_eq!(first, second);
+    assert_eq!(after_repeat, before + 1, "the repeat was answered from memory");
+    assert_eq!(operator, first);
+    assert_eq!(operator_again, first);
+    assert_eq!(after_operator, after_repeat, "operator requests never use kept answers");
+    assert!(total(&fresh) < total(&first), "after the import the answer is recomputed: {fresh}");
+}
