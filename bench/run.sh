@@ -93,11 +93,20 @@ for target in "bare axum handler:$port" "supportmesh:$((port + 1))" "Apollo Serv
     --connections "$conns" --seconds "$secs" --warmup "$warmup" --threads "$threads" $header | tee -a "$table"
   header=
 done
+# The compute path: the same supportmesh with the response cache off, every request resolved.
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+SUPPORTMESH_SERVER_RESPONSE_CACHE=false RUST_LOG=${BENCH_SM_LOG:-info} "$bin/supportmesh" serve --config "$config" \
+  >"$dir/logs/supportmesh-nocache.log" 2>&1 &
+pids[0]=$!
+wait_port $((port + 1))
+"$bin/examples/load" --url "$(url $((port + 1)))" --requests "$dir/requests.jsonl" --label "supportmesh, response cache off" \
+  --connections "$conns" --seconds "$secs" --warmup "$warmup" --threads "$threads" | tee -a "$table"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 col() { awk -F'|' -v t="$1" -v c="$2" '$2 ~ t { gsub(/ /, "", $c); print $c }' "$table"; }
-awk -v sm="$(col supportmesh 6)" -v bare="$(col bare 6)" -v ap="$(col Apollo 6)" -v p99="$(col supportmesh 9)" 'BEGIN {
+awk -v sm="$(col '^ *supportmesh *$' 6)" -v bare="$(col bare 6)" -v ap="$(col Apollo 6)" -v p99="$(col '^ *supportmesh *$' 9)" -v nc="$(col 'cache off' 6)" -v ncp99="$(col 'cache off' 9)" 'BEGIN {
   yes = "met"; no = "NOT met"
   printf "supportmesh / bare = %.3f (target >= 0.2: %s)\n", sm / bare, (sm / bare >= 0.2) ? yes : no
   printf "supportmesh / Apollo = %.1f (target >= 20: %s)\n", sm / ap, (sm / ap >= 20) ? yes : no
   printf "supportmesh p99 = %s ms (target < 10 ms: %s)\n", p99, (p99 < 10) ? yes : no
+  printf "response cache off: / bare = %.3f, / Apollo = %.1f, p99 = %s ms\n", nc / bare, nc / ap, ncp99
 }'
