@@ -68,6 +68,9 @@ pub struct ImportRun {
     pub http_status: Option<i32>,
     pub fetched_bytes: i64,
     pub counts: RunCounts,
+    /// Problems found beyond the first 1,000 the run keeps (`counts.problems` counts all).
+    pub problems_omitted: i64,
+    /// The records or fields the run could not use: the first 1,000 found.
     pub problems: Vec<Problem>,
     /// Why the run failed or was held: names the source, the URL and the cause.
     pub error: Option<String>,
@@ -106,6 +109,7 @@ impl From<crate::model::ImportRun> for ImportRun {
             outcome: r.outcome.into(),
             http_status: r.http_status.map(i32::from),
             fetched_bytes: n(r.fetched_bytes),
+            problems_omitted: n(r.problems_omitted),
             counts: RunCounts {
                 seen: n(c.seen),
                 added: n(c.added),

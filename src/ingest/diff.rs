@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use importers::{Listing, Problem};
 
 use crate::dedup::{blocking_keys, listing_hash};
-use crate::model::{RecordKey, RunCounts, StoredRecord};
+use crate::model::{RecordKey, RunCounts, RunProblems, StoredRecord};
 
 /// The record-level outcome of one run, before grouping.
 #[derive(Debug, Default)]
@@ -22,7 +22,7 @@ pub struct RecordChanges {
     /// Records of the source still in the feed, unchanged.
     pub unchanged: usize,
     pub counts: RunCounts,
-    pub problems: Vec<Problem>,
+    pub problems: RunProblems,
     /// Live (not missing) records the source had before the run.
     pub previously_present: usize,
     /// Records that disappeared in this run.

@@ -14,6 +14,7 @@ mod finder_paging;
 mod finder_subscriptions;
 mod finder_support;
 mod formats;
+mod garbage_feeds;
 mod import_runs;
 mod matching;
 mod matching_quality;
