@@ -7,7 +7,8 @@
 //! share of a source changes nothing but the run log.
 //!
 //! The rooms: `import` (the steps of one run), `documents` (the multi-document loop and its
-//! hash), `policy` (no-op, refused and held runs), `diff` (feed vs stored records), `regroup`
+//! hash), `policy` (no-op, refused and held runs), `diff` (feed vs stored records), `losses`
+//! (what updates strip from records), `regroup`
 //! (records to groups, and `GroupChanges::into_commit`, the one step from a regroup to a
 //! store write), `corrections` (operator links), `run` (the run being built), `telemetry`
 //! (metrics and the log line), `follow` (follow-up URLs), `rekey` (re-keying after upgrades).
@@ -17,6 +18,7 @@ mod diff;
 mod documents;
 mod follow;
 mod import;
+mod losses;
 mod policy;
 mod regroup;
 mod rekey;
