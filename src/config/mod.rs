@@ -217,38 +217,22 @@ impl fmt::Debug for Settings {
 }
 
 impl fmt::Display for SourceLocation {
-    /// The URL (with any password shown as `***`) or the path.
+    /// The URL as errors and logs show it (no credentials, `?...` for the query: see
+    /// `fetch::redact`), or the path.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SourceLocation::Http(url) if url.password().is_some() => {
-                let mut shown = url.clone();
-                let _ = shown.set_password(Some("***"));
-                write!(f, "{shown}")
-            }
-            SourceLocation::Http(url) => write!(f, "{url}"),
+            SourceLocation::Http(url) => f.write_str(&crate::fetch::redact::url(url)),
             SourceLocation::File(path) => write!(f, "{}", path.display()),
         }
     }
 }
 
 impl SourceLocation {
-    /// What the public API shows: no credentials and no query string (it may carry API keys);
-    /// for local files only the file name.
+    /// What the public API shows: the redacted URL (see `Display`); for local files only the
+    /// file name.
     pub fn public(&self) -> String {
         match self {
-            SourceLocation::Http(url) => {
-                let mut clean = url.clone();
-                let had_query = clean.query().is_some();
-                clean.set_query(None);
-                clean.set_fragment(None);
-                let _ = clean.set_username("");
-                let _ = clean.set_password(None);
-                if had_query {
-                    format!("{clean}?...")
-                } else {
-                    clean.to_string()
-                }
-            }
+            SourceLocation::Http(url) => crate::fetch::redact::url(url),
             SourceLocation::File(path) => {
                 path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
             }

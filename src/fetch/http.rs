@@ -127,7 +127,7 @@ impl Fetcher {
 fn redirect_target(from: &Url, response: &Response) -> Result<Url, FetchError> {
     let bad = |location: &str, cause: &str| FetchError::BadRedirect {
         url: shown(from),
-        location: location.to_owned(),
+        location: super::redact::url_text(location),
         cause: cause.to_owned(),
     };
     let location = response.headers().get(header::LOCATION).ok_or_else(|| bad("", "no Location header"))?;
@@ -142,7 +142,7 @@ fn redirect_target(from: &Url, response: &Response) -> Result<Url, FetchError> {
 /// The URL for messages and logs: no credentials, and `?...` in place of the query, which
 /// may carry API keys.
 fn shown(url: &Url) -> String {
-    crate::config::SourceLocation::Http(url.clone()).public()
+    super::redact::url(url)
 }
 
 /// The deepest error in the chain: reqwest's own message repeats the full URL, the OS's says

@@ -8,11 +8,13 @@
 //! every hop; `http` holds that machinery. Local files are read by `file`, always whole.
 //! Parsing, hashing, storing validators between
 //! runs and metrics belong to the callers; this module only emits `tracing` debug events with
-//! the host (never the query string), status, size and duration.
+//! the host (never the query string), status, size and duration. Every URL a message or log
+//! shows goes through `redact`.
 
 mod file;
 mod guard;
 mod http;
+pub mod redact;
 
 use std::net::IpAddr;
 use std::path::PathBuf;

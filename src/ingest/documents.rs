@@ -43,8 +43,10 @@ pub(super) async fn parse_all(
         .await
         .context("the parser stopped unexpectedly")?;
         (root, extra) = (back_root, back_extra);
-        let parsed =
-            result.map_err(|e| anyhow::anyhow!("the document cannot be read as {}: {e}", source.format.as_str()))?;
+        let parsed = result.map_err(|e| {
+            let why = super::excerpt::document_message(&e.0);
+            anyhow::anyhow!("the document cannot be read as {}: {why}", source.format.as_str())
+        })?;
         let wants: Vec<String> = parsed.wants.iter().filter(|w| !extra.contains_key(*w)).cloned().collect();
         let room = max_documents.saturating_sub(1 + extra.len());
         if wants.is_empty() || room == 0 {
@@ -67,7 +69,9 @@ pub(super) async fn parse_all(
             let location = follow::location(&source.location, &want)?;
             let doc = match fetcher.fetch(&location, &Validators::default()).await? {
                 FetchOutcome::Fetched(doc) => doc,
-                FetchOutcome::NotModified { status } => anyhow::bail!("{want}: unexpected HTTP {status}"),
+                FetchOutcome::NotModified { status } => {
+                    anyhow::bail!("{}: unexpected HTTP {status}", crate::fetch::redact::url_text(&want))
+                }
             };
             *fetched_bytes += doc.bytes.len() as u64;
             extra.insert(want, doc.bytes);

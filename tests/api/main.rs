@@ -21,6 +21,7 @@ mod matching_quality;
 mod meeting_times;
 mod operator;
 mod places;
+mod run_errors;
 mod schema_contract;
 mod subscriptions;
 mod topics;
