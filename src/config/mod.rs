@@ -83,6 +83,10 @@ pub struct FetchSettings {
     pub user_agent: String,
     /// Refuse loopback, private, link-local and unspecified addresses (SSRF guard).
     pub block_private_networks: bool,
+    /// Local documents are read only from inside these directories (symlinks resolved, by
+    /// `fetch`); as configured, relative ones joined to the config file's directory, which is
+    /// the only root when `fetch.local_roots` is unset.
+    pub local_roots: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -246,8 +250,10 @@ pub fn check_report(settings: &Settings) -> String {
     let enabled = settings.enabled_sources().count();
     let core = settings.topics.topics().iter().filter(|t| t.core).count();
     let added: Vec<&str> = settings.topics.topics().iter().filter(|t| !t.core).map(|t| t.topic.as_str()).collect();
+    let roots: Vec<String> = fetch.local_roots.iter().map(|r| r.display().to_string()).collect();
     let mut out = format!(
         "listen   {}\nstore    {}\nfetch    timeout {}s, body limit {} bytes, {} retries, private networks {}\n\
+         local    files only under {}\n\
          operator {}\ntopics   {} core, {} configured{}\nsources  {} configured, {enabled} enabled\n",
         settings.server.listen,
         settings.store.path.display(),
@@ -255,6 +261,7 @@ pub fn check_report(settings: &Settings) -> String {
         fetch.max_body_bytes,
         fetch.retries,
         if fetch.block_private_networks { "blocked" } else { "allowed" },
+        if roots.is_empty() { "(none: local sources are refused)".to_owned() } else { roots.join(", ") },
         if settings.operator_token.is_some() { "token set" } else { "no token: operator mutations are refused" },
         core,
         added.len(),

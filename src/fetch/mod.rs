@@ -5,7 +5,8 @@
 //! connect and total timeouts, a body-size cap enforced while streaming, gzip, conditional GET
 //! from stored `Validators`, short exponential-backoff retries for network errors, 5xx and
 //! 429, redirects followed by hand (at most five) so that the SSRF guard (`guard`) checks
-//! every hop; `http` holds that machinery. Local files are read by `file`, always whole.
+//! every hop; `http` holds that machinery. Local files are read by `file`, always whole, and
+//! only from inside `fetch.local_roots` (symlinks resolved).
 //! Parsing, hashing, storing validators between
 //! runs and metrics belong to the callers; this module only emits `tracing` debug events with
 //! the host (never the query string), status, size and duration. Every URL a message or log
@@ -40,6 +41,7 @@ pub struct Fetcher {
     max_body_bytes: u64,
     retries: u32,
     block_private_networks: bool,
+    local_roots: Vec<PathBuf>,
 }
 
 /// Cache validators from the last successful fetch, sent back for a conditional GET.
@@ -92,6 +94,8 @@ pub enum FetchError {
     BadRedirect { url: String, location: String, cause: String },
     #[error("{}: file not found", path.display())]
     FileNotFound { path: PathBuf },
+    #[error("{}: refused: {why}", path.display())]
+    OutsideRoots { path: PathBuf, why: String },
     #[error("{}: file larger than the {limit}-byte limit (fetch.max_body_bytes)", path.display())]
     FileTooLarge { path: PathBuf, limit: u64 },
     #[error("{}: cannot read file: {source}", path.display())]
@@ -118,6 +122,7 @@ impl Fetcher {
             max_body_bytes: settings.max_body_bytes,
             retries: settings.retries,
             block_private_networks: settings.block_private_networks,
+            local_roots: settings.local_roots.clone(),
         })
     }
 
@@ -126,7 +131,7 @@ impl Fetcher {
         let started = Instant::now();
         match location {
             SourceLocation::File(path) => {
-                let result = file::read(path, self.max_body_bytes).await;
+                let result = file::read(path, self.max_body_bytes, &self.local_roots).await;
                 let bytes = result.as_ref().map_or(0, |document| document.bytes.len());
                 tracing::debug!(path = %path.display(), bytes, elapsed_ms = elapsed_ms(started), ok = result.is_ok(), "read source file");
                 result.map(FetchOutcome::Fetched)
@@ -150,6 +155,12 @@ impl Fetcher {
             }
         }
     }
+}
+
+/// Whether a local source could be read: its real path inside `fetch.local_roots` (for
+/// `check-config`, before any run).
+pub fn check_local(settings: &FetchSettings, path: &std::path::Path) -> Result<PathBuf, FetchError> {
+    file::inside_roots(path, &settings.local_roots)
 }
 
 impl FetchError {

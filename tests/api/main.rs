@@ -16,6 +16,7 @@ mod finder_support;
 mod formats;
 mod garbage_feeds;
 mod import_runs;
+mod local_files;
 mod matching;
 mod matching_quality;
 mod meeting_times;
