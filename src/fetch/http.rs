@@ -16,6 +16,7 @@ const BACKOFF_BASE: Duration = Duration::from_millis(250);
 
 impl Fetcher {
     pub(super) async fn fetch_http(&self, url: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        let started = std::time::Instant::now();
         let mut attempt = 0;
         loop {
             match self.attempt(url, validators).await {
@@ -30,6 +31,9 @@ impl Fetcher {
                     );
                     tokio::time::sleep(delay).await;
                     attempt += 1;
+                }
+                Err(FetchError::Timeout { url, after, .. }) => {
+                    return Err(FetchError::Timeout { url, after, attempts: attempt + 1, total: started.elapsed() })
                 }
                 result => return result,
             }
@@ -107,7 +111,7 @@ impl Fetcher {
         }
         if err.is_timeout() {
             let after = if err.is_connect() { self.connect_timeout } else { self.timeout };
-            return FetchError::Timeout { url: url_text, after };
+            return FetchError::Timeout { url: url_text, after, attempts: 1, total: after };
         }
         let cause = innermost_cause(err);
         if err.is_connect() {

@@ -76,8 +76,10 @@ pub struct Document {
 /// Why a document could not be fetched. URLs in messages omit credentials and query strings.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("{url}: timed out after {after:?}")]
-    Timeout { url: String, after: Duration },
+    /// `after` is the limit of one attempt; `total` the whole time of all `attempts`,
+    /// retry pauses included.
+    #[error("{url}: {}", timed_out(*after, *attempts, *total))]
+    Timeout { url: String, after: Duration, attempts: u32, total: Duration },
     #[error("{url}: HTTP status {status}{}", reason(*status))]
     Status { url: String, status: u16 },
     #[error("{url}: body larger than the {limit}-byte limit (fetch.max_body_bytes)")]
@@ -179,6 +181,22 @@ impl FetchError {
             FetchError::Status { status, .. } => Some(*status),
             _ => None,
         }
+    }
+}
+
+/// "timed out after 30 s (1 attempt)", or "timed out: 3 attempts, 30 s each (91 s in all)".
+fn timed_out(after: Duration, attempts: u32, total: Duration) -> String {
+    match attempts {
+        0 | 1 => format!("timed out after {} (1 attempt)", seconds(after)),
+        n => format!("timed out: {n} attempts, {} each ({} in all)", seconds(after), seconds(total)),
+    }
+}
+
+/// `30 s`, `0.3 s`.
+fn seconds(duration: Duration) -> String {
+    match duration.subsec_millis() {
+        0 => format!("{} s", duration.as_secs()),
+        _ => format!("{:.1} s", duration.as_secs_f64()),
     }
 }
 

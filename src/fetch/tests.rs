@@ -149,7 +149,21 @@ async fn slow_servers_time_out() {
     let (base, _) = spawn_server().await;
     let err = fetch_err(&fetcher(Duration::from_millis(300), 0, false), &format!("{base}/slow")).await;
     assert!(matches!(err, FetchError::Timeout { .. }), "{err:?}");
-    assert_eq!(err.to_string(), format!("{base}/slow: timed out after 300ms"));
+    assert_eq!(err.to_string(), format!("{base}/slow: timed out after 0.3 s (1 attempt)"));
+}
+
+#[tokio::test]
+async fn a_timeout_after_retries_states_every_attempt_and_the_whole_time() {
+    let (base, _) = spawn_server().await;
+
+    let err = fetch_err(&fetcher(Duration::from_millis(300), 2, false), &format!("{base}/slow")).await;
+
+    let FetchError::Timeout { attempts, total, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(*attempts, 3);
+    assert!(*total >= Duration::from_millis(900), "{total:?}");
+    let message = err.to_string();
+    let prefix = format!("{base}/slow: timed out: 3 attempts, 0.3 s each (");
+    assert!(message.starts_with(&prefix) && message.ends_with(" s in all)"), "{message}");
 }
 
 #[tokio::test]
