@@ -95,6 +95,22 @@ async fn a_feed_whose_every_latitude_is_garbage_is_held_and_the_groups_keep_thei
 }
 
 #[tokio::test]
+async fn a_feed_whose_every_day_is_garbage_is_held() {
+    let app = app_on(fifty_rows(|_| {})).await;
+    app.import("sepa").await;
+    let before = app.all_groups("id meetings { weekday startTime }").await;
+    app.feeds.put("sepa.json", fifty_rows(|r| {
+        r.insert("day".into(), json!("banana"));
+    }));
+
+    let run = app.import("sepa").await;
+
+    assert_eq!(run.outcome, RunOutcome::Held, "{run:?}");
+    assert!(run.error.unwrap_or_default().contains("50 of the 50 records"));
+    assert_eq!(app.all_groups("id meetings { weekday startTime }").await, before, "nothing changed");
+}
+
+#[tokio::test]
 async fn a_few_records_losing_their_times_is_an_ordinary_update() {
     let app = app_on(fifty_rows(|_| {})).await;
     app.import("sepa").await;
