@@ -43,7 +43,10 @@ pub fn inside_roots(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, FetchErro
     };
     let shown: Vec<String> = roots.iter().map(|root| root.display().to_string()).collect();
     let roots = if shown.is_empty() { "none configured".to_owned() } else { shown.join(", ") };
-    Err(FetchError::OutsideRoots { path: path.to_path_buf(), why: format!("outside fetch.local_roots ({roots}){leads}") })
+    Err(FetchError::OutsideRoots {
+        path: path.to_path_buf(),
+        why: format!("outside fetch.local_roots ({roots}){leads}"),
+    })
 }
 
 fn read_blocking(path: PathBuf, limit: u64, roots: &[PathBuf]) -> Result<Document, FetchError> {

@@ -260,10 +260,8 @@ async fn local_files_outside_the_roots_are_refused_also_through_a_symlink() {
     std::os::unix::fs::symlink(&secret, &link).unwrap();
     let inside = root.join("feed.json");
     std::fs::write(&inside, "[]").unwrap();
-    let settings = FetchSettings {
-        local_roots: vec![root.clone()],
-        ..fetcher_settings(Duration::from_secs(5), 0, false)
-    };
+    let settings =
+        FetchSettings { local_roots: vec![root.clone()], ..fetcher_settings(Duration::from_secs(5), 0, false) };
     let fetcher = Fetcher::new(&settings).expect("client");
     let read = |path: &std::path::Path| {
         let (fetcher, location) = (fetcher.clone(), SourceLocation::File(path.to_path_buf()));

@@ -60,7 +60,7 @@ impl Guard for OperatorGuard {
 /// The token of a `Bearer` credential (RFC 6750; the scheme is case-insensitive, RFC 9110);
 /// `None` for another scheme or an empty token.
 fn bearer_token(header: &str) -> Option<&str> {
-    let (scheme, token) = header.trim().split_once(|c: char| c == ' ' || c == '\t')?;
+    let (scheme, token) = header.trim().split_once([' ', '\t'])?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
@@ -78,14 +78,22 @@ mod tests {
 
     #[test]
     fn the_bearer_scheme_is_case_insensitive_and_other_schemes_are_no_token() {
-        for header in ["Bearer s3cret-operator-token", "bearer s3cret-operator-token", "BEARER s3cret-operator-token",
-            "  BeArEr \t s3cret-operator-token  "]
-        {
+        for header in [
+            "Bearer s3cret-operator-token",
+            "bearer s3cret-operator-token",
+            "BEARER s3cret-operator-token",
+            "  BeArEr \t s3cret-operator-token  ",
+        ] {
             assert_eq!(Caller::from_header(Some(header), Some(TOKEN)), Caller::Operator, "{header:?}");
         }
-        for header in ["Basic s3cret-operator-token", "Token s3cret-operator-token", "Bearers3cret-operator-token",
-            "s3cret-operator-token", "Bearer ", ""]
-        {
+        for header in [
+            "Basic s3cret-operator-token",
+            "Token s3cret-operator-token",
+            "Bearers3cret-operator-token",
+            "s3cret-operator-token",
+            "Bearer ",
+            "",
+        ] {
             assert_eq!(Caller::from_header(Some(header), Some(TOKEN)), Caller::Anonymous, "{header:?}");
         }
         assert_eq!(Caller::from_header(None, Some(TOKEN)), Caller::Anonymous);

@@ -45,7 +45,10 @@ pub(super) fn hold_reason(
     let (present, id, url) = (changes.previously_present, &source.id, source.location.to_string());
     let mut what = Vec::new();
     if changes.removes_unusual_share(max_removal_share) {
-        what.push(format!("{} of the {present} records of source `{id}` disappeared from {url}", changes.newly_missing));
+        what.push(format!(
+            "{} of the {present} records of source `{id}` disappeared from {url}",
+            changes.newly_missing
+        ));
     }
     for (lost, count) in changes.unusual_losses(max_removal_share) {
         what.push(format!("{count} of the {present} records of source `{id}` would lose their {lost} (from {url})"));

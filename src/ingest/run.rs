@@ -1,9 +1,9 @@
 //! The run being built: its id, timings, HTTP facts, counts and problems (bounded: see
 //! `RunProblems`), until it becomes the `ImportRun` the store records.
 
-use chrono::{DateTime, Utc};
 use crate::config::SourceSettings;
 use crate::model::{ImportRun, RunCounts, RunOutcome, RunProblems};
+use chrono::{DateTime, Utc};
 
 /// A run being built.
 pub(super) struct Run {

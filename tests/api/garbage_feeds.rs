@@ -53,10 +53,13 @@ async fn a_feed_whose_every_time_is_garbage_is_held_and_the_groups_keep_their_ti
     let app = app_on(fifty_rows(|_| {})).await;
     app.import("sepa").await;
     let before = app.all_groups(SEEN).await;
-    app.feeds.put("sepa.json", fifty_rows(|r| {
-        r.insert("time".into(), json!("25:99"));
-        r.insert("end_time".into(), json!("25:99"));
-    }));
+    app.feeds.put(
+        "sepa.json",
+        fifty_rows(|r| {
+            r.insert("time".into(), json!("25:99"));
+            r.insert("end_time".into(), json!("25:99"));
+        }),
+    );
 
     let run = app.import("sepa").await;
 
@@ -74,9 +77,12 @@ async fn a_feed_whose_every_latitude_is_garbage_is_held_and_the_groups_keep_thei
     let app = app_on(fifty_rows(|_| {})).await;
     app.import("sepa").await;
     let before = app.all_groups(SEEN).await;
-    app.feeds.put("sepa.json", fifty_rows(|r| {
-        r.insert("latitude".into(), json!("999"));
-    }));
+    app.feeds.put(
+        "sepa.json",
+        fifty_rows(|r| {
+            r.insert("latitude".into(), json!("999"));
+        }),
+    );
 
     let run = app.import("sepa").await;
 
@@ -99,9 +105,12 @@ async fn a_feed_whose_every_day_is_garbage_is_held() {
     let app = app_on(fifty_rows(|_| {})).await;
     app.import("sepa").await;
     let before = app.all_groups("id meetings { weekday startTime }").await;
-    app.feeds.put("sepa.json", fifty_rows(|r| {
-        r.insert("day".into(), json!("banana"));
-    }));
+    app.feeds.put(
+        "sepa.json",
+        fifty_rows(|r| {
+            r.insert("day".into(), json!("banana"));
+        }),
+    );
 
     let run = app.import("sepa").await;
 
@@ -115,11 +124,14 @@ async fn a_few_records_losing_their_times_is_an_ordinary_update() {
     let app = app_on(fifty_rows(|_| {})).await;
     app.import("sepa").await;
     let slugs: Vec<Value> = sepa_rows().iter().take(5).map(|r| r["slug"].clone()).collect();
-    app.feeds.put("sepa.json", fifty_rows(|r| {
-        if slugs.contains(&r["slug"]) {
-            r.insert("time".into(), json!("25:99"));
-        }
-    }));
+    app.feeds.put(
+        "sepa.json",
+        fifty_rows(|r| {
+            if slugs.contains(&r["slug"]) {
+                r.insert("time".into(), json!("25:99"));
+            }
+        }),
+    );
 
     let run = app.import("sepa").await;
 

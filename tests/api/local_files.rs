@@ -97,7 +97,10 @@ fn check_config_names_a_source_outside_the_roots_of_the_config_directory() {
 
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
-    assert!(stderr.contains("source `escapes` cannot be read") && stderr.contains("outside fetch.local_roots"), "{stderr}");
+    assert!(
+        stderr.contains("source `escapes` cannot be read") && stderr.contains("outside fetch.local_roots"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("`here`"), "{stderr}");
     drop(base);
 }

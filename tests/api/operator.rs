@@ -47,7 +47,9 @@ async fn the_bearer_scheme_is_case_insensitive_and_other_schemes_are_refused() {
     let app = spawn_app().await;
     let send = |authorization: String| {
         let request = app.client.post(app.url("/graphql")).header("Authorization", authorization);
-        async move { request.json(&json!({ "query": RUN })).send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+        async move {
+            request.json(&json!({ "query": RUN })).send().await.unwrap().json::<serde_json::Value>().await.unwrap()
+        }
     };
 
     for scheme in ["BEARER", "bearer", "Bearer"] {
