@@ -728,6 +728,7 @@ fn import_run(source: &str, now: DateTime<Utc>, seq: usize, counts: RunCounts) -
         fetched_bytes: 0,
         counts,
         problems: Vec::new(),
+        problems_omitted: 0,
         error: None,
     }
 }

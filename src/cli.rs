@@ -75,10 +75,7 @@ pub fn main() -> ExitCode {
             print!("{}", if subgraph { crate::graphql::subgraph_sdl() } else { crate::graphql::sdl() });
             Ok(ExitCode::SUCCESS)
         }
-        Command::CheckConfig { config } => Settings::load(config.as_deref()).map_err(Into::into).map(|s| {
-            println!("{}", crate::config::check_report(&s));
-            ExitCode::SUCCESS
-        }),
+        Command::CheckConfig { config } => Settings::load(config.as_deref()).map_err(Into::into).map(check_config),
         Command::Serve { config, listen } => runtime().and_then(|rt| rt.block_on(serve(config, listen))),
         Command::Import { config, source } => runtime().and_then(|rt| rt.block_on(import(config, source))),
         Command::Export { config, out } => runtime().and_then(|rt| rt.block_on(crate::export::run(config, out))),
@@ -90,6 +87,31 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the summary, then checks that every local source can be read: a source outside
+/// `fetch.local_roots` fails the check; a file not there yet is only reported.
+fn check_config(settings: Settings) -> ExitCode {
+    println!("{}", crate::config::check_report(&settings));
+    let mut refused = 0;
+    for source in &settings.sources {
+        let crate::config::SourceLocation::File(path) = &source.location else { continue };
+        match crate::fetch::check_local(&settings.fetch, path) {
+            Ok(_) => {}
+            Err(e @ crate::fetch::FetchError::FileNotFound { .. }) => {
+                println!("warning: source `{}`: {e}; its imports fail until it exists", source.id)
+            }
+            Err(e) => {
+                eprintln!("error: source `{}` cannot be read: {e}", source.id);
+                refused += 1;
+            }
+        }
+    }
+    if refused == 0 {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("error: {refused} source(s) outside fetch.local_roots; add their directory to local_roots or move them");
+    ExitCode::FAILURE
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

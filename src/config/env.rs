@@ -23,7 +23,7 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 27] = [
+const KEYS: [&str; 28] = [
     "server.listen",
     "server.cors_origins",
     "server.max_page_size",
@@ -48,6 +48,7 @@ const KEYS: [&str; 27] = [
     "fetch.retries",
     "fetch.user_agent",
     "fetch.block_private_networks",
+    "fetch.local_roots",
     "ingest.missing_grace_days",
     "ingest.max_removal_share",
     "ingest.max_documents",
@@ -123,6 +124,10 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         "fetch.retries" => raw.fetch.retries = whole(var, value)?,
         "fetch.user_agent" => raw.fetch.user_agent = value.to_owned(),
         "fetch.block_private_networks" => raw.fetch.block_private_networks = boolean(var, value)?,
+        "fetch.local_roots" => {
+            raw.fetch.local_roots =
+                Some(std::env::split_paths(value).map(|root| root.to_string_lossy().into_owned()).collect())
+        }
         "ingest.missing_grace_days" => raw.ingest.missing_grace_days = whole(var, value)?,
         "ingest.max_documents" => raw.ingest.max_documents = whole(var, value)?,
         "ingest.max_removal_share" => {

@@ -117,6 +117,10 @@ pub struct FetchSettings {
     pub user_agent: String,
     /// Refuse loopback, private, link-local and unspecified addresses (SSRF guard).
     pub block_private_networks: bool,
+    /// Local documents are read only from inside these directories (symlinks resolved, by
+    /// `fetch`); as configured, relative ones joined to the config file's directory, which is
+    /// the only root when `fetch.local_roots` is unset.
+    pub local_roots: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,38 +255,22 @@ impl fmt::Debug for Settings {
 }
 
 impl fmt::Display for SourceLocation {
-    /// The URL (with any password shown as `***`) or the path.
+    /// The URL as errors and logs show it (no credentials, `?...` for the query: see
+    /// `fetch::redact`), or the path.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SourceLocation::Http(url) if url.password().is_some() => {
-                let mut shown = url.clone();
-                let _ = shown.set_password(Some("***"));
-                write!(f, "{shown}")
-            }
-            SourceLocation::Http(url) => write!(f, "{url}"),
+            SourceLocation::Http(url) => f.write_str(&crate::fetch::redact::url(url)),
             SourceLocation::File(path) => write!(f, "{}", path.display()),
         }
     }
 }
 
 impl SourceLocation {
-    /// What the public API shows: no credentials and no query string (it may carry API keys);
-    /// for local files only the file name.
+    /// What the public API shows: the redacted URL (see `Display`); for local files only the
+    /// file name.
     pub fn public(&self) -> String {
         match self {
-            SourceLocation::Http(url) => {
-                let mut clean = url.clone();
-                let had_query = clean.query().is_some();
-                clean.set_query(None);
-                clean.set_fragment(None);
-                let _ = clean.set_username("");
-                let _ = clean.set_password(None);
-                if had_query {
-                    format!("{clean}?...")
-                } else {
-                    clean.to_string()
-                }
-            }
+            SourceLocation::Http(url) => crate::fetch::redact::url(url),
             SourceLocation::File(path) => {
                 path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
             }
@@ -296,8 +284,10 @@ pub fn check_report(settings: &Settings) -> String {
     let enabled = settings.enabled_sources().count();
     let core = settings.topics.topics().iter().filter(|t| t.core).count();
     let added: Vec<&str> = settings.topics.topics().iter().filter(|t| !t.core).map(|t| t.topic.as_str()).collect();
+    let roots: Vec<String> = fetch.local_roots.iter().map(|r| r.display().to_string()).collect();
     let mut out = format!(
         "listen   {}\nstore    {}\nfetch    timeout {}s, body limit {} bytes, {} retries, private networks {}\n\
+         local    files only under {}\n\
          operator {}\ntopics   {} core, {} configured{}\nsources  {} configured, {enabled} enabled\n",
         settings.server.listen,
         settings.store.path.display(),
@@ -305,6 +295,7 @@ pub fn check_report(settings: &Settings) -> String {
         fetch.max_body_bytes,
         fetch.retries,
         if fetch.block_private_networks { "blocked" } else { "allowed" },
+        if roots.is_empty() { "(none: local sources are refused)".to_owned() } else { roots.join(", ") },
         if settings.operator_token.is_some() { "token set" } else { "no token: operator mutations are refused" },
         core,
         added.len(),

@@ -111,6 +111,8 @@ pub struct RawFetch {
     pub retries: u64,
     pub user_agent: String,
     pub block_private_networks: bool,
+    /// Directories local sources may be read from; `None`: the config file's directory.
+    pub local_roots: Option<Vec<String>>,
 }
 
 impl Default for RawFetch {
@@ -122,6 +124,7 @@ impl Default for RawFetch {
             retries: 2,
             user_agent: "supportmesh/0.1 (+https://github.com/supportmesh)".to_owned(),
             block_private_networks: false,
+            local_roots: None,
         }
     }
 }

@@ -79,7 +79,8 @@ impl Context<'_> {
         };
         let location = match raw.url.as_deref() {
             None => return Err(bad("url", None, LOCATION_FIX.into())),
-            Some(text) => parse_location(text, config_dir).map_err(|why| bad("url", quoted(text), why))?,
+            Some(text) => parse_location(text, config_dir)
+                .map_err(|why| bad("url", quoted(&crate::fetch::redact::url_text(text)), why))?,
         };
         let schedule = normalize_cron(&raw.schedule).map_err(|why| bad("schedule", quoted(&raw.schedule), why))?;
         let trust = u8::try_from(raw.trust).ok().filter(|trust| *trust <= 100);

@@ -101,7 +101,11 @@ fn good_config_validates_into_runtime_values() {
 #[test]
 fn empty_file_and_default_give_the_built_in_defaults() {
     let settings = Settings::from_toml_str("", Path::new(ORIGIN)).expect("valid");
-    assert_eq!(settings, Settings::default());
+    assert_eq!(settings.fetch.local_roots, [PathBuf::from("conf")], "local files: the config file's directory");
+    assert_eq!(Settings::default().fetch.local_roots, [PathBuf::from(".")], "no file: the current directory");
+    let mut built_in = Settings::default();
+    built_in.fetch.local_roots = settings.fetch.local_roots.clone();
+    assert_eq!(settings, built_in);
     assert_eq!(settings.server.listen.to_string(), "127.0.0.1:8080");
     assert_eq!(settings.store.path, PathBuf::from("data/supportmesh.sled"));
     assert_eq!(settings.fetch.retries, 2);
@@ -228,7 +232,7 @@ fn source_paths_resolve_against_the_config_directory() {
     let with_password = source_with("").replace("https://", "https://u:pw@");
     let settings = Settings::from_toml_str(&with_password, Path::new(ORIGIN)).expect("valid");
     let shown = settings.sources[0].location.to_string();
-    assert_eq!(shown, "https://u:***@example.org/feed", "passwords are not displayed");
+    assert_eq!(shown, "https://example.org/feed", "credentials are not displayed");
 }
 
 #[test]
@@ -339,4 +343,18 @@ fn bad_rules_and_options_name_the_key() {
     assert!(bad_topic.contains("sources.sepa.rules[0].topic") && bad_topic.contains("depression"), "{bad_topic}");
     assert!(two_conditions.contains("rules[0]") && two_conditions.contains("exactly one"), "{two_conditions}");
     assert!(options.contains("sources.sepa.options") && options.contains("takes no options"), "{options}");
+}
+
+#[test]
+fn local_roots_resolve_against_the_config_directory_and_can_come_from_the_environment() {
+    let text = "[fetch]\nlocal_roots = [\"feeds\", \"/srv/feeds\", \" \"]";
+
+    let settings = Settings::from_toml_str(text, Path::new("/etc/supportmesh/main.toml")).expect("valid");
+    let env = [("SUPPORTMESH_FETCH_LOCAL_ROOTS".to_owned(), "/a:b".to_owned())];
+    let overridden = Settings::from_toml_str_with_env(text, Path::new("/etc/supportmesh/main.toml"), env).unwrap();
+
+    assert_eq!(settings.fetch.local_roots, [PathBuf::from("/etc/supportmesh/feeds"), PathBuf::from("/srv/feeds")]);
+    assert_eq!(overridden.fetch.local_roots, [PathBuf::from("/a"), PathBuf::from("/etc/supportmesh/b")]);
+    let none = Settings::from_toml_str("[fetch]\nlocal_roots = []", Path::new(ORIGIN)).unwrap();
+    assert!(none.fetch.local_roots.is_empty(), "an empty list reads no local file");
 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -148,7 +148,26 @@ fn fetch(cx: &Context, raw: RawFetch) -> Result<FetchSettings, ConfigError> {
         retries,
         user_agent: agent.to_owned(),
         block_private_networks: raw.block_private_networks,
+        local_roots: local_roots(cx, raw.local_roots),
     })
+}
+
+/// `fetch.local_roots` as configured, relative entries joined to the config file's
+/// directory; unset, that directory alone. Whether they exist is checked when a file is read.
+fn local_roots(cx: &Context, raw: Option<Vec<String>>) -> Vec<PathBuf> {
+    let config_dir = match cx.origin.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match raw {
+        None => vec![config_dir],
+        Some(roots) => roots
+            .iter()
+            .map(|root| root.trim())
+            .filter(|root| !root.is_empty())
+            .map(|root| config_dir.join(root))
+            .collect(),
+    }
 }
 
 fn ingest(cx: &Context, raw: RawIngest) -> Result<IngestSettings, ConfigError> {

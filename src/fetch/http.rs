@@ -16,6 +16,7 @@ const BACKOFF_BASE: Duration = Duration::from_millis(250);
 
 impl Fetcher {
     pub(super) async fn fetch_http(&self, url: &Url, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        let started = std::time::Instant::now();
         let mut attempt = 0;
         loop {
             match self.attempt(url, validators).await {
@@ -30,6 +31,9 @@ impl Fetcher {
                     );
                     tokio::time::sleep(delay).await;
                     attempt += 1;
+                }
+                Err(FetchError::Timeout { url, after, .. }) => {
+                    return Err(FetchError::Timeout { url, after, attempts: attempt + 1, total: started.elapsed() })
                 }
                 result => return result,
             }
@@ -107,7 +111,7 @@ impl Fetcher {
         }
         if err.is_timeout() {
             let after = if err.is_connect() { self.connect_timeout } else { self.timeout };
-            return FetchError::Timeout { url: url_text, after };
+            return FetchError::Timeout { url: url_text, after, attempts: 1, total: after };
         }
         let cause = innermost_cause(err);
         if err.is_connect() {
@@ -127,7 +131,7 @@ impl Fetcher {
 fn redirect_target(from: &Url, response: &Response) -> Result<Url, FetchError> {
     let bad = |location: &str, cause: &str| FetchError::BadRedirect {
         url: shown(from),
-        location: location.to_owned(),
+        location: super::redact::url_text(location),
         cause: cause.to_owned(),
     };
     let location = response.headers().get(header::LOCATION).ok_or_else(|| bad("", "no Location header"))?;
@@ -142,7 +146,7 @@ fn redirect_target(from: &Url, response: &Response) -> Result<Url, FetchError> {
 /// The URL for messages and logs: no credentials, and `?...` in place of the query, which
 /// may carry API keys.
 fn shown(url: &Url) -> String {
-    crate::config::SourceLocation::Http(url.clone()).public()
+    super::redact::url(url)
 }
 
 /// The deepest error in the chain: reqwest's own message repeats the full URL, the OS's says

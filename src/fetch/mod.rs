@@ -5,14 +5,17 @@
 //! connect and total timeouts, a body-size cap enforced while streaming, gzip, conditional GET
 //! from stored `Validators`, short exponential-backoff retries for network errors, 5xx and
 //! 429, redirects followed by hand (at most five) so that the SSRF guard (`guard`) checks
-//! every hop; `http` holds that machinery. Local files are read by `file`, always whole.
+//! every hop; `http` holds that machinery. Local files are read by `file`, always whole, and
+//! only from inside `fetch.local_roots` (symlinks resolved).
 //! Parsing, hashing, storing validators between
 //! runs and metrics belong to the callers; this module only emits `tracing` debug events with
-//! the host (never the query string), status, size and duration.
+//! the host (never the query string), status, size and duration. Every URL a message or log
+//! shows goes through `redact`.
 
 mod file;
 mod guard;
 mod http;
+pub mod redact;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -38,6 +41,7 @@ pub struct Fetcher {
     max_body_bytes: u64,
     retries: u32,
     block_private_networks: bool,
+    local_roots: Vec<PathBuf>,
 }
 
 /// Cache validators from the last successful fetch, sent back for a conditional GET.
@@ -72,8 +76,10 @@ pub struct Document {
 /// Why a document could not be fetched. URLs in messages omit credentials and query strings.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("{url}: timed out after {after:?}")]
-    Timeout { url: String, after: Duration },
+    /// `after` is the limit of one attempt; `total` the whole time of all `attempts`,
+    /// retry pauses included.
+    #[error("{url}: {}", timed_out(*after, *attempts, *total))]
+    Timeout { url: String, after: Duration, attempts: u32, total: Duration },
     #[error("{url}: HTTP status {status}{}", reason(*status))]
     Status { url: String, status: u16 },
     #[error("{url}: body larger than the {limit}-byte limit (fetch.max_body_bytes)")]
@@ -90,6 +96,8 @@ pub enum FetchError {
     BadRedirect { url: String, location: String, cause: String },
     #[error("{}: file not found", path.display())]
     FileNotFound { path: PathBuf },
+    #[error("{}: refused: {why}", path.display())]
+    OutsideRoots { path: PathBuf, why: String },
     #[error("{}: file larger than the {limit}-byte limit (fetch.max_body_bytes)", path.display())]
     FileTooLarge { path: PathBuf, limit: u64 },
     #[error("{}: cannot read file: {source}", path.display())]
@@ -116,6 +124,7 @@ impl Fetcher {
             max_body_bytes: settings.max_body_bytes,
             retries: settings.retries,
             block_private_networks: settings.block_private_networks,
+            local_roots: settings.local_roots.clone(),
         })
     }
 
@@ -124,7 +133,7 @@ impl Fetcher {
         let started = Instant::now();
         match location {
             SourceLocation::File(path) => {
-                let result = file::read(path, self.max_body_bytes).await;
+                let result = file::read(path, self.max_body_bytes, &self.local_roots).await;
                 let bytes = result.as_ref().map_or(0, |document| document.bytes.len());
                 tracing::debug!(path = %path.display(), bytes, elapsed_ms = elapsed_ms(started), ok = result.is_ok(), "read source file");
                 result.map(FetchOutcome::Fetched)
@@ -150,6 +159,12 @@ impl Fetcher {
     }
 }
 
+/// Whether a local source could be read: its real path inside `fetch.local_roots` (for
+/// `check-config`, before any run).
+pub fn check_local(settings: &FetchSettings, path: &std::path::Path) -> Result<PathBuf, FetchError> {
+    file::inside_roots(path, &settings.local_roots)
+}
+
 impl FetchError {
     /// Worth another attempt: network trouble, timeouts, 5xx and 429.
     pub fn is_transient(&self) -> bool {
@@ -166,6 +181,22 @@ impl FetchError {
             FetchError::Status { status, .. } => Some(*status),
             _ => None,
         }
+    }
+}
+
+/// "timed out after 30 s (1 attempt)", or "timed out: 3 attempts, 30 s each (91 s in all)".
+fn timed_out(after: Duration, attempts: u32, total: Duration) -> String {
+    match attempts {
+        0 | 1 => format!("timed out after {} (1 attempt)", seconds(after)),
+        n => format!("timed out: {n} attempts, {} each ({} in all)", seconds(after), seconds(total)),
+    }
+}
+
+/// `30 s`, `0.3 s`.
+fn seconds(duration: Duration) -> String {
+    match duration.subsec_millis() {
+        0 => format!("{} s", duration.as_secs()),
+        _ => format!("{:.1} s", duration.as_secs_f64()),
     }
 }
 

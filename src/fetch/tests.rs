@@ -84,15 +84,19 @@ async fn missing(State(hits): State<Arc<Hits>>) -> StatusCode {
 }
 
 fn fetcher(timeout: Duration, retries: u32, block_private_networks: bool) -> Fetcher {
-    let settings = FetchSettings {
+    Fetcher::new(&fetcher_settings(timeout, retries, block_private_networks)).expect("client")
+}
+
+fn fetcher_settings(timeout: Duration, retries: u32, block_private_networks: bool) -> FetchSettings {
+    FetchSettings {
         timeout,
         connect_timeout: timeout,
         max_body_bytes: LIMIT,
         retries,
         user_agent: "supportmesh-test".to_owned(),
         block_private_networks,
-    };
-    Fetcher::new(&settings).expect("client")
+        local_roots: vec![std::env::temp_dir()],
+    }
 }
 
 fn http(url: &str) -> SourceLocation {
@@ -145,7 +149,21 @@ async fn slow_servers_time_out() {
     let (base, _) = spawn_server().await;
     let err = fetch_err(&fetcher(Duration::from_millis(300), 0, false), &format!("{base}/slow")).await;
     assert!(matches!(err, FetchError::Timeout { .. }), "{err:?}");
-    assert_eq!(err.to_string(), format!("{base}/slow: timed out after 300ms"));
+    assert_eq!(err.to_string(), format!("{base}/slow: timed out after 0.3 s (1 attempt)"));
+}
+
+#[tokio::test]
+async fn a_timeout_after_retries_states_every_attempt_and_the_whole_time() {
+    let (base, _) = spawn_server().await;
+
+    let err = fetch_err(&fetcher(Duration::from_millis(300), 2, false), &format!("{base}/slow")).await;
+
+    let FetchError::Timeout { attempts, total, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(*attempts, 3);
+    assert!(*total >= Duration::from_millis(900), "{total:?}");
+    let message = err.to_string();
+    let prefix = format!("{base}/slow: timed out: 3 attempts, 0.3 s each (");
+    assert!(message.starts_with(&prefix) && message.ends_with(" s in all)"), "{message}");
 }
 
 #[tokio::test]
@@ -228,4 +246,36 @@ async fn the_guard_refuses_private_addresses() {
     let sent = guarded.client.get(format!("{by_name}/etag")).send().await.expect_err("resolver refuses");
     let err = guarded.network_error(&Url::parse(&by_name).expect("url"), &sent);
     assert!(matches!(err, FetchError::Blocked { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn local_files_outside_the_roots_are_refused_also_through_a_symlink() {
+    let base = tempfile::tempdir().expect("tempdir");
+    let (root, outside) = (base.path().join("feeds"), base.path().join("elsewhere"));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let secret = outside.join("secret.txt");
+    std::fs::write(&secret, "password=hunter2").unwrap();
+    let link = root.join("table.csv");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let inside = root.join("feed.json");
+    std::fs::write(&inside, "[]").unwrap();
+    let settings =
+        FetchSettings { local_roots: vec![root.clone()], ..fetcher_settings(Duration::from_secs(5), 0, false) };
+    let fetcher = Fetcher::new(&settings).expect("client");
+    let read = |path: &std::path::Path| {
+        let (fetcher, location) = (fetcher.clone(), SourceLocation::File(path.to_path_buf()));
+        async move { fetcher.fetch(&location, &Validators::default()).await }
+    };
+
+    assert!(read(&inside).await.is_ok());
+    for refused in [&link, &secret] {
+        let err = read(refused).await.expect_err("outside the roots");
+        assert!(matches!(err, FetchError::OutsideRoots { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains("refused") && message.contains("fetch.local_roots"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+    let message = read(&link).await.expect_err("a symlink out").to_string();
+    assert!(message.contains(&format!("leads to {}", secret.canonicalize().unwrap().display())), "{message}");
 }

@@ -18,7 +18,8 @@ impl MutationRoot {
     /// Imports one source now and returns the run (a failed fetch is a run with outcome
     /// FAILED and an error, not a GraphQL error).
     /// With `allowRemovals: true`, a run that would mark an unusual share of the source's
-    /// records missing is applied instead of held (use it after checking a HELD run).
+    /// records missing, or strip an unusual share of them of their start times, days,
+    /// addresses or map points, is applied instead of held (use it after checking a HELD run).
     #[graphql(guard = "OperatorGuard")]
     async fn run_import(
         &self,

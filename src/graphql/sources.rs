@@ -1,8 +1,13 @@
 //! `Source` and `ImportRun`: what operators see of import health.
+//!
+//! Anyone may see that a run ran, how it ended and its counts; a run's error and problems
+//! quote URLs, paths and feed content, so only the operator (the `Caller` from `auth`) reads
+//! them: for anyone else they are null and empty.
 
-use async_graphql::{Context, Object, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
+use super::auth::Caller;
 use super::enums::RunOutcome;
 use super::errors::OrInternal;
 use super::AppState;
@@ -59,6 +64,7 @@ impl Source {
 
 /// One import run of one source.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ImportRun {
     pub id: ID,
     pub source_id: ID,
@@ -68,9 +74,35 @@ pub struct ImportRun {
     pub http_status: Option<i32>,
     pub fetched_bytes: i64,
     pub counts: RunCounts,
+    /// Problems found beyond the first 1,000 the run keeps (`counts.problems` counts all).
+    pub problems_omitted: i64,
+    #[graphql(skip)]
     pub problems: Vec<Problem>,
-    /// Why the run failed or was held: names the source, the URL and the cause.
+    #[graphql(skip)]
     pub error: Option<String>,
+}
+
+#[ComplexObject]
+impl ImportRun {
+    /// The records or fields the run could not use: the first 1,000 found. Operator-only:
+    /// empty unless the request carries the operator's bearer token.
+    async fn problems(&self, ctx: &Context<'_>) -> &[Problem] {
+        match is_operator(ctx) {
+            true => &self.problems,
+            false => &[],
+        }
+    }
+
+    /// Why the run failed or was held: names the source, the URL and the cause. Operator-only:
+    /// null unless the request carries the operator's bearer token (`outcome` says whether
+    /// the run failed).
+    async fn error(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.error.as_deref().filter(|_| is_operator(ctx))
+    }
+}
+
+fn is_operator(ctx: &Context<'_>) -> bool {
+    ctx.data_opt::<Caller>() == Some(&Caller::Operator)
 }
 
 #[derive(SimpleObject)]
@@ -106,6 +138,7 @@ impl From<crate::model::ImportRun> for ImportRun {
             outcome: r.outcome.into(),
             http_status: r.http_status.map(i32::from),
             fetched_bytes: n(r.fetched_bytes),
+            problems_omitted: n(r.problems_omitted),
             counts: RunCounts {
                 seen: n(c.seen),
                 added: n(c.added),

@@ -1,8 +1,9 @@
 //! Comparing a parsed feed with the records the store holds for that source. Pure.
 //!
 //! Decides, per record, added / updated / unchanged / newly missing / still missing /
-//! removed (missing past the grace period), and whether the run removes an unusual share of
-//! the source and must be held. Grouping is left to `regroup`.
+//! removed (missing past the grace period), what updates strip from live records (`Losses`),
+//! and whether the run removes or strips an unusual share of the source and must be held.
+//! Grouping is left to `regroup`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,7 +11,9 @@ use chrono::{DateTime, Utc};
 use importers::{Listing, Problem};
 
 use crate::dedup::{blocking_keys, listing_hash};
-use crate::model::{RecordKey, RunCounts, StoredRecord};
+use crate::model::{RecordKey, RunCounts, RunProblems, StoredRecord};
+
+use super::losses::Losses;
 
 /// The record-level outcome of one run, before grouping.
 #[derive(Debug, Default)]
@@ -22,11 +25,13 @@ pub struct RecordChanges {
     /// Records of the source still in the feed, unchanged.
     pub unchanged: usize,
     pub counts: RunCounts,
-    pub problems: Vec<Problem>,
+    pub problems: RunProblems,
     /// Live (not missing) records the source had before the run.
     pub previously_present: usize,
     /// Records that disappeared in this run.
     pub newly_missing: usize,
+    /// What the run's updates strip from live records (times, days, places).
+    pub losses: Losses,
 }
 
 /// Compares `listings` (the feed now) with `existing` (the store's records of the source).
@@ -56,6 +61,9 @@ pub fn diff(
         match old.remove(&listing.external_id) {
             Some(prev) if prev.hash == hash && prev.missing_since.is_none() => out.unchanged += 1,
             Some(prev) => {
+                if prev.missing_since.is_none() {
+                    out.losses.add(&prev.listing, &listing);
+                }
                 out.counts.updated += 1;
                 out.put.push(StoredRecord {
                     blocks: blocking_keys(&listing),
@@ -103,6 +111,16 @@ impl RecordChanges {
     /// True when the run would take away more than `max_share` of the source's live records
     /// (only judged for sources of at least 10 records).
     pub fn removes_unusual_share(&self, max_share: f64) -> bool {
-        self.previously_present >= 10 && self.newly_missing as f64 > max_share * self.previously_present as f64
+        self.unusual_share(self.newly_missing, max_share)
+    }
+
+    /// The kinds of loss ("start times", count) that strip more than `max_share` of the
+    /// source's live records, judged as removals are.
+    pub fn unusual_losses(&self, max_share: f64) -> Vec<(&'static str, usize)> {
+        self.losses.named().into_iter().filter(|(_, count)| self.unusual_share(*count, max_share)).collect()
+    }
+
+    fn unusual_share(&self, count: usize, max_share: f64) -> bool {
+        self.previously_present >= 10 && count as f64 > max_share * self.previously_present as f64
     }
 }

@@ -9,12 +9,15 @@ use sha2::{Digest, Sha256};
 
 use crate::config::SourceSettings;
 use crate::fetch::{FetchOutcome, Fetcher, Validators};
+use crate::model::RunProblems;
 
 use super::follow;
 
-/// The parse of every document of a source, and one hash over all of them.
+/// The parse of every document of a source (its problems already bounded), and one hash over
+/// all of them.
 pub(super) struct ParsedDocuments {
-    pub parsed: importers::Parsed,
+    pub listings: Vec<importers::Listing>,
+    pub problems: RunProblems,
     pub hash: String,
 }
 
@@ -40,13 +43,16 @@ pub(super) async fn parse_all(
         .await
         .context("the parser stopped unexpectedly")?;
         (root, extra) = (back_root, back_extra);
-        let mut parsed =
-            result.map_err(|e| anyhow::anyhow!("the document cannot be read as {}: {e}", source.format.as_str()))?;
+        let parsed = result.map_err(|e| {
+            let why = super::excerpt::document_message(&e.0);
+            anyhow::anyhow!("the document cannot be read as {}: {why}", source.format.as_str())
+        })?;
         let wants: Vec<String> = parsed.wants.iter().filter(|w| !extra.contains_key(*w)).cloned().collect();
         let room = max_documents.saturating_sub(1 + extra.len());
         if wants.is_empty() || room == 0 {
+            let mut problems = RunProblems::from(parsed.problems);
             if !wants.is_empty() {
-                parsed.problems.push(importers::Problem::dropped(
+                problems.push(importers::Problem::dropped(
                     None,
                     None,
                     format!(
@@ -57,13 +63,15 @@ pub(super) async fn parse_all(
                 ));
             }
             let hash = documents_hash(&root, &extra);
-            return Ok(ParsedDocuments { parsed, hash });
+            return Ok(ParsedDocuments { listings: parsed.listings, problems, hash });
         }
         for want in wants.into_iter().take(room) {
             let location = follow::location(&source.location, &want)?;
             let doc = match fetcher.fetch(&location, &Validators::default()).await? {
                 FetchOutcome::Fetched(doc) => doc,
-                FetchOutcome::NotModified { status } => anyhow::bail!("{want}: unexpected HTTP {status}"),
+                FetchOutcome::NotModified { status } => {
+                    anyhow::bail!("{}: unexpected HTTP {status}", crate::fetch::redact::url_text(&want))
+                }
             };
             *fetched_bytes += doc.bytes.len() as u64;
             extra.insert(want, doc.bytes);

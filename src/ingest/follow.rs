@@ -22,19 +22,20 @@ pub fn root_url(location: &SourceLocation) -> String {
 
 /// Where to fetch a URL a parser wants, if this source may follow it.
 pub fn location(source: &SourceLocation, want: &str) -> anyhow::Result<SourceLocation> {
-    let url = url::Url::parse(want).with_context(|| format!("the parser asked for `{want}`, which is not a URL"))?;
+    let shown = crate::fetch::redact::url_text(want);
+    let url = url::Url::parse(want).with_context(|| format!("the parser asked for `{shown}`, which is not a URL"))?;
     match source {
         SourceLocation::Http(_) if matches!(url.scheme(), "http" | "https") => Ok(SourceLocation::Http(url)),
-        SourceLocation::Http(_) => anyhow::bail!("refusing to follow `{want}` from a web source: only http(s) links"),
+        SourceLocation::Http(_) => anyhow::bail!("refusing to follow `{shown}` from a web source: only http(s) links"),
         SourceLocation::File(root) => {
             let path = url
                 .to_file_path()
-                .map_err(|_| anyhow::anyhow!("refusing to follow `{want}` from a local source: only files"))?;
+                .map_err(|_| anyhow::anyhow!("refusing to follow `{shown}` from a local source: only files"))?;
             let dir = std::path::absolute(root)?.parent().map(|d| d.to_path_buf()).unwrap_or_default();
             let abs = std::path::absolute(&path)?;
             let normal: std::path::PathBuf = abs.components().collect();
             if !normal.starts_with(&dir) || normal.components().any(|c| c == std::path::Component::ParentDir) {
-                anyhow::bail!("refusing to follow `{want}`: outside the source's directory {}", dir.display());
+                anyhow::bail!("refusing to follow `{shown}`: outside the source's directory {}", dir.display());
             }
             Ok(SourceLocation::File(normal))
         }

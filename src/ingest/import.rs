@@ -52,17 +52,17 @@ impl Ingestor {
         if !single && policy::unchanged(&state, &read.hash) {
             return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
         }
-        let parsed = read.parsed;
-        run.problems = parsed.problems;
-        policy::refuse_empty(parsed.listings.len(), has_records)?;
+        let documents::ParsedDocuments { listings, problems, hash } = read;
+        run.problems = problems;
+        policy::refuse_empty(listings.len(), has_records)?;
 
         let _commit = self.inner.commit_lock.lock().await;
         let now = run.started_at;
         let existing = store.records_of_source(&source.id)?;
         let grace = chrono::Duration::from_std(self.inner.settings.missing_grace).unwrap_or(chrono::Duration::days(14));
-        let changes = diff(&source.id, parsed.listings, existing, now, grace);
-        run.problems.extend(changes.problems.iter().cloned());
-        run.counts = RunCounts { problems: run.problems.len() as u64, ..changes.counts.clone() };
+        let mut changes = diff(&source.id, listings, existing, now, grace);
+        run.problems.append(std::mem::take(&mut changes.problems));
+        run.counts = RunCounts { problems: run.problems.total(), ..changes.counts.clone() };
         if let Some(reason) = policy::hold_reason(&changes, source, self.inner.settings.max_removal_share, removals) {
             let held = ImportRun { error: Some(reason), ..run.take(RunOutcome::Held) };
             self.commit_run_only(source, &held)?;
@@ -71,7 +71,7 @@ impl Ingestor {
 
         let trust = self.trust();
         let group_changes = regroup(store, &trust, changes.put, changes.delete, now, &[])?;
-        state.document_hash = Some(read.hash);
+        state.document_hash = Some(hash);
         let done = run.take(RunOutcome::Succeeded);
         state.last_success_at = Some(done.finished_at);
         state.last_run = Some(done.clone());

@@ -7,16 +7,21 @@
 //! share of a source changes nothing but the run log.
 //!
 //! The rooms: `import` (the steps of one run), `documents` (the multi-document loop and its
-//! hash), `policy` (no-op, refused and held runs), `diff` (feed vs stored records), `regroup`
+//! hash), `policy` (no-op, refused and held runs), `diff` (feed vs stored records), `losses`
+//! (what updates strip from records), `regroup`
 //! (records to groups, and `GroupChanges::into_commit`, the one step from a regroup to a
 //! store write), `corrections` (operator links), `run` (the run being built), `telemetry`
-//! (metrics and the log line), `follow` (follow-up URLs), `rekey` (re-keying after upgrades).
+//! (metrics and the log line), `follow` (follow-up URLs), `excerpt` (what an error may quote
+//! of a document), `rekey` (re-keying after upgrades). A run's error is redacted
+//! (`fetch::redact`) before it is stored.
 
 mod corrections;
 mod diff;
 mod documents;
+mod excerpt;
 mod follow;
 mod import;
+mod losses;
 mod policy;
 mod regroup;
 mod rekey;
@@ -115,7 +120,8 @@ impl Ingestor {
         let run = match self.import(source, &mut run, removals).await {
             Ok(done) => done,
             Err(e) => {
-                let failed = run.fail(format!("source `{}` ({}): {e:#}", source.id, source.location));
+                let error = format!("source `{}` ({}): {e:#}", source.id, source.location);
+                let failed = run.fail(crate::fetch::redact::text(&error));
                 self.record_failed_run(source, &failed).await?;
                 failed
             }

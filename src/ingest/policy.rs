@@ -6,7 +6,8 @@ use crate::model::SourceState;
 
 use super::RecordChanges;
 
-/// What a run does when it would remove an unusual share of its source's records.
+/// What a run does when it would remove an unusual share of its source's records, or strip
+/// an unusual share of them of their start times, days or places.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Removals {
     /// Hold the run for an operator; nothing changes (the default for every scheduled run).
@@ -29,24 +30,36 @@ pub(super) fn refuse_empty(listings: usize, has_records: bool) -> anyhow::Result
     Ok(())
 }
 
-/// Why the run is held, when it removes an unusual share of the source and removals are not
-/// allowed; `None` when it may be applied.
+/// Why the run is held, when it removes an unusual share of the source or strips an unusual
+/// share of its records of their start times, days, addresses or map points (a feed of
+/// garbage), and removals are not allowed; `None` when it may be applied.
 pub(super) fn hold_reason(
     changes: &RecordChanges,
     source: &SourceSettings,
     max_removal_share: f64,
     removals: Removals,
 ) -> Option<String> {
-    if removals == Removals::Allow || !changes.removes_unusual_share(max_removal_share) {
+    if removals == Removals::Allow {
+        return None;
+    }
+    let (present, id, url) = (changes.previously_present, &source.id, source.location.to_string());
+    let mut what = Vec::new();
+    if changes.removes_unusual_share(max_removal_share) {
+        what.push(format!(
+            "{} of the {present} records of source `{id}` disappeared from {url}",
+            changes.newly_missing
+        ));
+    }
+    for (lost, count) in changes.unusual_losses(max_removal_share) {
+        what.push(format!("{count} of the {present} records of source `{id}` would lose their {lost} (from {url})"));
+    }
+    if what.is_empty() {
         return None;
     }
     Some(format!(
-        "held: {} of the {} records of source `{}` disappeared from {} at once (the limit is {:.0}%); nothing changed. \
+        "held: {} at once (the limit is {:.0}%); nothing changed. \
          If the feed is right, run the import again with allowRemovals: true",
-        changes.newly_missing,
-        changes.previously_present,
-        source.id,
-        source.location,
+        what.join("; "),
         max_removal_share * 100.0
     ))
 }

@@ -1,11 +1,9 @@
-//! The run being built: its id, timings, HTTP facts, counts and problems, until it becomes the
-//! `ImportRun` the store records.
-
-use chrono::{DateTime, Utc};
-use importers::Problem;
+//! The run being built: its id, timings, HTTP facts, counts and problems (bounded: see
+//! `RunProblems`), until it becomes the `ImportRun` the store records.
 
 use crate::config::SourceSettings;
-use crate::model::{ImportRun, RunCounts, RunOutcome};
+use crate::model::{ImportRun, RunCounts, RunOutcome, RunProblems};
+use chrono::{DateTime, Utc};
 
 /// A run being built.
 pub(super) struct Run {
@@ -15,7 +13,7 @@ pub(super) struct Run {
     pub http_status: Option<u16>,
     pub fetched_bytes: u64,
     pub counts: RunCounts,
-    pub problems: Vec<Problem>,
+    pub problems: RunProblems,
 }
 
 impl Run {
@@ -28,12 +26,13 @@ impl Run {
             http_status: None,
             fetched_bytes: 0,
             counts: RunCounts::default(),
-            problems: Vec::new(),
+            problems: RunProblems::default(),
         }
     }
 
     /// The run as finished now, with `outcome`; its problems move into the result.
     pub fn take(&mut self, outcome: RunOutcome) -> ImportRun {
+        let (problems, problems_omitted) = std::mem::take(&mut self.problems).into_parts();
         ImportRun {
             id: self.id.clone(),
             source_id: self.source_id.clone(),
@@ -43,7 +42,8 @@ impl Run {
             http_status: self.http_status,
             fetched_bytes: self.fetched_bytes,
             counts: self.counts.clone(),
-            problems: std::mem::take(&mut self.problems),
+            problems,
+            problems_omitted,
             error: None,
         }
     }

@@ -19,4 +19,4 @@ pub use occurrence::{
     next_occurrence, parse_hhmm, starts_between, times_of_day, upcoming, Occurrence, TimeOfDay, DEFAULT_LENGTH,
 };
 pub use record::{RecordKey, StoredRecord};
-pub use run::{ImportRun, RunCounts, RunOutcome, SourceState};
+pub use run::{ImportRun, RunCounts, RunOutcome, RunProblems, SourceState, MAX_RUN_PROBLEMS};

@@ -1,4 +1,5 @@
-//! Import runs and what the store remembers about a source between runs.
+//! Import runs and what the store remembers about a source between runs, and `RunProblems`,
+//! the bounded list of a run's problems (the first `MAX_RUN_PROBLEMS` kept, the rest counted).
 
 use chrono::{DateTime, Utc};
 use importers::Problem;
@@ -41,9 +42,75 @@ pub struct ImportRun {
     pub http_status: Option<u16>,
     pub fetched_bytes: u64,
     pub counts: RunCounts,
+    /// The first `MAX_RUN_PROBLEMS` problems, in the order they were found.
     pub problems: Vec<Problem>,
+    /// Problems found beyond those kept in `problems` (counted, not stored). Runs stored
+    /// before the cap read as 0.
+    #[serde(default)]
+    pub problems_omitted: u64,
     /// Why the run failed or was held, naming the source, the URL and the cause.
     pub error: Option<String>,
+}
+
+/// Most problems one run keeps; a feed of a million bad records keeps these and a count.
+pub const MAX_RUN_PROBLEMS: usize = 1000;
+
+/// A run's problems as they are collected: the first `MAX_RUN_PROBLEMS` kept, the rest only
+/// counted, so a feed of garbage never holds millions of problems in a run or the store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunProblems {
+    kept: Vec<Problem>,
+    omitted: u64,
+}
+
+impl RunProblems {
+    /// Keeps `problem` while there is room, else counts it.
+    pub fn push(&mut self, problem: Problem) {
+        if self.kept.len() < MAX_RUN_PROBLEMS {
+            self.kept.push(problem);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    /// Keeps the first of `problems` there is room for and counts the rest, dropping them
+    /// at once.
+    pub fn extend(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        let mut problems = problems.into_iter();
+        let room = MAX_RUN_PROBLEMS - self.kept.len();
+        self.kept.extend(problems.by_ref().take(room));
+        self.omitted += problems.count() as u64;
+    }
+
+    /// Adds another collection's problems after these.
+    pub fn append(&mut self, other: RunProblems) {
+        let omitted = other.omitted;
+        self.extend(other.kept);
+        self.omitted += omitted;
+    }
+
+    /// Every problem found, kept or not.
+    pub fn total(&self) -> u64 {
+        self.kept.len() as u64 + self.omitted
+    }
+
+    pub fn kept(&self) -> &[Problem] {
+        &self.kept
+    }
+
+    /// (the kept problems, how many were omitted).
+    pub fn into_parts(self) -> (Vec<Problem>, u64) {
+        (self.kept, self.omitted)
+    }
+}
+
+impl From<Vec<Problem>> for RunProblems {
+    fn from(mut problems: Vec<Problem>) -> Self {
+        let omitted = problems.len().saturating_sub(MAX_RUN_PROBLEMS) as u64;
+        problems.truncate(MAX_RUN_PROBLEMS);
+        problems.shrink_to_fit();
+        RunProblems { kept: problems, omitted }
+    }
 }
 
 /// What the store remembers about a source between runs.
@@ -55,4 +122,36 @@ pub struct SourceState {
     pub document_hash: Option<String>,
     pub last_run: Option<ImportRun>,
     pub last_success_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_beyond_the_cap_are_counted_not_kept() {
+        let problem = |i: usize| Problem::dropped(Some(format!("[{i}]")), None, "no usable slug");
+        let mut problems = RunProblems::from((0..MAX_RUN_PROBLEMS - 1).map(problem).collect::<Vec<_>>());
+        problems.extend((0..5).map(problem));
+        problems.push(problem(9));
+        problems.append(RunProblems::from((0..MAX_RUN_PROBLEMS + 3).map(problem).collect::<Vec<_>>()));
+
+        assert_eq!(problems.kept().len(), MAX_RUN_PROBLEMS);
+        assert_eq!(problems.total(), (MAX_RUN_PROBLEMS - 1 + 5 + 1 + MAX_RUN_PROBLEMS + 3) as u64);
+        assert_eq!(problems.kept()[MAX_RUN_PROBLEMS - 1], problem(0), "the first found are kept, in order");
+    }
+
+    #[test]
+    fn a_run_stored_before_the_cap_still_decodes() {
+        // An import run as the previous version stored it: no `problems_omitted`.
+        let stored = r#"{"id":"sepa-20240101T000000.000Z","source_id":"sepa",
+            "started_at":"2024-01-01T00:00:00Z","finished_at":"2024-01-01T00:00:01Z",
+            "outcome":"succeeded","http_status":200,"fetched_bytes":10,
+            "counts":{"seen":1,"added":1,"updated":0,"unchanged":0,"missing":0,"removed":0,"problems":1},
+            "problems":[{"record":"a","field":"time","message":"bad time","dropped":false}],"error":null}"#;
+
+        let run: ImportRun = serde_json::from_str(stored).expect("an old run decodes");
+
+        assert_eq!((run.problems.len(), run.problems_omitted, run.counts.problems), (1, 0, 1));
+    }
 }

@@ -35,7 +35,8 @@ async fn a_malformed_feed_leaves_the_store_as_it_was_and_says_why() {
     assert!(error.contains("sepa") && error.contains(&app.feeds.url("sepa.json")), "{error}");
     assert!(error.to_lowercase().contains("html"), "the cause is named: {error}");
     assert_eq!(app.all_groups("id name").await, before);
-    let d = app.gql("{ sources { id lastRun { outcome error } lastSuccessAt } }", json!({})).await;
+    let query = "{ sources { id lastRun { outcome error } lastSuccessAt } }";
+    let d = app.gql_raw(query, json!({}), Some(crate::helpers::TOKEN)).await["data"].clone();
     assert_eq!(d["sources"][0]["lastRun"]["outcome"], "FAILED");
     assert_eq!(d["sources"][0]["lastRun"]["error"], error.as_str());
     assert!(!d["sources"][0]["lastSuccessAt"].is_null());
@@ -145,10 +146,10 @@ async fn one_bad_record_is_a_problem_on_the_run_and_the_rest_import() {
     assert_eq!(run.outcome, RunOutcome::Succeeded);
     assert_eq!(run.counts.added as usize, rows.len() - 1);
     assert!(run.problems.iter().any(|p| p.record.as_deref() == Some("broken") && p.dropped), "{:?}", run.problems);
-    let d = app
-        .gql("{ sources { lastRun { counts { problems } problems { record field message dropped } } } }", json!({}))
-        .await;
+    let query = "{ sources { lastRun { counts { problems } problems { record field message dropped } } } }";
+    let d = app.gql_raw(query, json!({}), Some(crate::helpers::TOKEN)).await["data"].clone();
     assert!(d["sources"][0]["lastRun"]["counts"]["problems"].as_i64().unwrap() >= 1);
+    assert!(d["sources"][0]["lastRun"]["problems"].as_array().unwrap().iter().any(|p| p["record"] == "broken"), "{d}");
 }
 
 #[tokio::test]

@@ -41,3 +41,23 @@ async fn run_import_with_the_token_imports_and_returns_the_run() {
     );
     assert_eq!(unknown["errors"][0]["extensions"]["code"], "NOT_FOUND", "{unknown}");
 }
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive_and_other_schemes_are_refused() {
+    let app = spawn_app().await;
+    let send = |authorization: String| {
+        let request = app.client.post(app.url("/graphql")).header("Authorization", authorization);
+        async move {
+            request.json(&json!({ "query": RUN })).send().await.unwrap().json::<serde_json::Value>().await.unwrap()
+        }
+    };
+
+    for scheme in ["BEARER", "bearer", "Bearer"] {
+        let answer = send(format!("{scheme} {TOKEN}")).await;
+        assert!(answer.get("errors").is_none(), "{scheme}: {answer}");
+    }
+    for refused in [format!("Basic {TOKEN}"), format!("Token {TOKEN}"), TOKEN.to_owned()] {
+        let answer = send(refused.clone()).await;
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "UNAUTHORIZED", "{refused}: {answer}");
+    }
+}
