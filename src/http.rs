@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::CorsOrigins;
 use crate::graphql::{AppSchema, AppState, Caller};
+use crate::readiness::{Readiness, Verdict};
 
 /// What the routes need.
 #[derive(Clone)]
@@ -28,6 +29,7 @@ pub struct HttpState {
     pub operator_token: Option<String>,
     pub metrics: PrometheusHandle,
     pub cors: CorsOrigins,
+    pub readiness: Readiness,
 }
 
 /// Largest GraphQL request body accepted.
@@ -100,9 +102,15 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
+/// 200 once the store is readable and every source has run (`crate::readiness`); else 503
+/// naming the sources it waits for.
 async fn readyz(State(s): State<HttpState>) -> Response {
-    match s.app.store.live_group_count() {
-        Ok(_) => (StatusCode::OK, "ready").into_response(),
+    match s.readiness.check() {
+        Ok(Verdict::Ready) => (StatusCode::OK, "ready").into_response(),
+        Ok(Verdict::Waiting(ids)) => {
+            let body = format!("not ready: waiting for the first import run of {}", ids.join(", "));
+            (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "store not readable");
             (StatusCode::SERVICE_UNAVAILABLE, "store not readable").into_response()

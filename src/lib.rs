@@ -2,7 +2,7 @@
 //!
 //! Pipeline: `scheduler` decides when, `ingest` runs one source (`fetch` -> `importers` ->
 //! `ingest::diff` -> `dedup` -> `store`), `events` carries what changed to `graphql`
-//! subscriptions; `http` and `startup` put the service on the network; `cli` is the binary's
+//! subscriptions; `http` (with `readiness` for `/readyz`) and `startup` put the service on the network; `cli` is the binary's
 //! front door. See README.md for the codemap and invariants.
 
 pub mod cli;
@@ -18,6 +18,7 @@ pub mod http;
 pub mod ingest;
 pub mod model;
 pub mod places;
+pub mod readiness;
 pub mod scheduler;
 pub mod startup;
 pub mod store;

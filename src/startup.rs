@@ -16,6 +16,7 @@ use crate::fetch::Fetcher;
 use crate::graphql::{build_schema, AppState, Documents, Limits, PlaceBook};
 use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
+use crate::readiness::Readiness;
 use crate::store::Store;
 
 pub struct Application {
@@ -63,6 +64,7 @@ impl Application {
             operator_token: settings.operator_token.clone(),
             metrics: crate::telemetry::metrics_handle(),
             cors: settings.server.cors_origins.clone(),
+            readiness: Readiness::new(state.store.clone(), &settings.sources, settings.server.ready_after),
         };
         let listener = TcpListener::bind(settings.server.listen)
             .await

@@ -23,12 +23,13 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 16] = [
     "server.listen",
     "server.cors_origins",
     "server.max_page_size",
     "server.max_query_depth",
     "server.max_query_complexity",
+    "server.ready_after_secs",
     "store.path",
     "fetch.timeout_secs",
     "fetch.connect_timeout_secs",
@@ -92,6 +93,7 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         "server.max_page_size" => raw.server.max_page_size = whole(var, value)?,
         "server.max_query_depth" => raw.server.max_query_depth = whole(var, value)?,
         "server.max_query_complexity" => raw.server.max_query_complexity = whole(var, value)?,
+        "server.ready_after_secs" => raw.server.ready_after_secs = whole(var, value)?,
         "store.path" => raw.store.path = value.to_owned(),
         "fetch.timeout_secs" => raw.fetch.timeout_secs = whole(var, value)?,
         "fetch.connect_timeout_secs" => raw.fetch.connect_timeout_secs = whole(var, value)?,

@@ -56,6 +56,8 @@ pub struct ServerSettings {
     pub max_query_complexity: usize,
     /// Origins whose pages may call `/graphql` from a browser: `["*"]` (any) or exact origins.
     pub cors_origins: CorsOrigins,
+    /// `/readyz` answers ready this long after start even if some source has never run.
+    pub ready_after: Duration,
 }
 
 /// Which browser origins may call the API.

@@ -52,6 +52,7 @@ pub struct RawServer {
     pub max_query_depth: u64,
     pub max_query_complexity: u64,
     pub cors_origins: Vec<String>,
+    pub ready_after_secs: u64,
 }
 
 impl Default for RawServer {
@@ -62,6 +63,7 @@ impl Default for RawServer {
             max_query_depth: 20,
             max_query_complexity: 2000,
             cors_origins: vec!["*".to_owned()],
+            ready_after_secs: 300,
         }
     }
 }

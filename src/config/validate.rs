@@ -55,6 +55,7 @@ fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
         max_query_depth: count("server.max_query_depth", raw.max_query_depth)?,
         max_query_complexity: count("server.max_query_complexity", raw.max_query_complexity)?,
         cors_origins: cors_origins(cx, &raw.cors_origins)?,
+        ready_after: Duration::from_secs(raw.ready_after_secs),
     })
 }
 

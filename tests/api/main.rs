@@ -20,6 +20,7 @@ mod matching_quality;
 mod meeting_times;
 mod operator;
 mod places;
+mod readiness;
 mod schema_contract;
 mod subscriptions;
 mod topics;
