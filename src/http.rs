@@ -2,7 +2,10 @@
 //! metrics.
 //!
 //! The only place that reads HTTP headers: it turns `Authorization` into a `Caller` for the
-//! operator guard. Everything else is the schema's business.
+//! operator guard. Everything else is the schema's business. `sse` streams results to
+//! `Accept: text/event-stream` requests (graphql-sse).
+
+mod sse;
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
 use axum::body::Body;
@@ -53,15 +56,19 @@ pub fn router(state: HttpState) -> Router {
         .with_state(state)
 }
 
-async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: GraphQLRequest) -> Response {
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let caller = Caller::from_header(auth, s.operator_token.as_deref());
-    s.schema.execute(req.into_inner().data(caller)).await.into()
+    if sse::wants_event_stream(&headers) {
+        return sse::respond(&s.schema, req.into_inner().data(caller)).await;
+    }
+    GraphQLResponse::from(s.schema.execute(req.into_inner().data(caller)).await).into_response()
 }
 
 /// A WebSocket upgrade goes to subscriptions (graphql-transport-ws or legacy graphql-ws);
 /// a GET with `?query=` runs a query (GraphQL over HTTP; never a mutation, so a link cannot
-/// change anything); a plain GET gets GraphiQL.
+/// change anything), or with `Accept: text/event-stream` a query or a subscription as an
+/// event stream; a plain GET gets GraphiQL.
 async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response {
     let upgrade = req.headers().get(header::UPGRADE).and_then(|v| v.to_str().ok());
     if upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
@@ -77,7 +84,11 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
         Ok(r) => r,
         Err(e) => return (StatusCode::BAD_REQUEST, format!("bad GraphQL GET request: {e}")).into_response(),
     };
-    if s.app.documents.is_mutation(&request) {
+    // An event stream may carry a subscription (an EventSource can only GET), never a mutation.
+    let stream = sse::wants_event_stream(req.headers());
+    let refused =
+        if stream { s.app.documents.has_mutation(&request) } else { s.app.documents.is_mutation(&request) };
+    if refused {
         let body = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
             "mutations are not allowed over GET; use POST",
             None,
@@ -85,6 +96,9 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
         return (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
     }
     let caller = Caller::Anonymous;
+    if stream {
+        return sse::respond(&s.schema, request.data(caller)).await;
+    }
     GraphQLResponse::from(s.schema.execute(request.data(caller)).await).into_response()
 }
 

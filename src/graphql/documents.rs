@@ -86,6 +86,15 @@ impl Documents {
     /// judged on its text or, for a hash-only persisted query, on the stored document. GET
     /// requests are refused when it does, so no link can change anything.
     pub fn is_mutation(&self, request: &Request) -> bool {
+        self.runs_any(request, |ty| ty != OperationType::Query)
+    }
+
+    /// Whether the request holds a mutation (judged as `is_mutation` judges).
+    pub fn has_mutation(&self, request: &Request) -> bool {
+        self.runs_any(request, |ty| ty == OperationType::Mutation)
+    }
+
+    fn runs_any(&self, request: &Request, pred: impl Fn(OperationType) -> bool) -> bool {
         let doc = if request.query.is_empty() {
             request
                 .extensions
@@ -95,7 +104,7 @@ impl Documents {
         } else {
             async_graphql::parser::parse_query(&request.query).ok()
         };
-        doc.is_some_and(|d| d.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query))
+        doc.is_some_and(|d| d.operations.iter().any(|(_, op)| pred(op.node.ty)))
     }
 
     fn get(&self, hash: &str) -> Option<ExecutableDocument> {

@@ -22,6 +22,7 @@ mod operator;
 mod places;
 mod readiness;
 mod schema_contract;
+mod sse;
 mod subscriptions;
 mod topics;
 mod upgrades;
