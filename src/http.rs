@@ -3,11 +3,12 @@
 //!
 //! The only place that reads HTTP headers: it turns `Authorization` into a `Caller` for the
 //! operator guard. Everything else is the schema's business. `sse` streams results to
-//! `Accept: text/event-stream` requests (graphql-sse).
+//! `Accept: text/event-stream` requests (graphql-sse); `ws` serves WebSocket subscriptions.
 
 mod sse;
+mod ws;
 
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse, GraphQLSubscription};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -15,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -72,10 +72,7 @@ async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, req: Graph
 async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response {
     let upgrade = req.headers().get(header::UPGRADE).and_then(|v| v.to_str().ok());
     if upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
-        return match GraphQLSubscription::new(s.schema.clone()).oneshot(req).await {
-            Ok(resp) => resp.into_response(),
-            Err(never) => match never {},
-        };
+        return ws::upgrade(s.schema.clone(), req).await;
     }
     let Some(query_string) = req.uri().query().filter(|q| q.contains("query=")) else {
         return crate::graphiql::page().await.into_response();
