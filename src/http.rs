@@ -83,8 +83,7 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
     };
     // An event stream may carry a subscription (an EventSource can only GET), never a mutation.
     let stream = sse::wants_event_stream(req.headers());
-    let refused =
-        if stream { s.app.documents.has_mutation(&request) } else { s.app.documents.is_mutation(&request) };
+    let refused = if stream { s.app.documents.has_mutation(&request) } else { s.app.documents.is_mutation(&request) };
     if refused {
         let body = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
             "mutations are not allowed over GET; use POST",

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use crate::helpers::{sepa_sample, source, spawn_app_with, spawn_app_with_env, spawn_scheduled_app, FeedServer, TestApp};
+use crate::helpers::{
+    sepa_sample, source, spawn_app_with, spawn_app_with_env, spawn_scheduled_app, FeedServer, TestApp,
+};
 
 async fn readyz(app: &TestApp) -> (u16, String) {
     let resp = app.client.get(app.url("/readyz")).send().await.expect("GET /readyz");
@@ -67,7 +69,8 @@ async fn after_ready_after_secs_a_source_that_never_ran_no_longer_holds_readines
     let feeds = FeedServer::start().await;
     feeds.put("sepa.json", sepa_sample());
     let app =
-        spawn_app_with_env(feeds, &[source("sepa", "sepa.json")], &[("SUPPORTMESH_SERVER_READY_AFTER_SECS", "0")]).await;
+        spawn_app_with_env(feeds, &[source("sepa", "sepa.json")], &[("SUPPORTMESH_SERVER_READY_AFTER_SECS", "0")])
+            .await;
 
     assert_eq!(readyz(&app).await, (200, "ready".to_owned()));
 }
