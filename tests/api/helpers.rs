@@ -386,7 +386,8 @@ impl WsClient {
         self.ws.send(Message::Text(v.to_string().into())).await.expect("websocket send");
     }
 
-    async fn next_json(&mut self, wait: Duration) -> Option<Value> {
+    /// The next message as it came, or None when nothing arrives within `wait`.
+    pub async fn next_json(&mut self, wait: Duration) -> Option<Value> {
         loop {
             let msg = tokio::time::timeout(wait, self.ws.next()).await.ok()??.ok()?;
             if let Message::Text(t) = msg {
