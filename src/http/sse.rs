@@ -58,8 +58,8 @@ pub async fn respond(schema: &AppSchema, request: Request) -> Response {
             }
             Some(json)
         }
-        Some(None) => None,
-        None => None,
+        // Not ready yet, or (for no operation at all) already ended.
+        _ => None,
     };
     let nexts = stream::iter(first).chain(results.map(|r| to_json(&r)));
     let events = nexts
