@@ -3,36 +3,34 @@
 //!
 //! The only place that reads HTTP headers: it turns `Authorization` into a `Caller` for the
 //! operator guard, and answers `If-None-Match`. Everything else is the schema's business.
+//! `sse` streams results to `Accept: text/event-stream` requests (graphql-sse); `ws` serves
+//! WebSocket subscriptions.
 //!
 //! Caching: a successful GET query (always anonymous) gets `Cache-Control: public,
 //! max-age=N` and an `ETag` that is the hash of its answer, so it changes exactly when the
 //! answer does (a store change, or time for `upcoming`); a matching `If-None-Match` gets 304.
 //! POST answers, and any answer with errors, are `no-store`: operator data is never cached.
 //! Both serve repeated anonymous requests from `response_cache` while the store is unchanged.
-//!
-//! WebSockets: a client has `handshake_timeout` to send `connection_init`, or the socket is
-//! closed; each connection may hold `max_subscriptions_per_connection` subscriptions.
 
-use std::sync::Arc;
+mod sse;
+mod ws;
 
-use async_graphql::http::{receive_body, MultipartOptions, ALL_WEBSOCKET_PROTOCOLS};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::http::{receive_body, MultipartOptions};
 use axum::body::{Body, Bytes};
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
 use metrics_exporter_prometheus::PrometheusHandle;
-use tokio::sync::Notify;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::CorsOrigins;
-use crate::graphql::{AppSchema, AppState, Caller, SubscriptionSlots};
+use crate::graphql::{AppSchema, AppState, Caller};
+use crate::readiness::{Readiness, Verdict};
 use crate::response_cache::{self, Answer, ResponseCache};
 
 /// What the routes need.
@@ -49,6 +47,7 @@ pub struct HttpState {
     pub max_subscriptions_per_connection: usize,
     /// Answers kept for repeated anonymous requests.
     pub answers: ResponseCache,
+    pub readiness: Readiness,
 }
 
 /// Largest GraphQL request body accepted.
@@ -79,7 +78,8 @@ async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, body: Byte
     let caller = Caller::from_header(auth, s.operator_token.as_deref());
     let (generation, now) = (s.app.store.generation(), Utc::now());
     let key = auth.is_none().then(|| response_cache::key("post", &body));
-    if let Some(answer) = key.as_ref().and_then(|k| s.answers.get(k, generation, now)) {
+    let cached = key.as_ref().filter(|_| !sse::wants_event_stream(&headers));
+    if let Some(answer) = cached.and_then(|k| s.answers.get(k, generation, now)) {
         return answered(answer.body, "no-store");
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -88,6 +88,9 @@ async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, body: Byte
             Ok(r) => r,
             Err(e) => return (StatusCode::BAD_REQUEST, format!("bad GraphQL request: {e}")).into_response(),
         };
+    if sse::wants_event_stream(&headers) {
+        return sse::respond(&s.schema, request.data(caller)).await;
+    }
     let key = key.filter(|_| !s.app.documents.is_mutation(&request));
     let resp = s.schema.execute(request.data(caller)).await;
     let Ok(bytes) = serde_json::to_vec(&resp).map(Bytes::from) else {
@@ -110,11 +113,12 @@ fn answered(body: Bytes, cache_control: &str) -> Response {
 
 /// A WebSocket upgrade goes to subscriptions (graphql-transport-ws or legacy graphql-ws);
 /// a GET with `?query=` runs a query (GraphQL over HTTP; never a mutation, so a link cannot
-/// change anything); a plain GET gets GraphiQL.
+/// change anything), or with `Accept: text/event-stream` a query or a subscription as an
+/// event stream; a plain GET gets GraphiQL.
 async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response {
     let upgrade = req.headers().get(header::UPGRADE).and_then(|v| v.to_str().ok());
     if upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
-        return websocket(s, req).await;
+        return ws::upgrade(s.schema.clone(), req, s.handshake_timeout, s.max_subscriptions_per_connection).await;
     }
     let Some(query_string) = req.uri().query().filter(|q| q.contains("query=")) else {
         return crate::graphiql::page().await.into_response();
@@ -122,19 +126,25 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let (generation, now) = (s.app.store.generation(), Utc::now());
     let key = response_cache::key("get", query_string.as_bytes());
-    if let Some(answer) = s.answers.get(&key, generation, now) {
+    let stream = sse::wants_event_stream(req.headers());
+    if let Some(answer) = s.answers.get(&key, generation, now).filter(|_| !stream) {
         return public(answer, if_none_match.as_deref(), s.cache_max_age_secs);
     }
     let request = match async_graphql::http::parse_query_string(query_string) {
         Ok(r) => r,
         Err(e) => return (StatusCode::BAD_REQUEST, format!("bad GraphQL GET request: {e}")).into_response(),
     };
-    if s.app.documents.is_mutation(&request) {
+    // An event stream may carry a subscription (an EventSource can only GET), never a mutation.
+    let refused = if stream { s.app.documents.has_mutation(&request) } else { s.app.documents.is_mutation(&request) };
+    if refused {
         let body = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
             "mutations are not allowed over GET; use POST",
             None,
         )]);
         return (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
+    }
+    if stream {
+        return sse::respond(&s.schema, request.data(Caller::Anonymous)).await;
     }
     let resp = s.schema.execute(request.data(Caller::Anonymous)).await;
     let Ok(bytes) = serde_json::to_vec(&resp).map(Bytes::from) else {
@@ -166,47 +176,6 @@ fn public(answer: Answer, if_none_match: Option<&str>, max_age: u64) -> Response
     resp
 }
 
-/// Subscriptions over graphql-transport-ws or legacy graphql-ws, with a deadline for
-/// `connection_init` and a cap on subscriptions per connection.
-async fn websocket(s: HttpState, req: Request<Body>) -> Response {
-    let (mut parts, _) = req.into_parts();
-    let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &s).await {
-        Ok(p) => p,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &s).await {
-        Ok(u) => u,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let (schema, wait, most) = (s.schema.clone(), s.handshake_timeout, s.max_subscriptions_per_connection);
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| async move {
-            let initialised = Arc::new(Notify::new());
-            let init = initialised.clone();
-            let serve = GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |_payload| {
-                    init.notify_one();
-                    let mut data = async_graphql::Data::default();
-                    data.insert(SubscriptionSlots::new(most));
-                    std::future::ready(Ok(data))
-                })
-                .serve();
-            let deadline = async {
-                if tokio::time::timeout(wait, initialised.notified()).await.is_ok() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            tokio::select! {
-                () = serve => {}
-                () = deadline => {
-                    metrics::counter!("supportmesh_websockets_dropped_total", "reason" => "no connection_init").increment(1);
-                }
-            }
-        })
-        .into_response()
-}
-
 /// Browsers may call `/graphql` from the configured origins (any by default): GET and POST,
 /// with `Content-Type` and `Authorization`; never with cookies.
 fn cors(origins: &CorsOrigins) -> CorsLayer {
@@ -221,9 +190,15 @@ fn cors(origins: &CorsOrigins) -> CorsLayer {
         .max_age(std::time::Duration::from_secs(600))
 }
 
+/// 200 once the store is readable and every source has run (`crate::readiness`); else 503
+/// naming the sources it waits for.
 async fn readyz(State(s): State<HttpState>) -> Response {
-    match s.app.store.live_group_count() {
-        Ok(_) => (StatusCode::OK, "ready").into_response(),
+    match s.readiness.check() {
+        Ok(Verdict::Ready) => (StatusCode::OK, "ready").into_response(),
+        Ok(Verdict::Waiting(ids)) => {
+            let body = format!("not ready: waiting for the first import run of {}", ids.join(", "));
+            (StatusCode::SERVICE_UNAVAILABLE, body).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "store not readable");
             (StatusCode::SERVICE_UNAVAILABLE, "store not readable").into_response()

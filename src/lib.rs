@@ -2,7 +2,7 @@
 //!
 //! Pipeline: `scheduler` decides when, `ingest` runs one source (`fetch` -> `importers` ->
 //! `ingest::diff` -> `dedup` -> `store`), `events` carries what changed to `graphql`
-//! subscriptions; `http` and `startup` put the service on the network; `cli` is the binary's
+//! subscriptions; `http` (with `readiness` for `/readyz`) and `startup` put the service on the network; `cli` is the binary's
 //! front door. See README.md for the codemap and invariants.
 
 pub mod cli;
@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod listen;
 pub mod model;
 pub mod places;
+pub mod readiness;
 pub mod response_cache;
 pub mod scheduler;
 pub mod startup;

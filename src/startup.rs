@@ -18,6 +18,7 @@ use crate::graphql::{build_schema, AppState, Budget, Documents, PlaceBook};
 use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
 use crate::listen::ConnectionLimits;
+use crate::readiness::Readiness;
 use crate::response_cache::ResponseCache;
 use crate::store::Store;
 
@@ -81,6 +82,7 @@ impl Application {
                 true => ResponseCache::default(),
                 false => ResponseCache::off(),
             },
+            readiness: Readiness::new(state.store.clone(), &settings.sources, settings.server.ready_after),
         };
         let listener = TcpListener::bind(settings.server.listen)
             .await

@@ -73,13 +73,13 @@ pub struct ServerSettings {
     pub trusted_documents: Option<TrustedDocumentsSettings>,
     /// Time a client has to send its request headers, or a WebSocket its `connection_init`.
     pub handshake_timeout: Duration,
-    /// A keep-alive connection idle this long is closed.
-    pub idle_timeout: Duration,
     /// Open connections beyond this are refused at accept.
     pub max_connections: usize,
     pub max_subscriptions_per_connection: usize,
     /// Origins whose pages may call `/graphql` from a browser: `["*"]` (any) or exact origins.
     pub cors_origins: CorsOrigins,
+    /// `/readyz` answers ready this long after start even if some source has never run.
+    pub ready_after: Duration,
 }
 
 /// Where the trusted documents manifest is, and what it is for.

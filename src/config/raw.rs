@@ -60,10 +60,10 @@ pub struct RawServer {
     pub trusted_documents: Option<String>,
     pub trusted_documents_only: bool,
     pub handshake_timeout_secs: u64,
-    pub idle_timeout_secs: u64,
     pub max_connections: u64,
     pub max_subscriptions_per_connection: u64,
     pub cors_origins: Vec<String>,
+    pub ready_after_secs: u64,
 }
 
 impl Default for RawServer {
@@ -82,10 +82,10 @@ impl Default for RawServer {
             trusted_documents: None,
             trusted_documents_only: false,
             handshake_timeout_secs: 10,
-            idle_timeout_secs: 120,
             max_connections: 4096,
             max_subscriptions_per_connection: 16,
             cors_origins: vec!["*".to_owned()],
+            ready_after_secs: 300,
         }
     }
 }

@@ -69,6 +69,7 @@ fn good_config_validates_into_runtime_values() {
     assert_eq!(settings.server.listen, "0.0.0.0:9000".parse().unwrap());
     assert_eq!(settings.server.max_page_size, 50);
     assert_eq!(settings.server.max_query_depth, 20, "default");
+    assert_eq!(settings.server.ready_after, Duration::from_secs(300), "default");
     assert_eq!(settings.store.path, PathBuf::from("/var/lib/supportmesh"));
     assert_eq!(settings.fetch.timeout, Duration::from_secs(5));
     assert_eq!(settings.fetch.max_body_bytes, 20_000_000, "default");

@@ -66,13 +66,13 @@ fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
         response_cache: raw.response_cache,
         trusted_documents: trusted_documents(cx, raw.trusted_documents.as_deref(), raw.trusted_documents_only)?,
         handshake_timeout: secs("server.handshake_timeout_secs", raw.handshake_timeout_secs)?,
-        idle_timeout: secs("server.idle_timeout_secs", raw.idle_timeout_secs)?,
         max_connections: count("server.max_connections", raw.max_connections)?,
         max_subscriptions_per_connection: count(
             "server.max_subscriptions_per_connection",
             raw.max_subscriptions_per_connection,
         )?,
         cors_origins: cors_origins(cx, &raw.cors_origins)?,
+        ready_after: Duration::from_secs(raw.ready_after_secs),
     })
 }
 

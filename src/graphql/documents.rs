@@ -147,6 +147,15 @@ impl Documents {
     /// requests are refused when it does, so no link can change anything; only queries'
     /// answers are kept for repeats.
     pub fn is_mutation(&self, request: &Request) -> bool {
+        self.runs_any(request, |ty| ty != OperationType::Query)
+    }
+
+    /// Whether the request holds a mutation (judged as `is_mutation` judges).
+    pub fn has_mutation(&self, request: &Request) -> bool {
+        self.runs_any(request, |ty| ty == OperationType::Mutation)
+    }
+
+    fn runs_any(&self, request: &Request, pred: impl Fn(OperationType) -> bool) -> bool {
         let doc = if request.query.is_empty() {
             request
                 .extensions
@@ -156,7 +165,7 @@ impl Documents {
         } else {
             self.get(&sha256(&request.query)).or_else(|| async_graphql::parser::parse_query(&request.query).ok())
         };
-        doc.is_some_and(|d| d.operations.iter().any(|(_, op)| op.node.ty != OperationType::Query))
+        doc.is_some_and(|d| d.operations.iter().any(|(_, op)| pred(op.node.ty)))
     }
 
     fn get(&self, hash: &str) -> Option<ExecutableDocument> {

@@ -20,25 +20,48 @@ use tokio_tungstenite::tungstenite::Message;
 
 pub const TOKEN: &str = "test-operator-token-3b1f";
 
-/// A real HTTP server standing in for every feed; `put` swaps a feed's content.
+/// A real HTTP server standing in for every feed; `put` swaps a feed's content, `hold` keeps
+/// a feed's requests waiting.
 #[derive(Clone)]
 pub struct FeedServer {
     pub addr: SocketAddr,
     files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
     hits: Arc<Mutex<HashMap<String, (usize, usize)>>>,
+    gates: Arc<Mutex<HashMap<String, FeedGate>>>,
+}
+
+/// A held feed: its requests wait until `open`; `arrived` resolves once one is waiting.
+#[derive(Clone)]
+pub struct FeedGate {
+    open: tokio::sync::watch::Sender<bool>,
+    arrived: Arc<tokio::sync::Notify>,
+}
+
+impl FeedGate {
+    pub async fn arrived(&self) {
+        self.arrived.notified().await;
+    }
+
+    pub fn open(&self) {
+        self.open.send_replace(true);
+    }
 }
 
 impl FeedServer {
     pub async fn start() -> FeedServer {
-        let files: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
-        let hits: Arc<Mutex<HashMap<String, (usize, usize)>>> = Arc::default();
-        let app = axum::Router::new()
-            .route("/{name}", axum::routing::get(serve_feed))
-            .with_state((files.clone(), hits.clone()));
+        let feeds = FeedState::default();
+        let app = axum::Router::new().route("/{name}", axum::routing::get(serve_feed)).with_state(feeds.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind feed server");
         let addr = listener.local_addr().expect("feed server address");
         tokio::spawn(async move { axum::serve(listener, app).await });
-        FeedServer { addr, files, hits }
+        FeedServer { addr, files: feeds.files, hits: feeds.hits, gates: feeds.gates }
+    }
+
+    /// Keeps every request for `name` waiting until the returned gate opens.
+    pub fn hold(&self, name: &str) -> FeedGate {
+        let gate = FeedGate { open: tokio::sync::watch::Sender::new(false), arrived: Arc::default() };
+        self.gates.lock().unwrap().insert(name.to_owned(), gate.clone());
+        gate
     }
 
     pub fn put(&self, name: &str, body: impl Into<Vec<u8>>) -> String {
@@ -56,9 +79,21 @@ impl FeedServer {
     }
 }
 
-type FeedState = (Arc<Mutex<HashMap<String, Vec<u8>>>>, Arc<Mutex<HashMap<String, (usize, usize)>>>);
+#[derive(Clone, Default)]
+struct FeedState {
+    files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+    hits: Arc<Mutex<HashMap<String, (usize, usize)>>>,
+    gates: Arc<Mutex<HashMap<String, FeedGate>>>,
+}
 
-async fn serve_feed(State((files, hits)): State<FeedState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
+async fn serve_feed(State(feeds): State<FeedState>, Path(name): Path<String>, headers: HeaderMap) -> Response {
+    let gate = feeds.gates.lock().unwrap().get(&name).cloned();
+    if let Some(gate) = gate {
+        let mut open = gate.open.subscribe();
+        gate.arrived.notify_one();
+        let _ = open.wait_for(|open| *open).await;
+    }
+    let FeedState { files, hits, .. } = feeds;
     let Some(body) = files.lock().unwrap().get(&name).cloned() else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -351,7 +386,7 @@ impl WsClient {
         self.ws.send(Message::Text(v.to_string().into())).await.expect("websocket send");
     }
 
-    /// The next text message as JSON, or None when nothing arrives within `wait` or the socket closed.
+    /// The next message as it came, or None when nothing arrives within `wait`.
     pub async fn next_json(&mut self, wait: Duration) -> Option<Value> {
         loop {
             let msg = tokio::time::timeout(wait, self.ws.next()).await.ok()??.ok()?;

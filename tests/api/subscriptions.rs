@@ -76,6 +76,31 @@ async fn the_legacy_graphql_ws_protocol_works_too() {
     assert!(first["groupAdded"]["name"].is_string());
 }
 
+#[tokio::test]
+async fn over_graphql_transport_ws_a_request_error_is_an_error_message_and_a_resolver_error_stays_in_next() {
+    let app = spawn_app().await;
+    let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;
+    let wait = Duration::from_secs(3);
+
+    ws.subscribe("1", "subscription { groupAdded { nope } }", json!({})).await;
+    ws.subscribe(
+        "2",
+        "subscription { groupAdded(near: { place: \"Nowhere Atoll\", radiusKm: 5 }) { name } }",
+        json!({}),
+    )
+    .await;
+
+    let error = ws.next_json(wait).await.expect("an answer to the first");
+    assert_eq!((&error["type"], &error["id"]), (&json!("error"), &json!("1")), "{error}");
+    assert!(error["payload"][0]["message"].as_str().unwrap().contains("nope"), "the payload is the errors: {error}");
+    // No `complete` for the first follows: the protocol ends an operation at its `error`.
+    let next = ws.next_json(wait).await.expect("an answer to the second");
+    assert_eq!((&next["type"], &next["id"]), (&json!("next"), &json!("2")), "{next}");
+    assert_eq!(next["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{next}");
+    let complete = ws.next_json(wait).await.expect("the second completes");
+    assert_eq!((&complete["type"], &complete["id"]), (&json!("complete"), &json!("2")), "{complete}");
+}
+
 /// A new group with three meetings at one clubhouse, as a feed lists it: one row per meeting.
 fn clubhouse(days: &[u8]) -> Vec<serde_json::Value> {
     days.iter()

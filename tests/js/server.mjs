@@ -1,8 +1,9 @@
 // Starts the real service (the binary `cargo test` built) on 127.0.0.1 port 0 with a store in
 // a temp folder and the given sources, and resolves to its base URL once it listens. Stops with
-// the returned `stop()`; every test that starts one stops it.
+// the returned `stop()`; every test that starts one stops it. Helpers: a source table for a
+// local feed file, a writable copy of a fixture feed, waiting for /readyz, a POST.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,12 +11,15 @@ const root = new URL('../../', import.meta.url).pathname;
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
 const binary = join(targetDir, 'debug', 'supportmesh');
 
+// The operator token the service is started with (SUPPORTMESH_OPERATOR_TOKEN).
+export const OPERATOR_TOKEN = 'js-test-token';
+
 export async function startService(sourcesToml = '') {
   const dir = mkdtempSync(join(tmpdir(), 'supportmesh-js-'));
   const config = join(dir, 'supportmesh.toml');
   writeFileSync(config, `[store]\npath = "${join(dir, 'store')}"\n${sourcesToml}`);
   const child = spawn(binary, ['serve', '--config', config, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, RUST_LOG: 'info', SUPPORTMESH_OPERATOR_TOKEN: 'js-test-token' },
+    env: { ...process.env, RUST_LOG: 'info', SUPPORTMESH_OPERATOR_TOKEN: OPERATOR_TOKEN },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = await new Promise((resolve, reject) => {
@@ -47,4 +51,35 @@ export async function post(url, body, headers = {}) {
     body: JSON.stringify(body),
   });
   return resp.json();
+}
+
+// A `[[sources]]` table for a Meeting Guide feed read from a local file.
+export function meetingGuideSource(id, path) {
+  return `[[sources]]\nid = "${id}"\nformat = "meeting_guide"\nurl = "${path}"\nschedule = "0 0 3 * * *"\n` +
+    `[sources.defaults]\ntimezone = "America/New_York"\ncountry = "US"\ntopics = ["alcohol"]\n`;
+}
+
+// A writable copy of a feed in fixtures/ (sepa-small.json: six meetings of the scrubbed SE
+// Pennsylvania sample in tests/fixtures), in a temp folder: `rows`, `write(rows)`, `remove()`.
+export function feedCopy(name) {
+  const dir = mkdtempSync(join(tmpdir(), 'supportmesh-feed-'));
+  const path = join(dir, name);
+  const rows = JSON.parse(readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8'));
+  writeFileSync(path, JSON.stringify(rows));
+  return {
+    path,
+    rows,
+    write: (next) => writeFileSync(path, JSON.stringify(next)),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+// Resolves once GET /readyz answers 200: every source's first import run (at startup) is done.
+export async function untilReady(url) {
+  for (let i = 0; i < 600; i++) {
+    const resp = await fetch(`${url}/readyz`);
+    if (resp.status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the service was not ready within 60 s');
 }

@@ -1,0 +1,127 @@
+//! GraphQL over WebSocket: async-graphql-axum's connection, in both subprotocols
+//! (`graphql-transport-ws` and the legacy `graphql-ws`), with one correction.
+//!
+//! async-graphql answers an operation that fails before it runs (it does not parse or
+//! validate, or its variables do not fit) with a `next` message carrying the errors, then
+//! `complete`. The graphql-transport-ws protocol (graphql-ws's PROTOCOL.md) says such errors
+//! are an `error` message whose payload is the list of errors, with no `complete` after it,
+//! and clients such as `graphql-ws` reject the operation only on `error`. So for that
+//! subprotocol the outgoing messages pass through `Corrector`, which turns a request error
+//! (see `sse::is_request_error`) into `error` and drops its `complete`. Errors raised while
+//! running stay in `next`, as the protocol wants. The legacy subprotocol is left as it is.
+//!
+//! A client has the handshake timeout to send `connection_init`, or the socket is closed;
+//! each connection holds at most `max_subscriptions_per_connection` subscriptions
+//! (`SubscriptionSlots`, in the connection's data).
+
+use std::collections::HashSet;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::http::{WebSocketProtocols, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::Body;
+use axum::extract::ws::Message;
+use axum::extract::{FromRequestParts, Request, WebSocketUpgrade};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use futures_util::{stream, Sink, SinkExt, StreamExt};
+use serde_json::{json, Value};
+
+use tokio::sync::Notify;
+
+use crate::graphql::{AppSchema, SubscriptionSlots};
+
+/// Upgrades the request to a GraphQL WebSocket connection served by `schema`. The client has
+/// `handshake` to send `connection_init`, or the socket is closed; the connection may hold
+/// `most_subscriptions` at once.
+pub async fn upgrade(
+    schema: AppSchema,
+    req: Request<Body>,
+    handshake: Duration,
+    most_subscriptions: usize,
+) -> Response {
+    let (mut parts, _body) = req.into_parts();
+    let corrected = offered_protocol(&parts.headers) == Some(WebSocketProtocols::GraphQLWS);
+    let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &()).await {
+        Ok(p) => p,
+        Err(status) => return status.into_response(),
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+        Ok(u) => u,
+        Err(rejection) => return rejection.into_response(),
+    };
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let (sink, incoming) = socket.split();
+            let sink: Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>> = if corrected {
+                let mut corrector = Corrector::default();
+                Box::pin(sink.with_flat_map(move |msg| stream::iter(corrector.correct(msg).map(Ok))))
+            } else {
+                Box::pin(sink)
+            };
+            let initialised = Arc::new(Notify::new());
+            let init = initialised.clone();
+            let serve = GraphQLWebSocket::new_with_pair(sink, incoming, schema, protocol)
+                .on_connection_init(move |_payload| {
+                    init.notify_one();
+                    let mut data = async_graphql::Data::default();
+                    data.insert(SubscriptionSlots::new(most_subscriptions));
+                    std::future::ready(Ok(data))
+                })
+                .serve();
+            let deadline = async {
+                if tokio::time::timeout(handshake, initialised.notified()).await.is_ok() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                () = serve => {}
+                () = deadline => {
+                    metrics::counter!("supportmesh_websockets_dropped_total", "reason" => "no connection_init").increment(1);
+                }
+            }
+        })
+        .into_response()
+}
+
+/// The subprotocol async-graphql-axum picks: the first offered one it knows.
+fn offered_protocol(headers: &axum::http::HeaderMap) -> Option<WebSocketProtocols> {
+    headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())?
+        .split(',')
+        .find_map(|p| WebSocketProtocols::from_str(p.trim()).ok())
+}
+
+/// Rewrites graphql-transport-ws messages on their way out; one per connection.
+#[derive(Default)]
+struct Corrector {
+    /// Operations answered with `error`, whose `complete` is still to come (and to drop).
+    errored: HashSet<String>,
+}
+
+impl Corrector {
+    /// The message to send instead of `msg`, or none.
+    fn correct(&mut self, msg: Message) -> Option<Message> {
+        let Message::Text(text) = &msg else { return Some(msg) };
+        // Only `next` and `complete` are ever changed; skip parsing everything else.
+        if !text.contains("\"next\"") && !text.contains("\"complete\"") {
+            return Some(msg);
+        }
+        let Ok(parsed) = serde_json::from_str::<Value>(text) else { return Some(msg) };
+        let id = parsed["id"].as_str().unwrap_or_default();
+        match parsed["type"].as_str() {
+            Some("next") if super::sse::is_request_error(&parsed["payload"]) => {
+                self.errored.insert(id.to_owned());
+                let error = json!({ "id": id, "type": "error", "payload": parsed["payload"]["errors"] });
+                Some(Message::Text(error.to_string().into()))
+            }
+            Some("complete") if self.errored.remove(id) => None,
+            _ => Some(msg),
+        }
+    }
+}
