@@ -15,7 +15,9 @@
 pub mod address;
 pub mod document;
 pub mod geo;
+pub mod limits;
 pub mod links;
+pub mod nesting;
 pub mod phone;
 pub mod place;
 pub mod privacy;
