@@ -16,6 +16,7 @@ mod tables;
 
 use std::collections::BTreeMap;
 
+use crate::normalize::table;
 use crate::openreferral::{self, Context};
 use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
@@ -40,13 +41,23 @@ pub fn parse(docs: &Documents<'_>, options: &crate::SourceOptions) -> Result<Par
     };
     let services = Table::read(service_bytes)
         .map_err(|why| DocumentError(format!("the services table ({services_url}) cannot be read: {why}")))?;
+    table::report_cuts(
+        &services.cut,
+        Some(&services.header),
+        &mut RecordProblems::new(&mut parsed.problems, services_url.as_str()),
+    );
     let mut read: BTreeMap<&'static str, Table> = BTreeMap::new();
     read.insert("service", services);
     for (kind, url) in &urls {
         let Some(bytes) = docs.extra.get(url).filter(|_| *kind != "service") else { continue };
         match Table::read(bytes) {
-            Ok(table) => {
-                read.insert(kind, table);
+            Ok(t) => {
+                table::report_cuts(
+                    &t.cut,
+                    Some(&t.header),
+                    &mut RecordProblems::new(&mut parsed.problems, url.as_str()),
+                );
+                read.insert(kind, t);
             }
             Err(why) => RecordProblems::new(&mut parsed.problems, url)
                 .note(format!("the {kind} table cannot be read ({why}); left out")),

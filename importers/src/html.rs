@@ -9,7 +9,9 @@
 //! `Documents::extra` on the next call. Reading values is `html/extract.rs`, turning them into
 //! listings `html/listing.rs` and `html/when.rs`. A root page where the item selector
 //! matches nothing is a `DocumentError` (a changed site or an error page), never an empty
-//! directory.
+//! directory. A page nested deeper than `normalize::nesting::MAX_DEPTH` is never handed to
+//! the HTML parser (a root page is a `DocumentError`, a later page a problem), and the parse
+//! stops between items once its deadline (`budget`) passes.
 
 mod extract;
 mod listing;
@@ -21,7 +23,9 @@ use std::collections::BTreeSet;
 use scraper::Html;
 use url::Url;
 
+use crate::budget::Deadline;
 use crate::normalize::document::{self, Shape};
+use crate::normalize::nesting;
 use crate::normalize::table::UniqueIds;
 use crate::options::SourceOptions;
 use crate::problem::{DocumentError, Parsed, RecordProblems};
@@ -30,8 +34,18 @@ use crate::Documents;
 use extract::{Scope, Values};
 use recipe::Recipe;
 
-/// Parses the root page, and the next pages and detail pages already fetched.
+/// Parses the root page, and the next pages and detail pages already fetched, within the
+/// default budget.
 pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, DocumentError> {
+    parse_until(docs, options, &Deadline::after(crate::budget::DEFAULT))
+}
+
+/// As [`parse`], stopping with the deadline's error between pages and items once it passes.
+pub fn parse_until(
+    docs: &Documents<'_>,
+    options: &SourceOptions,
+    deadline: &Deadline,
+) -> Result<Parsed, DocumentError> {
     let recipe = recipe::read(&options.format_options).map_err(|why| DocumentError(format!("html recipe: {why}")))?;
     let root_url = Url::parse(docs.url)
         .map_err(|e| DocumentError(format!("the source URL {:?} is not absolute ({e})", docs.url)))?;
@@ -40,6 +54,9 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
         Shape::Empty => return Err(DocumentError("not an HTML page: the document is empty".to_owned())),
         Shape::Json => return Err(DocumentError("not an HTML page: found JSON".to_owned())),
         Shape::Markup | Shape::Other => {}
+    }
+    if nesting::exceeds(&root_text, nesting::MAX_DEPTH) {
+        return Err(DocumentError(nesting::too_deep()));
     }
     let mut run = Run {
         recipe: &recipe,
@@ -67,6 +84,7 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
             RecordProblems::new(&mut run.parsed.problems, format!("page {number} ({url})")).dropped(None, why);
         }
         for (index, item) in items.into_iter().enumerate() {
+            deadline.check()?;
             run.item(item, url, &format!("page {number} item {}", index + 1));
         }
         if number == recipe.max_pages {
@@ -83,6 +101,11 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
             break;
         };
         let text = document::decode(bytes).into_owned();
+        if nesting::exceeds(&text, nesting::MAX_DEPTH) {
+            let why = format!("{}; later pages are not read", nesting::too_deep());
+            RecordProblems::new(&mut run.parsed.problems, format!("page {} ({next})", number + 1)).dropped(None, why);
+            break;
+        }
         if matches!(document::shape(&text), Shape::Empty | Shape::Json) {
             let why = "the next page is not an HTML page; later pages are not read";
             RecordProblems::new(&mut run.parsed.problems, format!("page {} ({next})", number + 1)).dropped(None, why);
@@ -151,6 +174,11 @@ impl Run<'_, '_> {
         let text = document::decode(bytes);
         if matches!(document::shape(&text), Shape::Empty | Shape::Json) {
             let why = format!("the detail page {url} is not an HTML page; its fields are missing");
+            RecordProblems::new(&mut self.parsed.problems, position).field("detail_link", why);
+            return;
+        }
+        if nesting::exceeds(&text, nesting::MAX_DEPTH) {
+            let why = format!("the detail page {url}: {}; its fields are missing", nesting::too_deep());
             RecordProblems::new(&mut self.parsed.problems, position).field("detail_link", why);
             return;
         }

@@ -26,7 +26,7 @@ use chrono_tz::Tz;
 use icalendar::parser::Component;
 
 use crate::model::{Attendance, Listing, Location, Meeting, OnlineAccess};
-use crate::normalize::{geo, links, place, privacy, text, web};
+use crate::normalize::{geo, links, place, text, web};
 use crate::options::SourceOptions;
 use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
@@ -123,9 +123,7 @@ fn listing(
         format!("{} {}", value(event, "DTSTART").unwrap_or_default(), name)
     });
     let raw_description = value(event, "DESCRIPTION").unwrap_or_default();
-    let description = text::plain_text(raw_description)
-        .map(|d| links::scrub_links(&text::redact_secrets(&d)))
-        .and_then(|d| privacy::without_personal_contacts(&d));
+    let description = text::plain_text(raw_description).map(|d| links::scrub_links(&text::redact_secrets(&d)));
 
     let meetings = meetings(event, calendar_zone, problems);
     let place_line = value(event, "LOCATION").and_then(text::plain_line);

@@ -22,6 +22,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::normalize::document::{self, Shape};
+use crate::normalize::nesting;
 use crate::normalize::table::UniqueIds;
 use crate::options::SourceOptions;
 use crate::problem::{DocumentError, Parsed, RecordProblems};
@@ -138,6 +139,9 @@ fn read_blocks(bytes: &[u8], problems: &mut RecordProblems<'_>) -> Result<Vec<Va
                 .map_err(|e| DocumentError(format!("invalid JSON: {e}")));
         }
         Shape::Markup | Shape::Other => {}
+    }
+    if nesting::exceeds(&text, nesting::MAX_DEPTH) {
+        return Err(DocumentError(nesting::too_deep()));
     }
     let html = Html::parse_document(&text);
     let Ok(scripts) = Selector::parse("script[type]") else { return Ok(Vec::new()) };

@@ -9,10 +9,14 @@
 //! Formats that span several documents (next pages, the tables of a datapackage, detail
 //! pages) say which further URLs they need in `Parsed::wants`; the service fetches them and
 //! parses again with them in `Documents::extra`, until nothing more is wanted or its page
-//! cap is reached. After the format parser, the topic and kind rules of `taxonomy` run on
-//! every listing, so every format gets the same tagging. Topics are open-ended codes; the
+//! cap is reached. After the format parser, `finish` bounds and cleans every listing (text
+//! and list caps, bidi and control characters, members' contact details, each a problem) and
+//! the topic and kind rules of `taxonomy` run on it, so every format gets the same treatment.
+//! A parse has a time budget (`budget`), the one clock the crate reads. Topics are open-ended codes; the
 //! known ones, with labels and parents, are `topics::Taxonomy`.
 
+pub mod budget;
+mod finish;
 pub mod model;
 pub mod normalize;
 pub mod options;
@@ -61,8 +65,22 @@ impl<'a> Documents<'a> {
     }
 }
 
-/// Parses a source's documents in the given format, then applies the topic and kind rules.
+/// Parses a source's documents in the given format, finishes every listing (`finish`: text
+/// and list caps, bidi and control characters, members' contact details), then applies the
+/// topic and kind rules; within `budget::DEFAULT`.
 pub fn parse(format: Format, docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, DocumentError> {
+    parse_within(format, docs, options, budget::DEFAULT)
+}
+
+/// As [`parse`], stopping with a `DocumentError` ("parse took longer than 30 s...") once
+/// `budget` has passed (see `budget` for where it is checked).
+pub fn parse_within(
+    format: Format,
+    docs: &Documents<'_>,
+    options: &SourceOptions,
+    budget: std::time::Duration,
+) -> Result<Parsed, DocumentError> {
+    let deadline = budget::Deadline::after(budget);
     let mut parsed = match format {
         Format::MeetingGuide => meeting_guide::parse(docs.root, options)?,
         Format::MeetingGuideCsv => meeting_guide_csv::parse(docs, options)?,
@@ -71,12 +89,14 @@ pub fn parse(format: Format, docs: &Documents<'_>, options: &SourceOptions) -> R
         Format::HsdsDatapackage => hsds_datapackage::parse(docs, options)?,
         Format::HsdsJson => hsds_json::parse(docs, options)?,
         Format::Oruk => oruk::parse(docs, options)?,
-        Format::Html => html::parse(docs, options)?,
+        Format::Html => html::parse_until(docs, options, &deadline)?,
         Format::JsonLd => jsonld::parse(docs, options)?,
         Format::Rss => rss::parse(docs, options)?,
         Format::Ical => ical::parse(docs, options)?,
         Format::Supportmesh => peer::parse(docs, options)?,
     };
+    deadline.check()?;
+    finish::listings(&mut parsed, &deadline)?;
     taxonomy::apply_all(&mut parsed.listings, &options.rules);
     Ok(parsed)
 }

@@ -25,7 +25,8 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     if let Some(found) = table::not_a_table(&text) {
         return Err(DocumentError(format!("{EXPECTED}, found {found}")));
     }
-    let mut rows = table::rows(&text, opts.delimiter).into_iter();
+    let table = table::rows(&text, opts.delimiter);
+    let mut rows = table.rows.into_iter();
     let Some((_, header)) = rows.next() else {
         return Err(DocumentError(format!("{EXPECTED}, found no rows")));
     };
@@ -40,6 +41,7 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     let mut ids = UniqueIds::default();
     let mut problems = Vec::new();
     let mut document = RecordProblems::document(&mut problems);
+    table::report_cuts(&table.cut, Some(&header), &mut document);
     let records: Vec<Value> =
         rows.map(|(number, row)| Value::Object(record(&keys, &row, number, &mut ids, &mut document))).collect();
     let mut parsed = meeting_guide::parse_records(&records, options);

@@ -21,7 +21,7 @@ use feed_rs::parser::{Builder, ParseErrorKind, ParseFeedError};
 use serde::Deserialize;
 
 use crate::model::{Attendance, Listing, Meeting, OnlineAccess, Recurrence};
-use crate::normalize::{document, links, place, privacy, text, web};
+use crate::normalize::{document, links, place, text, web};
 use crate::options::SourceOptions;
 use crate::problem::{DocumentError, Parsed, RecordProblems};
 use crate::Documents;
@@ -132,9 +132,7 @@ fn listing(entry: &Entry, opts: &SourceOptions, problems: &mut RecordProblems<'_
         .filter(|b| !b.trim().is_empty())
         .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
         .unwrap_or_default();
-    let description = text::plain_text(&raw_body)
-        .map(|d| links::scrub_links(&text::redact_secrets(&d)))
-        .and_then(|d| privacy::without_personal_contacts(&d));
+    let description = text::plain_text(&raw_body).map(|d| links::scrub_links(&text::redact_secrets(&d)));
     let body = description.as_deref().unwrap_or_default();
 
     let hint = hints::schedule(&name, body);

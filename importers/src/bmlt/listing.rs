@@ -10,7 +10,7 @@ use chrono::TimeDelta;
 
 use crate::meeting_guide_codes::{self as codes, CodeFacts};
 use crate::model::{Attendance, GroupKind, Listing, Location, Meeting, OnlineAccess, Recurrence};
-use crate::normalize::{address, geo, phone, place, privacy, schedule, text, time, web};
+use crate::normalize::{address, geo, phone, place, schedule, text, time, web};
 use crate::problem::RecordProblems;
 use crate::SourceOptions;
 
@@ -254,7 +254,7 @@ fn line(raw: &str) -> Option<String> {
     text::plain_line(raw).map(|t| text::redact_secrets(&t))
 }
 
-/// Sanitised notes: passcodes redacted, members' contact details dropped.
+/// Sanitised notes, passcodes redacted (members' contact details are `crate::finish`'s).
 fn notes(raw: &str) -> Option<String> {
-    text::plain_text(raw).and_then(|t| privacy::without_personal_contacts(&text::redact_secrets(&t)))
+    text::plain_text(raw).map(|t| text::redact_secrets(&t))
 }

@@ -24,7 +24,8 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     if let Some(found) = table::not_a_table(&text) {
         return Err(DocumentError(format!("not a delimited export, found {found}")));
     }
-    let mut rows = table::rows(&text, recipe.delimiter).into_iter();
+    let table = table::rows(&text, recipe.delimiter);
+    let mut rows = table.rows.into_iter();
     let header = if recipe.header { rows.next().map(|(_, cells)| cells) } else { None };
     if recipe.header && header.is_none() {
         return Err(DocumentError("not a delimited export: no header row".to_owned()));
@@ -34,6 +35,7 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
     check_width(&rows, &columns, recipe.delimiter)?;
 
     let mut parsed = Parsed::default();
+    table::report_cuts(&table.cut, header.as_deref(), &mut RecordProblems::document(&mut parsed.problems));
     let mut ids = UniqueIds::default();
     for (number, cells) in &rows {
         let problems = RecordProblems::new(&mut parsed.problems, format!("row {number}"));

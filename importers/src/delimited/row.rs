@@ -6,13 +6,13 @@
 //! wording), the place (split address lines, packed "(lat, lng)" pairs), the type codes
 //! ("C = Closed Discussion meeting" gives "C"; meanings through the Meeting Guide table after
 //! the source's `code_overrides`), public contact points and notes (members' contact
-//! details dropped). Ids and document checks are in `mod.rs`.
+//! details are dropped from them by `crate::finish`, for every format). Ids and document checks are in `mod.rs`.
 
 use chrono::NaiveTime;
 
 use crate::meeting_guide_codes::{self as codes, CodeFacts};
 use crate::model::{Attendance, Contact, Listing, Location, Meeting, OnlineAccess, Recurrence, TopicTag, Weekday};
-use crate::normalize::{address, geo, phone, place, privacy, schedule, text, time, web};
+use crate::normalize::{address, geo, phone, place, schedule, text, time, web};
 use crate::problem::RecordProblems;
 use crate::SourceOptions;
 
@@ -46,12 +46,12 @@ impl<'a, 'p> Cells<'a, 'p> {
         text::plain_line(&self.raw(field)?).map(|t| text::redact_secrets(&t))
     }
 
-    /// Sanitised notes: passcodes redacted, members' contact details and empty "Label:" lines
-    /// dropped.
+    /// Sanitised notes: passcodes redacted, empty "Label:" lines dropped.
     fn notes(&self, field: Field) -> Option<String> {
         let plain = text::plain_text(&self.raw(field)?).map(|t| text::redact_secrets(&t))?;
         let kept: Vec<&str> = plain.lines().filter(|l| !is_empty_label(l)).collect();
-        privacy::without_personal_contacts(&kept.join("\n"))
+        let joined = kept.join("\n");
+        (!joined.trim().is_empty()).then(|| joined.trim().to_owned())
     }
 
     /// Reads a cell with `read`; a value it rejects is a problem saying `why`.

@@ -4,13 +4,13 @@
 //! the tables a group listing needs, as absolute URLs resolved against the descriptor's own.
 //! [`Table::read`] reads one CSV: decoded by `normalize::document::decode` (a byte order
 //! mark wins, UTF-8 or else Windows-1252), quoted line breaks, rows longer or shorter than the header, columns found by name in any
-//! order or case. Joining the tables is `join.rs`.
+//! order or case; a cell longer than `limits::CELL_BYTES` is cut and listed. Joining the tables is `join.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use crate::normalize::document;
+use crate::normalize::{document, limits, table};
 use crate::problem::DocumentError;
 
 /// The tables read, by kind. A dataset may name a table several ways; all are listed.
@@ -81,7 +81,10 @@ pub(super) fn descriptor(bytes: &[u8], base: &str) -> Result<BTreeMap<&'static s
 #[derive(Debug, Default)]
 pub(super) struct Table {
     columns: HashMap<String, usize>,
+    pub header: Vec<String>,
     pub rows: Vec<(u64, Vec<String>)>,
+    /// Cells longer than `limits::CELL_BYTES`, cut (row numbers are line numbers).
+    pub cut: Vec<table::Cut>,
 }
 
 impl Table {
@@ -113,14 +116,24 @@ impl Table {
             return Err("no `id` column".to_owned());
         }
         let mut rows = Vec::new();
+        let mut cut = Vec::new();
         for record in records.flatten() {
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
             let line = record.position().map_or(0, |p| p.line());
-            rows.push((line, record.iter().map(str::to_owned).collect()));
+            let mut cells = Vec::with_capacity(record.len());
+            for (column, cell) in record.iter().enumerate() {
+                let kept = limits::cut_bytes(cell.as_bytes(), limits::CELL_BYTES);
+                if kept.len() < cell.len() {
+                    cut.push(table::Cut { row: line, column, bytes: cell.len() });
+                }
+                cells.push(String::from_utf8_lossy(kept).into_owned());
+            }
+            rows.push((line, cells));
         }
-        Ok(Table { columns, rows })
+        let header = header.iter().map(str::to_owned).collect();
+        Ok(Table { columns, header, rows, cut })
     }
 
     /// The trimmed, non-empty value of `column` in `row`.

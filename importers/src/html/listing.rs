@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::meeting_guide_codes as codes;
 use crate::model::{Attendance, Contact, Listing, Location, OnlineAccess, TopicTag};
-use crate::normalize::{address, geo, phone, place, privacy, schedule, table, text, time, web};
+use crate::normalize::{address, geo, phone, place, schedule, table, text, time, web};
 use crate::options::SourceOptions;
 use crate::problem::RecordProblems;
 
@@ -49,7 +49,7 @@ pub(super) fn build(
     let start = times.first().copied();
     let end = get(Field::EndTime).and_then(|t| when::times(t).first().copied()).or_else(|| times.get(1).copied());
     let slot_key = slot_key(days.as_ref(), start);
-    let external_id = external_id(values, origin, &name, &slot_key);
+    let external_id = external_id(values, origin, &name, &slot_key, problems);
     problems.rename(external_id.as_str());
     if let (Some(Days::Unreadable), Some(raw)) = (&days, get(Field::Day)) {
         let why = format!("no weekday in \"{}\"", short(raw));
@@ -108,7 +108,6 @@ pub(super) fn build(
         .into_iter()
         .flatten()
         .filter_map(|raw| text::plain_text(raw).map(|t| text::redact_secrets(&t)))
-        .filter_map(|t| privacy::without_personal_contacts(&t))
         .collect::<Vec<_>>()
         .join("\n\n");
     Some(Listing {
@@ -162,6 +161,22 @@ pub(super) fn link(page: &Url, raw: &str) -> Option<String> {
     matches!(joined.scheme(), "http" | "https").then(|| web::normalize_url(joined.as_str())).flatten()
 }
 
+/// A link of a scheme that is no web page (`javascript:`, `vbscript:`, `data:`, `blob:`,
+/// `mailto:`, `tel:`, `sms:`; the scheme read as browsers read it, case and embedded
+/// whitespace or control characters ignored): never a URL (`link` takes http(s) only), never
+/// an id.
+fn is_script_link(value: &str) -> bool {
+    let scheme: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take_while(|c| *c != ':')
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    value.contains(':')
+        && matches!(scheme.as_str(), "javascript" | "vbscript" | "data" | "blob" | "mailto" | "tel" | "sms")
+}
+
 /// A name without the separators pages leave around it ("A DESIGN FOR LIVING - ") and without
 /// a trailing " - part" that only repeats what comes before it ("CHINATOWN - Chinatown",
 /// "TRIBECA GROUP @ ST. PETER'S CHURCH - Tribeca").
@@ -208,8 +223,23 @@ fn slot_key(days: Option<&Days>, start: Option<chrono::NaiveTime>) -> String {
     [day, at].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-")
 }
 
-fn external_id(values: &Values, origin: &Origin<'_>, name: &str, slot_key: &str) -> String {
-    let own = values.get(&Field::Id).and_then(|v| text::plain_line(v)).or_else(|| origin.detail_url.clone());
+fn external_id(
+    values: &Values,
+    origin: &Origin<'_>,
+    name: &str,
+    slot_key: &str,
+    problems: &mut RecordProblems<'_>,
+) -> String {
+    let given = values.get(&Field::Id).and_then(|v| text::plain_line(v));
+    let given = given.filter(|id| {
+        let script = is_script_link(id);
+        if script {
+            let why = format!("not an http(s) link: \"{}\"; the id is made from the name", short(id));
+            problems.field("id", why);
+        }
+        !script
+    });
+    let own = given.or_else(|| origin.detail_url.clone());
     match own {
         Some(id) if origin.slot && !slot_key.is_empty() => format!("{id}#{slot_key}"),
         Some(id) => id,

@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::meeting_guide_codes as codes;
 use crate::model::{Attendance, Contact, Listing, TopicTag};
-use crate::normalize::{privacy, table, text, time, web};
+use crate::normalize::{table, text, time, web};
 use crate::options::SourceOptions;
 use crate::problem::RecordProblems;
 use crate::taxonomy;
@@ -145,10 +145,8 @@ fn common<'a>(
     problems: &mut RecordProblems<'_>,
 ) -> Listing {
     let opts = ctx.opts;
-    let description = nodes::text(get("description"))
-        .and_then(|d| text::plain_text(&d))
-        .map(|d| text::redact_secrets(&d))
-        .and_then(|d| privacy::without_personal_contacts(&d));
+    let description =
+        nodes::text(get("description")).and_then(|d| text::plain_text(&d)).map(|d| text::redact_secrets(&d));
     let url = nodes::text(get("url")).and_then(|u| absolute(&u, ctx.base));
     let place = place::whereabouts(get("location"), ctx.graph, ctx.base, opts.country.as_deref(), problems);
     let mut given: Vec<String> = Vec::new();

@@ -4,34 +4,51 @@
 //! name and own phone, which must never be copied. [`without_personal_contacts`] drops each
 //! sentence that gives a phone number or email address together with a person's name
 //! ("David L.") or an invitation to call someone, and keeps public numbers ("District Hotline
-//! (575) 430-9502", "24-Hour Phone Service"). Sanitising markup is `text`'s job; passcodes
+//! (575) 430-9502", "24-Hour Phone Service"), and a person's own address at a mailbox provider
+//! ("jane.doe@gmail.com") wherever it is. `crate::finish` runs it on every listing's free
+//! text, whatever the format, and reports what it removed. Sanitising markup is `text`'s job; passcodes
 //! are `text::redact_secrets`'.
 
 /// The text without the sentences that hold a member's contact details; `None` when nothing
 /// is left. Line breaks are kept.
 pub fn without_personal_contacts(text: &str) -> Option<String> {
+    remove_personal_contacts(text).0
+}
+
+/// As [`without_personal_contacts`], with the number of sentences removed (0: the text is
+/// returned as it was, trimmed).
+pub fn remove_personal_contacts(text: &str) -> (Option<String>, usize) {
+    let mut removed = 0;
     let lines: Vec<String> = text
         .lines()
         .map(|line| {
-            let kept: Vec<&str> = sentences(line).into_iter().filter(|s| !is_personal_contact(s)).collect();
+            let all = sentences(line);
+            let kept: Vec<&str> = all.iter().copied().filter(|s| !is_personal_contact(s)).collect();
+            if kept.len() == all.len() {
+                return line.to_owned();
+            }
+            removed += all.len() - kept.len();
             kept.join(" ").trim().to_owned()
         })
         .collect();
     let joined = lines.join("\n");
     let trimmed = joined.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    ((!trimmed.is_empty()).then(|| trimmed.to_owned()), removed)
 }
 
 /// True when the sentence gives a way to reach someone (phone, email) and names a person or
 /// asks to call someone, without saying it is a public line.
 pub fn is_personal_contact(sentence: &str) -> bool {
+    if has_personal_email(sentence) {
+        return true;
+    }
     if !has_phone(sentence) && !has_email(sentence) {
         return false;
     }
     let words: Vec<String> =
         sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    let cue = has(&["contact", "call", "llame", "llamar", "llamen", "ask", "text", "sponsor"]);
+    let cue = has(&["contact", "call", "llame", "llamar", "llamen", "ask", "text", "sponsor", "ring"]);
     let public = has(&["hotline", "helpline", "intergroup", "office", "service", "answering", "district", "area"]);
     names_a_person(sentence) || (cue && !public)
 }
@@ -91,6 +108,34 @@ fn has_email(text: &str) -> bool {
     })
 }
 
+/// An address at a personal mailbox provider whose local part is a person's name
+/// ("jane.doe@gmail.com", "j_smith@hotmail.co.uk"): first and last name joined by `.` or `_`.
+fn has_personal_email(text: &str) -> bool {
+    const WEBMAIL: [&str; 12] = [
+        "gmail",
+        "googlemail",
+        "yahoo",
+        "hotmail",
+        "outlook",
+        "live",
+        "aol",
+        "icloud",
+        "me",
+        "msn",
+        "btinternet",
+        "proton",
+    ];
+    text.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some((local, domain)) = w.split_once('@') else { return false };
+        let provider = domain.split('.').next().unwrap_or_default().to_ascii_lowercase();
+        let parts: Vec<&str> = local.split(['.', '_']).collect();
+        WEBMAIL.contains(&provider.as_str())
+            && parts.len() == 2
+            && parts.iter().all(|p| !p.is_empty() && p.chars().all(char::is_alphabetic))
+    })
+}
+
 /// "David L." or "Mike P.@": a capitalised first name, then one capital initial and a dot.
 fn names_a_person(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -120,5 +165,10 @@ mod tests {
         assert_eq!(without_personal_contacts(fellowship), None);
         assert!(is_personal_contact("Contact for DRY DOCK AA: Bobby D. @ 487-0425"));
         assert!(!is_personal_contact("Meets at St. Mark's, 1st floor. Sun.7:30pm Step"));
+        assert!(is_personal_contact("Call Sarah on 07700 900123"));
+        assert!(is_personal_contact("Questions? jane.doe@gmail.com"));
+        assert!(!is_personal_contact("Write to the group at stepsgroup@gmail.com"));
+        let text = "Open to all. Call Sarah on 07700 900123. Bring a friend.";
+        assert_eq!(remove_personal_contacts(text), (Some("Open to all. Bring a friend.".to_owned()), 1));
     }
 }

@@ -10,7 +10,8 @@
 
 use std::collections::HashSet;
 
-use super::document;
+use super::{document, limits};
+use crate::problem::RecordProblems;
 
 /// How the bytes of a table are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,26 +61,64 @@ pub fn delimiter(name: &str) -> Option<u8> {
 
 /// The rows of a delimited text: every line ending style, quoted cells (with the delimiter or
 /// line breaks inside), rows of any length. Rows whose cells are all blank are left out; each
-/// row comes with its 1-based row number (a header row is row 1) for problems.
-pub fn rows(text: &str, delimiter: u8) -> Vec<(u64, Vec<String>)> {
+/// row comes with its 1-based row number (a header row is row 1) for problems. A cell longer
+/// than `limits::CELL_BYTES` is cut to that (on a character boundary) and listed in
+/// [`Rows::cut`], for [`report_cuts`].
+pub fn rows(text: &str, delimiter: u8) -> Rows {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .terminator(csv::Terminator::CRLF)
         .from_reader(text.as_bytes());
-    let mut out = Vec::new();
+    let mut out = Rows::default();
     let mut record = csv::ByteRecord::new();
     // Reading from memory cannot fail, and byte records have no UTF-8 errors: stop on anything.
     while let Ok(true) = reader.read_byte_record(&mut record) {
-        let cells: Vec<String> = record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+        let number = record.position().map_or(0, |p| p.record() + 1);
+        let mut cells = Vec::with_capacity(record.len());
+        for (column, cell) in record.iter().enumerate() {
+            let kept = limits::cut_bytes(cell, limits::CELL_BYTES);
+            if kept.len() < cell.len() {
+                out.cut.push(Cut { row: number, column, bytes: cell.len() });
+            }
+            cells.push(String::from_utf8_lossy(kept).into_owned());
+        }
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let number = record.position().map_or(0, |p| p.record() + 1);
-        out.push((number, cells));
+        out.rows.push((number, cells));
     }
     out
+}
+
+/// The rows of a table, and the cells that were too long to read whole.
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub rows: Vec<(u64, Vec<String>)>,
+    pub cut: Vec<Cut>,
+}
+
+/// A cell cut to `limits::CELL_BYTES`: its row number, its 0-based column and the bytes it had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    pub row: u64,
+    pub column: usize,
+    pub bytes: usize,
+}
+
+/// One problem per cut cell, on "row N" and the column's header (else "column N").
+pub fn report_cuts(cut: &[Cut], header: Option<&[String]>, problems: &mut RecordProblems<'_>) {
+    for c in cut {
+        let named = header.and_then(|h| h.get(c.column)).map(|h| h.trim()).filter(|h| !h.is_empty());
+        let column = named.map_or_else(|| format!("column {}", c.column + 1), str::to_owned);
+        let why = format!(
+            "{} bytes; only the first {} are read",
+            limits::thousands(c.bytes),
+            limits::thousands(limits::CELL_BYTES)
+        );
+        problems.at(format!("row {}", c.row)).field(&column, why);
+    }
 }
 
 /// What the document is, when it is plainly not a table: "an empty document", "HTML
@@ -162,7 +201,7 @@ mod tests {
     #[test]
     fn rows_with_every_line_ending_and_quotes() {
         let got = rows("a\tb\r\"c\td\"\te\r\n\r\nf\n", b'\t');
-        let cells: Vec<Vec<String>> = got.into_iter().map(|(_, r)| r).collect();
+        let cells: Vec<Vec<String>> = got.rows.into_iter().map(|(_, r)| r).collect();
         assert_eq!(cells, [vec!["a", "b"], vec!["c\td", "e"], vec!["f"]]);
     }
 

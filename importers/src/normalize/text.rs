@@ -8,17 +8,27 @@
 
 use scraper::{Html, Node};
 
+use super::nesting;
+
 /// Sanitises source text to plain text: entities decoded, `<br>` and block elements turned
 /// into line breaks, all other markup and any script or style content removed, whitespace
 /// collapsed (at most one blank line), trimmed. Empty results give `None`.
+///
+/// Text encoded twice or three times ("&amp;amp;", "&amp;#39;") is decoded again, but only
+/// its complete references (`&name;`, `&#39;`, `&#x27;`): an ampersand in plain text ("Q&A",
+/// "AT&T", "R&D;") is never read as one.
 pub fn plain_text(raw: &str) -> Option<String> {
     let mut text = strip_markup(raw);
-    // Entity-encoded markup ("&lt;b&gt;") decodes to markup: strip again until none is left.
+    // Entity-encoded markup ("&lt;b&gt;") decodes to markup: strip again until none is left;
+    // entities encoded twice decode to entities: decode again.
     for _ in 0..3 {
-        if !has_tag_like(&text) {
+        if has_tag_like(&text) {
+            text = strip_markup(&text);
+        } else if has_reference(&text) {
+            text = strip_markup(&only_references(&text));
+        } else {
             break;
         }
-        text = strip_markup(&text);
     }
     if has_tag_like(&text) {
         text = drop_tag_openers(&text);
@@ -122,6 +132,10 @@ fn strip_markup(raw: &str) -> String {
     if !raw.contains(['<', '&']) {
         return raw.to_owned();
     }
+    if nesting::exceeds(raw, nesting::MAX_DEPTH) {
+        // Too deep for the HTML parser (its time grows with the square of the depth).
+        return drop_tags(raw);
+    }
     let html = Html::parse_fragment(raw);
     let mut out = String::with_capacity(raw.len());
     let mut stack = vec![(html.tree.root(), false)];
@@ -148,6 +162,59 @@ fn strip_markup(raw: &str) -> String {
                 stack.extend(node.children().rev().map(|c| (c, false)));
             }
             _ => {}
+        }
+    }
+    out
+}
+
+/// Everything between `<` and the next `>` removed, for markup too deep to parse; the
+/// entities are left to the next round of [`plain_text`].
+fn drop_tags(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() / 2);
+    let mut in_tag = false;
+    for c in raw.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the text holds a complete character reference (see [`reference_at`]).
+fn has_reference(text: &str) -> bool {
+    text.match_indices('&').any(|(at, _)| reference_at(text, at))
+}
+
+/// `&name;` (2 to 32 letters and digits), `&#39;` or `&#x27;` starts at byte `at`.
+fn reference_at(text: &str, at: usize) -> bool {
+    let rest = text.get(at + 1..).unwrap_or_default();
+    let Some(end) = rest.get(..rest.len().min(34)).and_then(|r| r.find(';')) else { return false };
+    let body = rest.get(..end).unwrap_or_default();
+    match body.strip_prefix('#') {
+        Some(num) => match num.strip_prefix(['x', 'X']) {
+            Some(hex) => (1..=6).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit()),
+            None => (1..=7).contains(&num.len()) && num.chars().all(|c| c.is_ascii_digit()),
+        },
+        None => {
+            body.len() >= 2
+                && body.starts_with(|c: char| c.is_ascii_alphabetic())
+                && body.chars().all(|c| c.is_ascii_alphanumeric())
+        }
+    }
+}
+
+/// The text as markup in which only its complete references mean anything: every other `&`
+/// and every `<` escaped, so the HTML parser decodes those references and nothing else.
+fn only_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (at, c) in text.char_indices() {
+        match c {
+            '&' if !reference_at(text, at) => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            _ => out.push(c),
         }
     }
     out

@@ -8,6 +8,7 @@
 
 mod bmlt;
 mod delimited;
+mod hardening;
 mod hsds_datapackage;
 mod hsds_json;
 mod html;
