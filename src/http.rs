@@ -18,7 +18,7 @@ mod ws;
 use async_graphql::http::{receive_body, MultipartOptions};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -72,8 +72,19 @@ pub fn router(state: HttpState) -> Router {
 }
 
 /// A POST: from the answers kept when anonymous and asked before at this store generation and
-/// minute (`response_cache`), else run; never stored by HTTP caches.
-async fn graphql_post(State(s): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+/// minute (`response_cache`), else run; never stored by HTTP caches. The body must arrive
+/// within the handshake timeout (408 otherwise), so a trickled body cannot hold a connection.
+async fn graphql_post(State(s): State<HttpState>, req: Request<Body>) -> Response {
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
+    let body = match tokio::time::timeout(s.handshake_timeout, axum::body::to_bytes(body, MAX_REQUEST_BYTES)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(e)) => return (StatusCode::PAYLOAD_TOO_LARGE, format!("request body: {e}")).into_response(),
+        Err(_) => {
+            let why = format!("the request body did not arrive within {} s", s.handshake_timeout.as_secs());
+            return (StatusCode::REQUEST_TIMEOUT, why).into_response();
+        }
+    };
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let caller = Caller::from_header(auth, s.operator_token.as_deref());
     let (generation, now) = (s.app.store.generation(), Utc::now());

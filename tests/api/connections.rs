@@ -1,5 +1,5 @@
 //! What a client may hold open, through the real server: a connection that never finishes
-//! its headers, an idle keep-alive and a WebSocket that never sends `connection_init` are
+//! its headers or its body, an idle keep-alive and a WebSocket that never sends `connection_init` are
 //! closed after the handshake timeout; connections beyond the cap are refused at once; a
 //! WebSocket connection holds at most its share of subscriptions.
 
@@ -47,6 +47,21 @@ async fn half_sent_headers_and_idle_keep_alives_are_closed() {
     assert!(closed_within(&mut half, Duration::from_secs(10)).await.is_some(), "a half-sent request stays open");
     let answered = closed_within(&mut idle, Duration::from_secs(10)).await.expect("an idle keep-alive stays open");
     assert!(String::from_utf8_lossy(&answered).starts_with("HTTP/1.1 200"), "the request itself was answered");
+}
+
+#[tokio::test]
+async fn a_trickled_request_body_is_answered_408() {
+    let app = app_with(&[("SUPPORTMESH_SERVER_HANDSHAKE_TIMEOUT_SECS", "1")]).await;
+    let mut slow = TcpStream::connect(app.addr).await.unwrap();
+    let head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n";
+    slow.write_all(head.as_bytes()).await.unwrap();
+    slow.write_all(b"{\"query\":").await.unwrap();
+
+    let answer = closed_within(&mut slow, Duration::from_secs(10)).await.expect("the connection is still open");
+
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("did not arrive within 1 s"), "{answer}");
 }
 
 #[tokio::test]

@@ -17,7 +17,9 @@ export const OPERATOR_TOKEN = 'js-test-token';
 export async function startService(sourcesToml = '') {
   const dir = mkdtempSync(join(tmpdir(), 'supportmesh-js-'));
   const config = join(dir, 'supportmesh.toml');
-  writeFileSync(config, `[store]\npath = "${join(dir, 'store')}"\n${sourcesToml}`);
+  // Feed copies live in their own temp folders (feedCopy): local sources may be read there.
+  const roots = `[fetch]\nlocal_roots = ["${tmpdir()}"]\n`;
+  writeFileSync(config, `[store]\npath = "${join(dir, 'store')}"\n${roots}${sourcesToml}`);
   const child = spawn(binary, ['serve', '--config', config, '--listen', '127.0.0.1:0'], {
     env: { ...process.env, RUST_LOG: 'info', SUPPORTMESH_OPERATOR_TOKEN: OPERATOR_TOKEN },
     stdio: ['ignore', 'ignore', 'pipe'],
