@@ -223,3 +223,38 @@ async fn a_source_that_says_no_stays_out_of_every_feed() {
         .to_owned();
     assert_eq!(get(&a, &format!("/groups/{id}.ics")).await.0, 404);
 }
+
+#[tokio::test]
+async fn a_group_merged_with_a_source_that_says_no_is_published_from_the_others_alone() {
+    let feeds = FeedServer::start().await;
+    feeds.put("a.json", serde_json::to_vec(&rows()).unwrap());
+    let place = json!({"address": "123 Main Street", "city": "Media", "state": "PA", "postal_code": "19063",
+                       "latitude": 39.9168, "longitude": -75.3877});
+    let mut thu = json!({"name": "Serenity Group", "slug": "x-thu", "day": 4, "time": "19:30", "end_time": "20:30",
+                         "notes": "Only for the private list."});
+    let mut mon = json!({"name": "Serenity Group", "slug": "x-mon", "day": 1, "time": "18:00"});
+    for row in [&mut thu, &mut mon] {
+        row.as_object_mut().unwrap().extend(place.as_object().unwrap().clone());
+    }
+    feeds.put("b.json", serde_json::to_vec(&json!([thu, mon])).unwrap());
+    let mut no = source("nope", "b.json");
+    no.extra = "republish = false\ntrust = 90";
+    let a = spawn_app_with(feeds, &[source("a", "a.json"), no]).await;
+    a.import("a").await;
+    a.import("nope").await;
+    let api = a.all_groups("name description meetings { weekday } records { sourceId }").await;
+    let merged = api.iter().find(|g| g["name"] == "Serenity Group").unwrap();
+    assert_eq!(merged["description"], "Only for the private list.", "the API shows the trusted source's text");
+    assert_eq!(merged["meetings"].as_array().unwrap().len(), 3, "{merged}");
+
+    let (_, _, body) = get(&a, "/feeds/meeting-guide.json").await;
+    let entries: Vec<Value> = serde_json::from_str(&body).unwrap();
+    let serenity: Vec<&Value> = entries.iter().filter(|e| e["name"] == "Serenity Group").collect();
+    let mut days: Vec<i64> = serenity.iter().map(|e| e["day"].as_i64().unwrap()).collect();
+    days.sort();
+    assert_eq!(days, [0, 4], "only the meetings the other source lists: {body}");
+    assert!(serenity.iter().all(|e| e["notes"] == "Side door, downstairs; bring a friend."), "{body}");
+    assert!(!body.contains("private list"));
+    let (_, _, lines) = get(&a, "/feeds/groups.ndjson").await;
+    assert!(!lines.contains("private list") && !lines.contains("\"nope\""), "{lines}");
+}
