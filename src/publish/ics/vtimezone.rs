@@ -42,7 +42,7 @@ struct Change {
     name: String,
 }
 
-/// The changes within the calendar year, found day by day and then to the minute.
+/// The changes within the calendar year, found day by day and then to the second.
 fn changes_in(zone: Tz, year: i32) -> Vec<Change> {
     let mut out = Vec::new();
     let end = start_of(year + 1);
@@ -51,7 +51,7 @@ fn changes_in(zone: Tz, year: i32) -> Vec<Change> {
         let next = day + TimeDelta::days(1);
         if offset_secs(zone, day) != offset_secs(zone, next) {
             let (mut lo, mut hi) = (day, next);
-            while hi - lo > TimeDelta::minutes(1) {
+            while hi - lo > TimeDelta::seconds(1) {
                 let mid = lo + (hi - lo) / 2;
                 if offset_secs(zone, mid) == offset_secs(zone, lo) {
                     lo = mid;
