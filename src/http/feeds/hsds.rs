@@ -41,7 +41,7 @@ async fn root(State(s): State<HttpState>, headers: HeaderMap) -> Response {
 async fn services(State(s): State<HttpState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
     let pairs = match with_term(&s, pairs(q.as_deref())) {
         Ok(p) => p,
-        Err(resp) => return resp,
+        Err(why) => return bad_request(why),
     };
     let groups = match published(&s, &pairs).await {
         Ok(g) => g,
@@ -110,7 +110,7 @@ async fn organization(State(s): State<HttpState>, Path(id): Path<String>, header
 async fn service_at_locations(State(s): State<HttpState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
     let mut pairs = match with_term(&s, pairs(q.as_deref())) {
         Ok(p) => p,
-        Err(resp) => return resp,
+        Err(why) => return bad_request(why),
     };
     let postcode = first(&pairs, "postcode").map(str::to_owned);
     let proximity = match first(&pairs, "proximity").map(|p| p.parse::<f64>()) {
@@ -163,10 +163,10 @@ async fn taxonomy_terms(State(s): State<HttpState>, RawQuery(q): RawQuery, heade
 }
 
 /// `taxonomy_term_id` as the finder's `topic`; an id that is not one of ours finds nothing.
-fn with_term(s: &HttpState, mut pairs: Vec<(String, String)>) -> Result<Vec<(String, String)>, Response> {
+fn with_term(s: &HttpState, mut pairs: Vec<(String, String)>) -> Result<Vec<(String, String)>, String> {
     if let Some(term) = first(&pairs, "taxonomy_term_id").map(str::to_owned) {
         let Some(topic) = hsds::topic_of_term(&s.app.topics, &term) else {
-            return Err(bad_request("taxonomy_term_id: not a term of /hsds/taxonomy_terms".into()));
+            return Err("taxonomy_term_id: not a term of /hsds/taxonomy_terms".into());
         };
         pairs.push(("topic".into(), topic.to_owned()));
     }
