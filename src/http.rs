@@ -12,6 +12,7 @@
 //! POST answers, and any answer with errors, are `no-store`: operator data is never cached.
 //! Both serve repeated anonymous requests from `response_cache` while the store is unchanged.
 
+mod feeds;
 mod sse;
 mod ws;
 
@@ -59,7 +60,8 @@ pub fn router(state: HttpState) -> Router {
         .route("/", get(crate::graphiql::page))
         .route("/graphiql", get(crate::graphiql::page))
         .route("/graphiql/assets/{name}", get(crate::graphiql::asset))
-        .route("/graphql", get(graphql_get).post(graphql_post).layer(cors))
+        .route("/graphql", get(graphql_get).post(graphql_post).layer(cors.clone()))
+        .merge(feeds::routes().layer(cors))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod listen;
 pub mod model;
 pub mod places;
+pub mod publish;
 pub mod readiness;
 pub mod response_cache;
 pub mod scheduler;

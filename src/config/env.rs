@@ -1,5 +1,5 @@
 //! Environment overrides: `SUPPORTMESH_<SECTION>_<KEY>` replaces one raw value before
-//! validation, and `SUPPORTMESH_SOURCES_<ID>_{ENABLED,URL,SCHEDULE,TRUST}` one source's.
+//! validation, and `SUPPORTMESH_SOURCES_<ID>_{ENABLED,URL,SCHEDULE,TRUST,REPUBLISH}` one source's.
 //!
 //! The environment is passed in as pairs so tests never touch the process environment. A
 //! value that does not parse is an error naming the variable; a variable in a known section
@@ -54,7 +54,7 @@ const KEYS: [&str; 28] = [
     "ingest.max_documents",
 ];
 
-const SOURCE_KEYS: [&str; 4] = ["enabled", "url", "schedule", "trust"];
+const SOURCE_KEYS: [&str; 5] = ["enabled", "url", "schedule", "trust", "republish"];
 
 impl Vars {
     pub fn new<I: IntoIterator<Item = (String, String)>>(vars: I) -> Vars {
@@ -152,7 +152,7 @@ fn apply_source(raw: &mut RawConfig, var: &str, part: &str, value: &str) -> Resu
             var,
             value,
             format!(
-                "expected SUPPORTMESH_SOURCES_<ID>_<ENABLED|URL|SCHEDULE|TRUST> for a configured source \
+                "expected SUPPORTMESH_SOURCES_<ID>_<ENABLED|URL|SCHEDULE|TRUST|REPUBLISH> for a configured source \
                  (ids upper-cased, '-' as '_'); configured ids: {}",
                 if ids.is_empty() { "none".to_owned() } else { ids.join(", ") }
             ),
@@ -160,6 +160,7 @@ fn apply_source(raw: &mut RawConfig, var: &str, part: &str, value: &str) -> Resu
     };
     match field {
         "enabled" => source.enabled = boolean(var, value)?,
+        "republish" => source.republish = boolean(var, value)?,
         "url" => source.url = Some(value.to_owned()),
         "schedule" => source.schedule = value.to_owned(),
         _ => {

@@ -146,6 +146,9 @@ pub struct SourceSettings {
     pub enabled: bool,
     /// 0..=100, for merging.
     pub trust: u8,
+    /// False keeps this source's listings out of every published feed (`src/publish`), for
+    /// sources whose terms forbid republishing; its groups still show in the API.
+    pub republish: bool,
     pub options: SourceOptions,
 }
 

@@ -156,6 +156,8 @@ pub struct RawSource {
     pub schedule: String,
     pub enabled: bool,
     pub trust: i64,
+    /// Whether the published feeds may carry this source's listings.
+    pub republish: bool,
     pub defaults: RawDefaults,
     /// Local type code -> the format's own code.
     pub codes: BTreeMap<String, String>,
@@ -178,6 +180,7 @@ impl Default for RawSource {
             schedule: "0 0 */6 * * *".to_owned(),
             enabled: true,
             trust: 50,
+            republish: true,
             defaults: RawDefaults::default(),
             codes: BTreeMap::new(),
             options: None,

@@ -1,4 +1,4 @@
-//! Validating one `[[sources]]` table: id, name, format, location, schedule, trust and the
+//! Validating one `[[sources]]` table: id, name, format, location, schedule, trust, republish and the
 //! defaults that become `importers::SourceOptions`.
 //!
 //! Crons are checked with `croner`, the parser tokio-cron-scheduler uses, in the same
@@ -94,8 +94,8 @@ impl Context<'_> {
         if raw.core_keywords.unwrap_or_else(|| super::rules::core_keywords_default(format)) {
             options.rules.extend(importers::taxonomy::core_rules());
         }
-        let enabled = raw.enabled;
-        Ok(SourceSettings { id, name, format, location, schedule, enabled, trust, options })
+        let (enabled, republish) = (raw.enabled, raw.republish);
+        Ok(SourceSettings { id, name, format, location, schedule, enabled, trust, republish, options })
     }
 }
 

@@ -143,6 +143,17 @@ impl Store {
         Ok(())
     }
 
+    /// Calls `f` with every removed group (tombstone), in id order, under one read lock.
+    pub fn for_each_tombstone(&self, mut f: impl FnMut(&StoredGroup)) -> anyhow::Result<()> {
+        let _r = self.read();
+        for kv in self.inner.trees.tombstones.iter() {
+            let (_, v) = kv?;
+            let g: StoredGroup = serde_json::from_slice(&v).context("decoding a tombstone")?;
+            f(&g);
+        }
+        Ok(())
+    }
+
     /// Flushes to disk (at shutdown; sled also flushes periodically).
     pub async fn flush(&self) -> anyhow::Result<()> {
         self.inner.db.flush_async().await.context("flushing the store")?;
