@@ -29,7 +29,7 @@ impl PageConfig {
     pub fn new(map_tiles: Option<String>) -> PageConfig {
         let tiles_origin = map_tiles.as_deref().and_then(origin).unwrap_or_default();
         let csp = format!(
-            "default-src 'self'; img-src 'self' data: blob: {tiles_origin}; connect-src 'self'; \
+            "default-src 'self'; img-src 'self' data: blob: {tiles_origin}; connect-src 'self' blob:; \
              style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
         );
         PageConfig { map_tiles, csp }

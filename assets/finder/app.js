@@ -91,6 +91,14 @@ function subscribe(filter, near) {
     live.subscribe(LIVE('groupAdded'), variables, (p) => arrived('added', p.data?.groupAdded)),
     live.subscribe(LIVE('groupUpdated'), variables, (p) => arrived('updated', p.data?.groupUpdated)),
   ];
+  const status = $('live-status');
+  status.dataset.live = 'connecting';
+  const mine = stopLive;
+  live.listening().then(() => {
+    if (stopLive !== mine) return;
+    status.dataset.live = 'on';
+    status.textContent = 'Live: groups that start to match this search are announced here.';
+  });
 }
 
 function arrived(kind, group) {

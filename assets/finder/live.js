@@ -30,6 +30,7 @@ export function liveClient(path = '/graphql') {
       } else if (msg.type === 'next') {
         active.get(msg.id)?.onNext(msg.payload);
       } else if (msg.type === 'error' || msg.type === 'complete') {
+        active.get(msg.id)?.onDone?.();
         active.delete(msg.id);
       }
     };
@@ -53,6 +54,17 @@ export function liveClient(path = '/graphql') {
       return () => {
         if (active.delete(id)) send({ id, type: 'complete' });
       };
+    },
+    // Resolves once the server has taken every subscription started before: it handles a
+    // connection's messages in order, so the answer to a query sent after them comes after.
+    listening() {
+      return new Promise((resolve) => {
+        const id = String(nextId++);
+        const payload = { query: '{ __typename }', variables: {} };
+        active.set(id, { payload, onNext() {}, onDone: resolve });
+        if (!socket) connect();
+        else if (acked) send({ id, type: 'subscribe', payload });
+      });
     },
   };
 }

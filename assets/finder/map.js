@@ -17,6 +17,7 @@ export function createMap(element, tilesUrl) {
     // items: [{ group }]; center: [lat, lng] of the search, when near a point.
     show(items, center) {
       layer.clearLayers();
+      map.invalidateSize();
       const points = [];
       for (const { group } of items) {
         const loc = group.location;
@@ -30,7 +31,6 @@ export function createMap(element, tilesUrl) {
       if (center) points.push(center);
       if (points.length > 1) map.fitBounds(points, { padding: [24, 24], maxZoom: 14 });
       else if (points.length === 1) map.setView(points[0], 12);
-      map.invalidateSize();
     },
   };
 }
