@@ -30,7 +30,7 @@ export async function showGroup(container, call, say, id) {
       h('tbody', {}, group.records.map((r) => h('tr', {},
         h('td', {}, `${r.sourceId}:${r.externalId}`),
         h('td', {}, r.url && safeUrl(r.url) ? h('a', { href: safeUrl(r.url), rel: 'noopener noreferrer' }, 'open') : ''),
-        h('td', {}, r.lastSeenAt ?? ''), h('td', {}, r.missingSince ?? '')))))),
+        h('td', {}, when(r.lastSeenAt)), h('td', {}, when(r.missingSince))))))),
     h('h4', {}, 'Why these records are one group'),
     group.matchExplanation.length
       ? h('ul', {}, group.matchExplanation.map((m) => h('li', {}, `${m.a} ↔ ${m.b}: score ${m.score.toFixed(2)}`,
@@ -67,4 +67,8 @@ function correction(title, name, mutation, keys, call, say, container, id) {
 function ref(text) {
   const at = text.indexOf(':');
   return { sourceId: text.slice(0, at).trim(), externalId: text.slice(at + 1).trim() };
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
 }

@@ -74,14 +74,14 @@ function counts(c) {
 function problems(run) {
   if (!run.problems.length) return null;
   const more = run.problemsOmitted ? h('li', {}, `and ${run.problemsOmitted} more`) : null;
-  return h('details', {}, h('summary', {}, `${run.counts.problems} problems`),
+  return h('details', {}, h('summary', {}, `${run.counts.problems} ${run.counts.problems === 1 ? 'problem' : 'problems'}`),
     h('ul', {}, run.problems.slice(0, 100).map((p) =>
       h('li', {}, `${p.record ?? ''}${p.field ? ` (${p.field})` : ''}: ${p.message}${p.dropped ? ' [skipped]' : ''}`)), more));
 }
 
 function history(runs) {
   if (!runs.length) return null;
-  return h('details', {}, h('summary', {}, `${runs.length} recent runs`),
+  return h('details', {}, h('summary', {}, `${runs.length} recent ${runs.length === 1 ? 'run' : 'runs'}`),
     h('ol', {}, runs.map((r) => h('li', {}, outcome(r.outcome), ` ${when(r.finishedAt)}: +${r.counts.added} ~${r.counts.updated} −${r.counts.missing}`,
       r.error ? h('div', { class: 'run-error' }, r.error) : null))));
 }
