@@ -5,7 +5,7 @@
 // the service; phone width; a new group arriving live. Nothing searched reaches the logs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, screenshot, startSample } from './browser.mjs';
+import { launchBrowser, lowContrast, openPage, screenshot, startSample } from './browser.mjs';
 import { OPERATOR_TOKEN, post } from './server.mjs';
 
 const PLACE = 'Philadelphia, PA, US';
@@ -139,7 +139,7 @@ test('a filter chosen with the keyboard narrows the list, agrees with the API an
   await page.close();
 });
 
-test('every control of the search form and the filters has a label', async () => {
+test('every control of the search form and the filters has a label, and all text passes AA contrast', async () => {
   const page = await openPage(browser);
   await page.goto(`${service.url}/`);
   await settled(page, /groups found/);
@@ -148,6 +148,7 @@ test('every control of the search form and the filters has a label', async () =>
   assert.deepEqual(unlabelled, []);
   const live = await page.$$eval('[aria-live]', (els) => els.map((e) => e.id));
   assert.ok(live.includes('count') && live.includes('notice'), `${live}`);
+  assert.deepEqual(await lowContrast(page), [], 'text under 4.5:1 (WCAG AA)');
   await page.close();
 });
 

@@ -4,7 +4,7 @@
 // applied with "Apply anyway"; each checked against the API.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, screenshot, startSample } from './browser.mjs';
+import { launchBrowser, lowContrast, openPage, screenshot, startSample } from './browser.mjs';
 import { OPERATOR_TOKEN, post } from './server.mjs';
 
 let service;
@@ -45,6 +45,7 @@ test('the console asks for the token once per session and shows each source with
   await page.reload();
   await page.waitForSelector('tr[data-source-id="sepa"]');
   assert.equal(await page.$eval('#token-form', (f) => f.hidden), true, 'asked again in the same session');
+  assert.deepEqual(await lowContrast(page), [], 'text under 4.5:1 (WCAG AA)');
   assert.deepEqual(page.errors, []);
 });
 
