@@ -38,27 +38,26 @@ const haversine = (lat1, lon1, lat2, lon2) => {
   return 2 * R * Math.asin(Math.min(Math.sqrt(a), 1));
 };
 const cellKey = (r, c) => r * 4000 + c;
-const upper = (s) => s.toUpperCase();
 
-// Load: one StoredGroup per line, reduced to what the query reads.
+// Load: one group per line as `supportmesh export` writes it (the API's public shape),
+// reduced to what the query reads.
 const groups = [];
 const grid = new Map();
 for (const line of readFileSync(arg('--groups', 'export.jsonl'), 'utf8').split('\n')) {
   if (!line.trim()) continue;
   const g = JSON.parse(line);
-  if (g.status !== 'active') continue;
-  const l = g.listing, loc = l.location;
-  const slots = (g.meetings?.length ? g.meetings.map((m) => m.slot) : l.meetings) ?? [];
+  if (g.status !== 'ACTIVE') continue;
+  const loc = g.location;
   const item = {
     id: g.id,
-    name: l.name,
-    meetings: slots.map((m) => ({ weekday: m.weekday ? upper(m.weekday) : null, startTime: m.start ? m.start.slice(0, 5) : null })),
+    name: g.name,
+    meetings: g.meetings.map((m) => ({ weekday: m.weekday ?? null, startTime: m.startTime ?? null })),
     location: loc ? { formatted: loc.formatted ?? null, latitude: loc.latitude ?? null, longitude: loc.longitude ?? null } : null,
-    topics: [...new Set((l.topics ?? []).map((t) => upper(t.topic)))],
-    weekdays: [...new Set((l.meetings ?? []).filter((m) => m.weekday).map((m) => upper(m.weekday)))],
+    topics: [...new Set(g.topics ?? [])],
+    weekdays: [...new Set(g.meetings.filter((m) => m.weekday).map((m) => m.weekday))],
   };
   groups.push(item);
-  const placed = loc && !loc.approximate && l.attendance !== 'online' && loc.latitude != null && loc.longitude != null;
+  const placed = loc && !loc.approximate && g.attendance !== 'ONLINE' && loc.latitude != null && loc.longitude != null;
   if (placed) {
     const key = cellKey(Math.floor((loc.latitude + 90) / CELL), Math.floor((loc.longitude + 180) / CELL));
     if (!grid.has(key)) grid.set(key, []);

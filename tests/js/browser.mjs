@@ -1,14 +1,19 @@
 // What the browser tests share: headless Chromium (the system's /usr/bin/chromium, or
 // $CHROMIUM; puppeteer-core downloads no browser) and a service on a writable copy of the
 // scrubbed SE Pennsylvania sample (tests/fixtures/sepa-sample.json, 80 meetings), ready.
-// Screenshots go to docs/screenshots/ (the README shows them); lowContrast lists text under
+// Screenshots go to docs/screenshots/ (the README shows them) with UPDATE_SCREENSHOTS=1, else
+// to a temp folder, so a test run leaves the tree as it was; lowContrast lists text under
 // WCAG AA contrast.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { feedCopy, meetingGuideSource, startService, untilReady } from './server.mjs';
 
 const root = new URL('../../', import.meta.url);
-export const SCREENSHOTS = new URL('docs/screenshots/', root).pathname;
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+  ? new URL('docs/screenshots/', root).pathname
+  : `${mkdtempSync(join(tmpdir(), 'supportmesh-screens-'))}/`;
 
 export async function launchBrowser() {
   const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
