@@ -1,5 +1,5 @@
-//! HTTP routes: GraphQL over POST and WebSocket, GraphiQL (`graphiql.rs`), health, readiness,
-//! metrics.
+//! HTTP routes: GraphQL over POST and WebSocket, the finder and operator pages
+//! (`finder_page.rs`), GraphiQL (`graphiql.rs`), health, readiness, metrics.
 //!
 //! The only place that reads HTTP headers: it turns `Authorization` into a `Caller` for the
 //! operator guard, and answers `If-None-Match`. Everything else is the schema's business.
@@ -49,6 +49,8 @@ pub struct HttpState {
     /// Answers kept for repeated anonymous requests.
     pub answers: ResponseCache,
     pub readiness: Readiness,
+    /// The finder and operator pages (`finder_page`).
+    pub pages: crate::finder_page::PageConfig,
 }
 
 /// Largest GraphQL request body accepted.
@@ -57,7 +59,7 @@ const MAX_REQUEST_BYTES: usize = 256 * 1024;
 pub fn router(state: HttpState) -> Router {
     let cors = cors(&state.cors);
     Router::new()
-        .route("/", get(crate::graphiql::page))
+        .merge(crate::finder_page::routes(state.pages.clone()))
         .route("/graphiql", get(crate::graphiql::page))
         .route("/graphiql/assets/{name}", get(crate::graphiql::asset))
         .route("/graphql", get(graphql_get).post(graphql_post).layer(cors.clone()))

@@ -12,6 +12,7 @@ pub mod events;
 pub mod export;
 pub mod fetch;
 pub mod finder;
+pub mod finder_page;
 pub mod graphiql;
 pub mod graphql;
 pub mod http;

@@ -83,6 +83,7 @@ impl Application {
                 false => ResponseCache::off(),
             },
             readiness: Readiness::new(state.store.clone(), &settings.sources, settings.server.ready_after),
+            pages: crate::finder_page::PageConfig::new(settings.server.map_tiles.clone()),
         };
         let listener = TcpListener::bind(settings.server.listen)
             .await

@@ -23,7 +23,7 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 28] = [
+const KEYS: [&str; 29] = [
     "server.listen",
     "server.cors_origins",
     "server.max_page_size",
@@ -41,6 +41,7 @@ const KEYS: [&str; 28] = [
     "server.max_connections",
     "server.max_subscriptions_per_connection",
     "server.ready_after_secs",
+    "server.map_tiles",
     "store.path",
     "fetch.timeout_secs",
     "fetch.connect_timeout_secs",
@@ -117,6 +118,7 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         "server.max_connections" => raw.server.max_connections = whole(var, value)?,
         "server.max_subscriptions_per_connection" => raw.server.max_subscriptions_per_connection = whole(var, value)?,
         "server.ready_after_secs" => raw.server.ready_after_secs = whole(var, value)?,
+        "server.map_tiles" => raw.server.map_tiles = value.to_owned(),
         "store.path" => raw.store.path = value.to_owned(),
         "fetch.timeout_secs" => raw.fetch.timeout_secs = whole(var, value)?,
         "fetch.connect_timeout_secs" => raw.fetch.connect_timeout_secs = whole(var, value)?,

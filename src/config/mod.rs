@@ -80,6 +80,8 @@ pub struct ServerSettings {
     pub cors_origins: CorsOrigins,
     /// `/readyz` answers ready this long after start even if some source has never run.
     pub ready_after: Duration,
+    /// The finder page's map tile URL template (`{z}/{x}/{y}`); `None`: a map without tiles.
+    pub map_tiles: Option<String>,
 }
 
 /// Where the trusted documents manifest is, and what it is for.

@@ -64,6 +64,7 @@ pub struct RawServer {
     pub max_subscriptions_per_connection: u64,
     pub cors_origins: Vec<String>,
     pub ready_after_secs: u64,
+    pub map_tiles: String,
 }
 
 impl Default for RawServer {
@@ -86,6 +87,7 @@ impl Default for RawServer {
             max_subscriptions_per_connection: 16,
             cors_origins: vec!["*".to_owned()],
             ready_after_secs: 300,
+            map_tiles: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
         }
     }
 }

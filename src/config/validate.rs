@@ -73,6 +73,7 @@ fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
         )?,
         cors_origins: cors_origins(cx, &raw.cors_origins)?,
         ready_after: Duration::from_secs(raw.ready_after_secs),
+        map_tiles: map_tiles(cx, &raw.map_tiles)?,
     })
 }
 
@@ -118,6 +119,21 @@ fn cors_origins(cx: &Context, raw: &[String]) -> Result<CorsOrigins, ConfigError
         out.push(origin.to_owned());
     }
     Ok(CorsOrigins::Only(out))
+}
+
+/// Empty is no tiles; otherwise an http(s) URL template with `{z}`, `{x}` and `{y}`.
+fn map_tiles(cx: &Context, raw: &str) -> Result<Option<String>, ConfigError> {
+    let template = raw.trim();
+    if template.is_empty() {
+        return Ok(None);
+    }
+    let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| template.contains(p));
+    let scheme = template.starts_with("https://") || template.starts_with("http://");
+    if !placeholders || !scheme {
+        let fix = "use an http(s) tile URL template with {z}, {x} and {y}, e.g. \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\", or \"\" for a map without tiles";
+        return Err(cx.invalid("server.map_tiles", quoted(template), fix));
+    }
+    Ok(Some(template.to_owned()))
 }
 
 fn store(cx: &Context, raw: RawStore) -> Result<StoreSettings, ConfigError> {

@@ -71,7 +71,7 @@ async fn graphiql_health_readiness_and_metrics_are_served() {
     let metrics = get("/metrics").await.unwrap().text().await.unwrap();
 
     assert!(graphiql.contains("graphiql") || graphiql.contains("GraphiQL"));
-    assert!(root.contains("graphiql") || root.contains("GraphiQL"));
+    assert!(root.contains("Find a support group"), "the finder page is at /: {root}");
     assert_eq!(health.status(), 200);
     assert_eq!(ready.status(), 200);
     let groups = crate::helpers::feed_groups(&crate::helpers::sepa_rows()).len();
@@ -168,6 +168,32 @@ async fn a_persisted_mutation_cannot_run_over_get() {
     let over_get = app.client.get(url).bearer_auth(crate::helpers::TOKEN).send().await.unwrap();
 
     assert_eq!(over_get.status(), 405, "a stored mutation ran from a link");
+}
+
+#[tokio::test]
+async fn the_finder_and_operator_pages_load_everything_from_the_service_itself() {
+    let app = spawn_app().await;
+    for path in ["/", "/operator"] {
+        let resp = app.client.get(app.url(path)).send().await.unwrap();
+        let policy = resp.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        let page = resp.text().await.unwrap();
+
+        assert!(policy.starts_with("default-src 'self'"), "{path}: {policy}");
+        assert!(
+            !page.contains("https://") && !page.contains("http://"),
+            "{path} loads something from elsewhere: {page}"
+        );
+        let files: Vec<&str> = page.split('"').filter(|s| s.ends_with(".js") || s.ends_with(".css")).collect();
+        assert!(files.len() >= 2, "{path}: {page}");
+        for file in files {
+            let resp = app.client.get(app.url(file)).send().await.unwrap();
+            assert_eq!(resp.status(), 200, "{file}");
+            assert!(!resp.bytes().await.unwrap().is_empty(), "{file} is empty");
+        }
+    }
+    let config: serde_json::Value =
+        app.client.get(app.url("/finder/config.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(config["mapTiles"], "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "the default tiles");
 }
 
 #[tokio::test]

@@ -1,9 +1,10 @@
 // Starts the real service (the binary `cargo test` built) on 127.0.0.1 port 0 with a store in
-// a temp folder and the given sources, and resolves to its base URL once it listens. Stops with
-// the returned `stop()`; every test that starts one stops it. Helpers: a source table for a
-// local feed file, a writable copy of a fixture feed, waiting for /readyz, a POST.
+// a temp folder and the given sources (local files allowed anywhere in the temp folder), and
+// resolves to its base URL once it listens. Stops with the returned `stop()`; every test that
+// starts one stops it; `logs()` is what it has logged. Helpers: a source table for a local
+// feed file, a writable copy of a fixture feed, waiting for /readyz, a POST.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,16 +18,16 @@ export const OPERATOR_TOKEN = 'js-test-token';
 export async function startService(sourcesToml = '') {
   const dir = mkdtempSync(join(tmpdir(), 'supportmesh-js-'));
   const config = join(dir, 'supportmesh.toml');
-  // Feed copies live in their own temp folders (feedCopy): local sources may be read there.
-  const roots = `[fetch]\nlocal_roots = ["${tmpdir()}"]\n`;
+  // Feed copies (feedCopy) live in the temp folder, outside the config's folder.
+  const roots = `[fetch]\nlocal_roots = ["${realpathSync(tmpdir())}"]\n`;
   writeFileSync(config, `[store]\npath = "${join(dir, 'store')}"\n${roots}${sourcesToml}`);
   const child = spawn(binary, ['serve', '--config', config, '--listen', '127.0.0.1:0'], {
     env: { ...process.env, RUST_LOG: 'info', SUPPORTMESH_OPERATOR_TOKEN: OPERATOR_TOKEN },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  let seen = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the service did not start within 60 s')), 60_000);
-    let seen = '';
     child.stderr.on('data', (chunk) => {
       // Log lines may carry ANSI colours around `addr` and `=`.
       seen += chunk.toString().replace(/\x1b\[[0-9;]*m/g, '');
@@ -43,7 +44,9 @@ export async function startService(sourcesToml = '') {
     await new Promise((r) => child.once('close', r));
     rmSync(dir, { recursive: true, force: true });
   };
-  return { url, stop };
+  // Everything the service has logged so far (without colours).
+  const logs = () => seen;
+  return { url, stop, logs };
 }
 
 export async function post(url, body, headers = {}) {
@@ -62,11 +65,12 @@ export function meetingGuideSource(id, path) {
 }
 
 // A writable copy of a feed in fixtures/ (sepa-small.json: six meetings of the scrubbed SE
-// Pennsylvania sample in tests/fixtures), in a temp folder: `rows`, `write(rows)`, `remove()`.
-export function feedCopy(name) {
+// Pennsylvania sample in tests/fixtures), or of the file at `from`, in a temp folder: `rows`,
+// `write(rows)`, `remove()`.
+export function feedCopy(name, from = new URL(`fixtures/${name}`, import.meta.url)) {
   const dir = mkdtempSync(join(tmpdir(), 'supportmesh-feed-'));
   const path = join(dir, name);
-  const rows = JSON.parse(readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8'));
+  const rows = JSON.parse(readFileSync(from, 'utf8'));
   writeFileSync(path, JSON.stringify(rows));
   return {
     path,
