@@ -404,7 +404,7 @@ fn parse_base() -> anyhow::Result<Vec<Listing>> {
     println!(
         "parsed {} real listings ({} problems) from {FIXTURE} in {:.1} ms",
         parsed.listings.len(),
-        parsed.problems.len(),
+        parsed.problems.len_total(),
         t.elapsed().as_secs_f64() * 1000.0
     );
     Ok(parsed.listings)

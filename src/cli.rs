@@ -162,8 +162,10 @@ async fn import(config: Option<PathBuf>, source: Option<String>) -> anyhow::Resu
                 for p in run.problems.iter().take(5) {
                     println!("  problem: {p}");
                 }
-                if run.problems.len() > 5 {
-                    println!("  ... and {} more problems", run.problems.len() - 5);
+                let (shown, total) =
+                    (run.problems.len().min(5) as u64, run.problems.len() as u64 + run.problems_omitted);
+                if total > shown {
+                    println!("  ... and {} more problems", total - shown);
                 }
                 if matches!(run.outcome, RunOutcome::Failed | RunOutcome::Held) {
                     failed += 1;

@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 
 pub use model::*;
 pub use options::{Format, SourceOptions};
-pub use problem::{DocumentError, Parsed, Problem};
+pub use problem::{DocumentError, Parsed, Problem, Problems, MAX_PARSE_PROBLEMS};
 pub use topics::{Taxonomy, TopicInfo};
 
 /// The documents of one source run: the root document and whatever further documents

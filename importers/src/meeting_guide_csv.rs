@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::meeting_guide;
 use crate::normalize::table::{self, Encoding, UniqueIds};
-use crate::problem::RecordProblems;
+use crate::problem::{Problems, RecordProblems};
 use crate::{DocumentError, Documents, Parsed, SourceOptions};
 
 /// Parses one spreadsheet export.
@@ -39,13 +39,13 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
         )));
     }
     let mut ids = UniqueIds::default();
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let mut document = RecordProblems::document(&mut problems);
     table::report_cuts(&table.cut, Some(&header), &mut document);
     let records: Vec<Value> =
         rows.map(|(number, row)| Value::Object(record(&keys, &row, number, &mut ids, &mut document))).collect();
     let mut parsed = meeting_guide::parse_records(&records, options);
-    problems.append(&mut parsed.problems);
+    problems.append(std::mem::take(&mut parsed.problems));
     parsed.problems = problems;
     Ok(parsed)
 }

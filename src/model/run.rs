@@ -2,7 +2,7 @@
 //! the bounded list of a run's problems (the first `MAX_RUN_PROBLEMS` kept, the rest counted).
 
 use chrono::{DateTime, Utc};
-use importers::Problem;
+use importers::{Problem, Problems};
 use serde::{Deserialize, Serialize};
 
 /// How an import run ended.
@@ -113,6 +113,17 @@ impl From<Vec<Problem>> for RunProblems {
     }
 }
 
+/// A parse's problems (already bounded by `importers::MAX_PARSE_PROBLEMS`, the rest counted):
+/// the first `MAX_RUN_PROBLEMS` kept, every other one counted, those the parser counted too.
+impl From<Problems> for RunProblems {
+    fn from(problems: Problems) -> Self {
+        let (kept, parse_omitted) = problems.into_parts();
+        let mut run = RunProblems::from(kept);
+        run.omitted += parse_omitted as u64;
+        run
+    }
+}
+
 /// What the store remembers about a source between runs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SourceState {
@@ -139,6 +150,21 @@ mod tests {
         assert_eq!(problems.kept().len(), MAX_RUN_PROBLEMS);
         assert_eq!(problems.total(), (MAX_RUN_PROBLEMS - 1 + 5 + 1 + MAX_RUN_PROBLEMS + 3) as u64);
         assert_eq!(problems.kept()[MAX_RUN_PROBLEMS - 1], problem(0), "the first found are kept, in order");
+    }
+
+    #[test]
+    fn a_parse_past_its_own_cap_counts_its_omitted_problems_too() {
+        let records = importers::MAX_PARSE_PROBLEMS + 3;
+        let feed = format!("[{}]", vec!["{}"; records].join(","));
+        let docs = importers::Documents::single(feed.as_bytes());
+        let parsed = importers::parse(importers::Format::MeetingGuide, &docs, &importers::SourceOptions::default())
+            .expect("a feed of empty objects parses");
+        assert_eq!(parsed.problems.omitted(), 3);
+
+        let problems = RunProblems::from(parsed.problems);
+
+        assert_eq!(problems.kept().len(), MAX_RUN_PROBLEMS);
+        assert_eq!(problems.total(), records as u64, "every problem of the parse is counted");
     }
 
     #[test]

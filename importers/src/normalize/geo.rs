@@ -118,12 +118,15 @@ mod tests {
 
     #[test]
     fn every_unusable_point_is_one_problem_worded_one_way() {
-        use crate::problem::{Problem, RecordProblems};
+        use crate::problem::{Problems, RecordProblems};
         use Coordinate::*;
         let read = |lat: Coordinate<'_>, lon: Coordinate<'_>, fields: (&str, &str)| {
-            let mut list: Vec<Problem> = Vec::new();
+            let mut list = Problems::default();
             let point = coordinates(lat, lon, fields, &mut RecordProblems::new(&mut list, "r1"));
-            (point, list.into_iter().map(|p| (p.field.unwrap_or_default(), p.message)).collect::<Vec<_>>())
+            (
+                point,
+                list.into_parts().0.into_iter().map(|p| (p.field.unwrap_or_default(), p.message)).collect::<Vec<_>>(),
+            )
         };
         let ll = ("latitude", "longitude");
         let problem = |field: &str, message: &str| vec![(field.to_owned(), message.to_owned())];

@@ -242,9 +242,9 @@ mod tests {
     use super::*;
 
     fn run(row: ScheduleRow) -> (Vec<Meeting>, Vec<crate::problem::Problem>) {
-        let mut problems = Vec::new();
+        let mut problems = crate::problem::Problems::default();
         let m = meetings(&[row], "Europe/London", &mut RecordProblems::new(&mut problems, "r1"));
-        (m, problems)
+        (m, problems.into_parts().0)
     }
 
     fn t(h: u32, m: u32) -> Option<NaiveTime> {

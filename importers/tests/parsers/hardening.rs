@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use importers::{html, parse, Documents, Format, Listing, Parsed, Problem, SourceOptions};
+use importers::{html, parse, Documents, Format, Listing, Parsed, Problem, SourceOptions, MAX_PARSE_PROBLEMS};
 use serde_json::{json, Value};
 
 use crate::support::fixture;
@@ -179,4 +179,21 @@ fn members_contact_details_are_removed_from_html_pages() {
     assert_eq!(listing.description.as_deref(), Some("Open to all."));
     let found = problems_of(&parsed, &listing.external_id, "description");
     assert_eq!(found, ["a member's contact details were removed (1 sentence)"]);
+}
+
+#[test]
+fn a_feed_of_empty_objects_keeps_the_first_problems_and_counts_every_one() {
+    // Each `{}` is a record without a slug: one problem each, far more than a parse keeps.
+    const RECORDS: usize = 200_000;
+    let feed = format!("[{}]", vec!["{}"; RECORDS].join(","));
+
+    let parsed = parsed(Format::MeetingGuide, feed.as_bytes(), Value::Null);
+
+    assert!(parsed.listings.is_empty());
+    assert_eq!(parsed.problems.kept().len(), MAX_PARSE_PROBLEMS);
+    assert_eq!(parsed.problems.omitted(), RECORDS - MAX_PARSE_PROBLEMS);
+    assert_eq!(parsed.problems.len_total(), RECORDS, "every bad record is counted");
+    let last = &parsed.problems.kept()[MAX_PARSE_PROBLEMS - 1];
+    assert_eq!(last.record.as_deref(), Some(format!("[{}]", MAX_PARSE_PROBLEMS - 1).as_str()), "the first are kept");
+    assert!(last.dropped && last.field.as_deref() == Some("slug"), "{last}");
 }
