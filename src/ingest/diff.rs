@@ -107,6 +107,29 @@ pub fn diff(
     out
 }
 
+/// A run whose feed did not change (304, or the same document hash): the records still in
+/// the feed are unchanged, those missing within the grace period stay missing, and those
+/// missing past it are removed, as a changed run would remove them.
+pub fn unchanged_feed(existing: Vec<StoredRecord>, now: DateTime<Utc>, grace: chrono::Duration) -> RecordChanges {
+    let mut out = RecordChanges::default();
+    out.previously_present = existing.iter().filter(|r| r.missing_since.is_none()).count();
+    for rec in existing {
+        match rec.missing_since {
+            None => {
+                out.counts.seen += 1;
+                out.unchanged += 1;
+            }
+            Some(since) if now - since > grace => {
+                out.counts.removed += 1;
+                out.delete.push(rec);
+            }
+            Some(_) => out.counts.missing += 1,
+        }
+    }
+    out.counts.unchanged = out.unchanged as u64;
+    out
+}
+
 impl RecordChanges {
     /// True when the run would take away more than `max_share` of the source's live records
     /// (only judged for sources of at least 10 records).

@@ -7,6 +7,7 @@ use crate::fetch::{FetchOutcome, Validators};
 use crate::model::{ImportRun, RunCounts, RunOutcome, SourceState};
 use crate::store::{RunCommit, RunLog};
 
+use super::diff::unchanged_feed;
 use super::policy::{self, Removals};
 use super::run::Run;
 use super::{diff, documents, regroup, Ingestor};
@@ -82,15 +83,29 @@ impl Ingestor {
         Ok(done)
     }
 
+    /// An unchanged feed still ages its missing records: those past the grace period are
+    /// removed (and their groups regrouped), and the run reports the source's counts.
     async fn finish_unchanged(
         &self,
         source: &SourceSettings,
-        run: ImportRun,
+        mut run: ImportRun,
         state: SourceState,
     ) -> anyhow::Result<ImportRun> {
         let _commit = self.inner.commit_lock.lock().await;
+        let store = &self.inner.store;
+        let grace = chrono::Duration::from_std(self.inner.settings.missing_grace).unwrap_or(chrono::Duration::days(14));
+        let changes = unchanged_feed(store.records_of_source(&source.id)?, run.started_at, grace);
+        run.counts = changes.counts.clone();
         let state = SourceState { last_run: Some(run.clone()), last_success_at: Some(run.finished_at), ..state };
-        self.inner.store.commit(RunCommit::run_only(&source.id, run.clone(), state))?;
+        if changes.delete.is_empty() {
+            store.commit(RunCommit::run_only(&source.id, run.clone(), state))?;
+            return Ok(run);
+        }
+        let group_changes = regroup(store, &self.trust(), Vec::new(), changes.delete, run.started_at, &[])?;
+        let log = RunLog { source_id: source.id.clone(), run: run.clone(), state };
+        let (commit, events) = group_changes.into_commit(Some(log), Vec::new());
+        store.commit(commit)?;
+        self.publish(events);
         Ok(run)
     }
 

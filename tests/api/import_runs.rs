@@ -170,3 +170,31 @@ async fn the_scheduler_imports_a_source_never_run_before_at_startup() {
     assert_eq!(total as usize, feed_groups(&sepa_rows()).len(), "the startup run imported the feed");
     assert_eq!(app.feeds.hits("sepa.json").0, 1, "exactly one startup run");
 }
+
+/// A listing that drops out of a feed which then stops changing still leaves after the grace
+/// period: unchanged runs (304, or the same document) age missing records too, and report the
+/// source's counts.
+#[tokio::test]
+async fn a_missing_record_leaves_after_the_grace_period_even_when_the_feed_stops_changing() {
+    let feeds = FeedServer::start().await;
+    let rows = sepa_rows();
+    feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+    let env = [("SUPPORTMESH_INGEST_MISSING_GRACE_DAYS", "0")];
+    let app = crate::helpers::spawn_app_with_env(feeds, &[source("sepa", "sepa.json")], &env).await;
+    app.import("sepa").await;
+    let gone = rows.last().unwrap()["slug"].as_str().unwrap().to_owned();
+    app.feeds.put("sepa.json", serde_json::to_vec(&rows[..rows.len() - 1]).unwrap());
+    let dropped = app.import("sepa").await;
+    let statuses = json!({ "status": ["ACTIVE", "MISSING"] });
+    let held = app.all_groups_where("records { externalId }", statuses.clone()).await;
+
+    let unchanged = app.import("sepa").await;
+
+    assert_eq!(dropped.counts.missing, 1, "{dropped:?}");
+    assert!(held.iter().any(|g| g["records"].to_string().contains(&gone)), "a missing record is still listed");
+    assert_eq!(unchanged.outcome, RunOutcome::Unchanged, "{unchanged:?}");
+    assert_eq!(unchanged.counts.removed, 1, "the unchanged run removed the expired record: {unchanged:?}");
+    assert_eq!(unchanged.counts.unchanged as usize, rows.len() - 1);
+    let live = app.all_groups_where("records { externalId }", statuses).await;
+    assert!(!live.iter().any(|g| g["records"].to_string().contains(&gone)), "{gone} is still listed");
+}
