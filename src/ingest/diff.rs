@@ -111,8 +111,8 @@ pub fn diff(
 /// the feed are unchanged, those missing within the grace period stay missing, and those
 /// missing past it are removed, as a changed run would remove them.
 pub fn unchanged_feed(existing: Vec<StoredRecord>, now: DateTime<Utc>, grace: chrono::Duration) -> RecordChanges {
-    let mut out = RecordChanges::default();
-    out.previously_present = existing.iter().filter(|r| r.missing_since.is_none()).count();
+    let previously_present = existing.iter().filter(|r| r.missing_since.is_none()).count();
+    let mut out = RecordChanges { previously_present, ..Default::default() };
     for rec in existing {
         match rec.missing_since {
             None => {
