@@ -3,7 +3,7 @@
 //! commits of runs that change nothing but the run log (unchanged, held, failed).
 
 use crate::config::SourceSettings;
-use crate::fetch::{FetchOutcome, Validators};
+use crate::fetch::{FetchError, FetchOutcome, Validators};
 use crate::model::{ImportRun, RunCounts, RunOutcome, SourceState};
 use crate::store::{RunCommit, RunLog};
 
@@ -34,7 +34,13 @@ impl Ingestor {
                 return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
             }
             Ok(FetchOutcome::Fetched(doc)) => doc,
-            Err(e) => return Err(anyhow::Error::new(e)),
+            Err(e) => {
+                // A refused status is the run's status too, so operators see it on failed runs.
+                if let FetchError::Status { status, .. } = &e {
+                    run.http_status = Some(*status);
+                }
+                return Err(anyhow::Error::new(e));
+            }
         };
         run.http_status = doc.status;
         run.fetched_bytes = doc.bytes.len() as u64;

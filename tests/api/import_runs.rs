@@ -69,6 +69,7 @@ async fn a_dead_url_fails_the_run_with_the_url_and_the_status() {
     assert_eq!(run.outcome, RunOutcome::Failed, "{run:?}");
     let error = run.error.unwrap();
     assert!(error.contains("never-published.json") && error.contains("404"), "{error}");
+    assert_eq!(run.http_status, Some(404), "the failed run records the status it got");
     assert_eq!(app.total().await, total);
 }
 
