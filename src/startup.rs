@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -44,10 +45,20 @@ impl Application {
     /// runs once the application is served.
     pub async fn build(settings: Settings, imports: Imports) -> anyhow::Result<Application> {
         let store = Store::open(&settings.store.path)?;
+        let instance_id: Arc<str> = match &settings.server.instance_id {
+            Some(id) => id.as_str().into(),
+            None => store.instance_id().context("reading the instance id")?.into(),
+        };
         let fetcher = Fetcher::new(&settings.fetch).context("building the HTTP client")?;
         let events = EventBus::new(1024);
-        let ingestor =
-            Ingestor::new(store.clone(), fetcher, events.clone(), settings.ingest.clone(), settings.sources.clone());
+        let ingestor = Ingestor::new(
+            store.clone(),
+            fetcher,
+            events.clone(),
+            settings.ingest.clone(),
+            settings.sources.clone(),
+            instance_id.clone(),
+        );
         // After an upgrade that changed the matcher's keys: queries go on, imports wait.
         ingestor.rekey_in_background();
         let state = AppState {
@@ -55,6 +66,7 @@ impl Application {
             ingestor,
             events,
             max_page_size: settings.server.max_page_size,
+            instance_id,
             places: PlaceBook::default(),
             documents: documents(&settings.server)?,
             topics: settings.topics.clone(),

@@ -101,6 +101,18 @@ pub fn parse_within(
     Ok(parsed)
 }
 
+/// For a format whose pages chain (`Format::chained_pages`: each page names the next, as a
+/// peer's cursor does), the page to fetch after `page`, read from that page alone. A caller
+/// can so fetch a long chain one page after another without parsing all of it again after
+/// each page, then `parse` once. `None` for other formats, on the last page, or when the page
+/// is unreadable (`parse` then says why).
+pub fn next_in_chain(format: Format, url: &str, options: &SourceOptions, page: &[u8]) -> Option<String> {
+    match format {
+        Format::Supportmesh => peer::next_page(url, options, page),
+        _ => None,
+    }
+}
+
 /// Checks a source's format options (the `[sources.options]` table) before any run, so a
 /// wrong recipe fails at startup with the key named.
 pub fn check_options(format: Format, options: &serde_json::Value) -> Result<(), String> {

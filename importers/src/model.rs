@@ -49,6 +49,13 @@ pub struct Listing {
     pub updated_at: Option<DateTime<Utc>>,
     /// False when the source marks the group inactive or temporarily closed.
     pub active: bool,
+    /// The supportmesh instances this listing passed through before this source, by instance
+    /// id (a peer's group carries its records' origins and the peer's own id); empty for a
+    /// source that is not a peer. An instance refuses a listing that names itself, so two
+    /// instances that import each other never import their own groups back. Omitted from the
+    /// stored form when empty, so other listings keep their content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<String>,
 }
 
 /// What kind of group it is.

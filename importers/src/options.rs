@@ -70,6 +70,13 @@ impl Format {
         )
     }
 
+    /// True when each page names the next (a cursor), so pages can only be asked for one at a
+    /// time: `next_in_chain` follows them without parsing everything again, and the service
+    /// bounds them by `ingest.max_peer_pages` rather than `ingest.max_documents`.
+    pub fn chained_pages(self) -> bool {
+        matches!(self, Format::Supportmesh)
+    }
+
     /// The name used in configuration (`format = "..."`).
     pub fn as_str(self) -> &'static str {
         match self {

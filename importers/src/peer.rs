@@ -5,12 +5,19 @@
 //! is a GraphQL response with `data.groups` (a saved page, as the offline demo uses). The
 //! pages are GraphQL-over-HTTP GET requests, `<endpoint>?query=...&variables={"first":100,
 //! "after":...}`, built by [`page_url`] and asked for in `Parsed::wants` one at a time,
-//! following `pageInfo.endCursor` while `hasNextPage`. A page that answers GraphQL `errors`,
+//! following `pageInfo.endCursor` while `hasNextPage` ([`next_page`] reads that from one page,
+//! so the service fetches the whole chain before parsing it once). A page that answers GraphQL `errors`,
 //! HTML or broken JSON is a `DocumentError`. Each group node becomes one listing keyed by the
 //! peer's group id (`peer/node.rs`); groups the peer marks `REMOVED` are skipped. The peer's
-//! topic tags keep their rule, prefixed "peer: ", so provenance shows.
+//! topic tags keep their rule, prefixed "peer: ", so provenance shows. Each listing's
+//! `origins` are the instances its group's records passed through (`records { origins }`)
+//! and the peer's own `instance { id }`: the service refuses a listing whose origins name
+//! itself (an echo of its own groups), which this crate, knowing no instance, leaves to it.
 //!
-//! Options (`[sources.options]`): `page_size = 100` (1..=100, the groups asked for per page).
+//! Options (`[sources.options]`): `page_size` (1..=100, the groups asked for per page; default
+//! [`DEFAULT_PAGE_SIZE`]). A page costs about 60 per group in the peer's query budget, so 25
+//! fit the default `server.max_query_complexity` (2000); ask for more only from a peer that
+//! allows more.
 
 mod node;
 
@@ -31,7 +38,8 @@ totalCount edges { cursor node { id name description kind topics topicTags { top
 meetings { weekday startTime endTime timezone recurrence weeksOfMonth date } \
 location { name address locality region postcode country formatted latitude longitude approximate notes } \
 online { url phone notes } contact { email phone website } organisation cost languages accessibility open \
-sourceCodes status active updatedAt records { sourceId externalId url } } } pageInfo { hasNextPage endCursor } } }";
+sourceCodes status active updatedAt records { sourceId externalId url origins } } } pageInfo { hasNextPage endCursor } } \
+instance { id } }";
 
 /// Parses the pages fetched so far and asks for the next one.
 pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, DocumentError> {
@@ -64,7 +72,7 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
         held += page.nodes.len() as u64;
         for (index, value) in page.nodes.iter().enumerate() {
             let mut problems = RecordProblems::new(&mut parsed.problems, format!("page {number} [{index}]"));
-            match node::listing(value, options, &mut problems) {
+            match node::listing(value, options, page.instance.as_deref(), &mut problems) {
                 node::Outcome::Listing(listing) if !ids.insert(listing.external_id.clone()) => {
                     let why = "the peer listed this group id twice; kept the first";
                     problems.dropped(Some("id"), why);
@@ -91,6 +99,18 @@ pub fn parse(docs: &Documents<'_>, options: &SourceOptions) -> Result<Parsed, Do
         summarise(&mut RecordProblems::document(&mut parsed.problems), total, held, removed);
     }
     Ok(parsed)
+}
+
+/// The page after `page`, from its `pageInfo` alone (`crate::next_in_chain`); `None` on the
+/// last page or when the page is not a readable groups page (`parse` says why).
+pub fn next_page(endpoint: &str, options: &SourceOptions, page: &[u8]) -> Option<String> {
+    let page_size = read_options(&options.format_options).ok()?.page_size;
+    let value: Value = serde_json::from_str(&document::decode(page)).ok()?;
+    let info = value.pointer("/data/groups/pageInfo")?;
+    match info.get("hasNextPage").and_then(Value::as_bool) {
+        Some(true) => page_url(endpoint, page_size, Some(info.get("endCursor")?.as_str()?)),
+        _ => None,
+    }
 }
 
 /// Checks `[sources.options]`: `page_size` (1..=100) only.
@@ -122,8 +142,12 @@ struct PeerOptions {
     page_size: u32,
 }
 
+/// The groups asked for per page when `page_size` is not set: what a peer's default query
+/// budget allows (about 60 per group of 2000).
+pub const DEFAULT_PAGE_SIZE: u32 = 25;
+
 fn default_page_size() -> u32 {
-    100
+    DEFAULT_PAGE_SIZE
 }
 
 fn read_options(value: &Value) -> Result<PeerOptions, String> {
@@ -140,6 +164,8 @@ fn read_options(value: &Value) -> Result<PeerOptions, String> {
 
 /// One page of groups.
 struct Page {
+    /// The peer's own instance id (`instance { id }`), when it says.
+    instance: Option<String>,
     total_count: Option<u64>,
     nodes: Vec<Value>,
     has_next: bool,
@@ -175,7 +201,9 @@ fn read_page(bytes: &[u8], number: usize) -> Result<Option<Page>, DocumentError>
         _ => return Err(fail("has no `edges` list in data.groups".to_owned())),
     };
     let info = groups.get("pageInfo");
+    let instance = value.pointer("/data/instance/id").and_then(Value::as_str).and_then(node::instance_id);
     Ok(Some(Page {
+        instance,
         total_count: groups.get("totalCount").and_then(Value::as_u64),
         nodes,
         has_next: info.and_then(|i| i.get("hasNextPage")).and_then(Value::as_bool).unwrap_or(false),

@@ -23,7 +23,7 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 29] = [
+const KEYS: [&str; 31] = [
     "server.listen",
     "server.cors_origins",
     "server.max_page_size",
@@ -42,6 +42,7 @@ const KEYS: [&str; 29] = [
     "server.max_subscriptions_per_connection",
     "server.ready_after_secs",
     "server.map_tiles",
+    "server.instance_id",
     "store.path",
     "fetch.timeout_secs",
     "fetch.connect_timeout_secs",
@@ -53,6 +54,7 @@ const KEYS: [&str; 29] = [
     "ingest.missing_grace_days",
     "ingest.max_removal_share",
     "ingest.max_documents",
+    "ingest.max_peer_pages",
 ];
 
 const SOURCE_KEYS: [&str; 5] = ["enabled", "url", "schedule", "trust", "republish"];
@@ -119,6 +121,7 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         "server.max_subscriptions_per_connection" => raw.server.max_subscriptions_per_connection = whole(var, value)?,
         "server.ready_after_secs" => raw.server.ready_after_secs = whole(var, value)?,
         "server.map_tiles" => raw.server.map_tiles = value.to_owned(),
+        "server.instance_id" => raw.server.instance_id = Some(value.to_owned()),
         "store.path" => raw.store.path = value.to_owned(),
         "fetch.timeout_secs" => raw.fetch.timeout_secs = whole(var, value)?,
         "fetch.connect_timeout_secs" => raw.fetch.connect_timeout_secs = whole(var, value)?,
@@ -132,6 +135,7 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         }
         "ingest.missing_grace_days" => raw.ingest.missing_grace_days = whole(var, value)?,
         "ingest.max_documents" => raw.ingest.max_documents = whole(var, value)?,
+        "ingest.max_peer_pages" => raw.ingest.max_peer_pages = whole(var, value)?,
         "ingest.max_removal_share" => {
             raw.ingest.max_removal_share =
                 value.trim().parse().map_err(|_| env_error(var, value, "expected a number such as 0.5"))?

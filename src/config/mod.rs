@@ -82,6 +82,9 @@ pub struct ServerSettings {
     pub ready_after: Duration,
     /// The finder page's map tile URL template (`{z}/{x}/{y}`); `None`: a map without tiles.
     pub map_tiles: Option<String>,
+    /// This instance's id, as peers see it in provenance (`instance_id`); `None`: the one
+    /// generated once and kept in the store.
+    pub instance_id: Option<String>,
 }
 
 /// Where the trusted documents manifest is, and what it is for.
@@ -134,6 +137,9 @@ pub struct IngestSettings {
     pub max_removal_share: f64,
     /// Most documents one run fetches (next pages, tables, detail pages), the first included.
     pub max_documents: usize,
+    /// Most pages one `supportmesh` (peer) run fetches, the root included, instead of
+    /// `max_documents`: a peer pages through any size up to this.
+    pub max_peer_pages: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -65,6 +65,8 @@ pub struct RawServer {
     pub cors_origins: Vec<String>,
     pub ready_after_secs: u64,
     pub map_tiles: String,
+    /// This instance's id in provenance (what peers see); unset: generated once and kept in the store.
+    pub instance_id: Option<String>,
 }
 
 impl Default for RawServer {
@@ -88,6 +90,7 @@ impl Default for RawServer {
             cors_origins: vec!["*".to_owned()],
             ready_after_secs: 300,
             map_tiles: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
+            instance_id: None,
         }
     }
 }
@@ -138,11 +141,13 @@ pub struct RawIngest {
     pub max_removal_share: f64,
     /// Most documents one run fetches (next pages, tables, detail pages), the first included.
     pub max_documents: u64,
+    /// Most pages one `supportmesh` (peer) run fetches, instead of `max_documents`.
+    pub max_peer_pages: u64,
 }
 
 impl Default for RawIngest {
     fn default() -> Self {
-        RawIngest { missing_grace_days: 14, max_removal_share: 0.5, max_documents: 50 }
+        RawIngest { missing_grace_days: 14, max_removal_share: 0.5, max_documents: 50, max_peer_pages: 10_000 }
     }
 }
 

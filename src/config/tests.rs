@@ -70,6 +70,8 @@ fn good_config_validates_into_runtime_values() {
     assert_eq!(settings.server.max_page_size, 50);
     assert_eq!(settings.server.max_query_depth, 20, "default");
     assert_eq!(settings.server.ready_after, Duration::from_secs(300), "default");
+    assert_eq!(settings.server.instance_id, None, "default: the store's own");
+    assert_eq!(settings.ingest.max_peer_pages, 10_000, "default");
     assert_eq!(settings.server.map_tiles.as_deref(), Some("https://tile.openstreetmap.org/{z}/{x}/{y}.png"), "default");
     assert_eq!(settings.store.path, PathBuf::from("/var/lib/supportmesh"));
     assert_eq!(settings.fetch.timeout, Duration::from_secs(5));
@@ -122,6 +124,8 @@ fn each_bad_value_names_file_key_and_fix() {
         ("[server]\nmax_page_size = 0".into(), &["server.max_page_size = 0", "at least 1"]),
         ("[server]\ncors_origins = [\"https://a.example.org/app\"]".into(), &["server.cors_origins = \"https://a.example.org/app\"", "scheme://host[:port]"]),
         ("[server]\nmap_tiles = \"tiles.example.org\"".into(), &["server.map_tiles = \"tiles.example.org\"", "{z}, {x} and {y}"]),
+        ("[server]\ninstance_id = \"north intergroup\"".into(), &["server.instance_id = \"north intergroup\"", "1 to 64 letters"]),
+        ("[ingest]\nmax_peer_pages = 0".into(), &["ingest.max_peer_pages = 0", "at least 1"]),
         ("[fetch]\ntimeout_secs = 0".into(), &["fetch.timeout_secs = 0"]),
         ("[ingest]\nmax_removal_share = 1.5".into(), &["ingest.max_removal_share = 1.5", "between 0.0 and 1.0"]),
         ("[server]\nlistn = \"x\"".into(), &["conf/test.toml", "unknown field `listn`", "listen"]),

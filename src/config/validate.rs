@@ -74,7 +74,20 @@ fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
         cors_origins: cors_origins(cx, &raw.cors_origins)?,
         ready_after: Duration::from_secs(raw.ready_after_secs),
         map_tiles: map_tiles(cx, &raw.map_tiles)?,
+        instance_id: instance_id(cx, raw.instance_id.as_deref())?,
     })
+}
+
+/// `server.instance_id`: 1 to 64 letters, digits, `-`, `_`, `.` or `:` (it travels in
+/// provenance and peers compare it); unset or empty: the store's own.
+fn instance_id(cx: &Context, raw: Option<&str>) -> Result<Option<String>, ConfigError> {
+    let Some(id) = raw.map(str::trim).filter(|id| !id.is_empty()) else { return Ok(None) };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    if id.len() > 64 || !id.chars().all(allowed) {
+        let fix = "use 1 to 64 letters, digits, '-', '_', '.' or ':', e.g. \"north-intergroup\" (or leave it unset)";
+        return Err(cx.invalid("server.instance_id", quoted(id), fix));
+    }
+    Ok(Some(id.to_owned()))
 }
 
 /// The manifest path, anchored at the config file's directory; `only` needs a manifest.
@@ -198,7 +211,14 @@ fn ingest(cx: &Context, raw: RawIngest) -> Result<IngestSettings, ConfigError> {
     }
     let max_documents =
         usize::try_from(cx.at_least("ingest.max_documents", raw.max_documents, 1)?).unwrap_or(usize::MAX);
-    Ok(IngestSettings { missing_grace: Duration::from_secs(days * 86_400), max_removal_share: share, max_documents })
+    let max_peer_pages =
+        usize::try_from(cx.at_least("ingest.max_peer_pages", raw.max_peer_pages, 1)?).unwrap_or(usize::MAX);
+    Ok(IngestSettings {
+        missing_grace: Duration::from_secs(days * 86_400),
+        max_removal_share: share,
+        max_documents,
+        max_peer_pages,
+    })
 }
 
 /// Each source on its own (`source.rs`), then unique ids, also once '-' reads as '_' as in

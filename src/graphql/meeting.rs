@@ -41,7 +41,7 @@ impl Meeting {
         let mut out = Vec::with_capacity(self.record_keys.len());
         for key in &self.record_keys {
             let rec = state.store.record(key).or_internal()?;
-            out.push(SourceRecord::new(key, rec.as_ref()));
+            out.push(SourceRecord::new(key, rec.as_ref(), &state.instance_id));
         }
         Ok(out)
     }

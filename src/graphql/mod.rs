@@ -57,6 +57,8 @@ pub struct AppState {
     pub ingestor: Ingestor,
     pub events: EventBus,
     pub max_page_size: usize,
+    /// This instance's id in provenance (`Query.instance`, `SourceRecord.origins`).
+    pub instance_id: Arc<str>,
     /// Places people type, learned from the groups and bundled.
     pub places: PlaceBook,
     /// Every topic the service knows (core and configured): filters take only these.

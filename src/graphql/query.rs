@@ -11,7 +11,7 @@ use super::errors::{ApiError, OrInternal};
 use super::filter::{GroupFilter, GroupSort, NearInput};
 use super::places::Place;
 use super::sources::Source;
-use super::types::Group;
+use super::types::{Group, Instance};
 use super::upcoming::{UpcomingConnection, UpcomingEdge, UpcomingPageInfo};
 use super::AppState;
 use crate::finder::{self, SearchError};
@@ -144,6 +144,12 @@ impl GroupsQuery {
         let first = first.clamp(0, crate::places::MAX_SUGGESTIONS as i32) as usize;
         let gazetteer = state.places.gazetteer(&state.store).await.or_internal()?;
         Ok(gazetteer.suggest(&query, first).into_iter().map(Place::from).collect())
+    }
+
+    /// This instance: its id is what peers see in `SourceRecord.origins`.
+    async fn instance(&self, ctx: &Context<'_>) -> async_graphql::Result<Instance> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Instance { id: ID(state.instance_id.to_string()) })
     }
 
     /// Every configured source, with its import health.

@@ -114,7 +114,7 @@ impl Group {
         let mut out = Vec::with_capacity(self.0.records.len());
         for key in &self.0.records {
             let rec = state.store.record(key).or_internal()?;
-            out.push(SourceRecord::new(key, rec.as_ref()));
+            out.push(SourceRecord::new(key, rec.as_ref(), &state.instance_id));
         }
         Ok(out)
     }
@@ -184,6 +184,13 @@ pub struct Contact {
     pub website: Option<String>,
 }
 
+/// This supportmesh instance.
+#[derive(SimpleObject)]
+pub struct Instance {
+    /// Its id in provenance (`server.instance_id`, else generated once and kept in the store).
+    pub id: ID,
+}
+
 /// One source's listing of a group.
 #[derive(SimpleObject)]
 pub struct SourceRecord {
@@ -194,16 +201,24 @@ pub struct SourceRecord {
     pub last_seen_at: Option<DateTime<Utc>>,
     /// Set while the record is missing from its feed.
     pub missing_since: Option<DateTime<Utc>>,
+    /// The instance ids this record passed through, the first that imported it first and
+    /// this instance last (just this one for a record of a directory's own feed). A peer
+    /// importing this instance refuses a group whose records name the peer itself.
+    pub origins: Vec<String>,
 }
 
 impl SourceRecord {
-    pub(super) fn new(key: &RecordKey, rec: Option<&crate::model::StoredRecord>) -> Self {
+    pub(super) fn new(key: &RecordKey, rec: Option<&crate::model::StoredRecord>, instance: &str) -> Self {
+        let mut origins: Vec<String> = rec.map(|r| r.listing.origins.clone()).unwrap_or_default();
+        origins.retain(|o| o != instance);
+        origins.push(instance.to_owned());
         SourceRecord {
             source_id: ID(key.source_id.clone()),
             external_id: key.external_id.clone(),
             url: rec.and_then(|r| r.listing.url.clone()),
             last_seen_at: rec.map(|r| r.last_seen),
             missing_since: rec.and_then(|r| r.missing_since),
+            origins,
         }
     }
 }

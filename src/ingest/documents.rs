@@ -1,13 +1,16 @@
 //! Reading a source's documents: parse the root, fetch whatever further documents the parser
 //! wants (pages, tables, detail pages) up to `ingest.max_documents`, parse again, and hash
-//! every document together so an unchanged multi-document source is recognised.
+//! every document together so an unchanged multi-document source is recognised. A format whose
+//! pages chain by cursor (a peer, `Format::chained_pages`) is followed page by page from each
+//! page alone (`importers::next_in_chain`) and parsed once at the end, so a long chain costs
+//! one parse, not one per page; it is bounded by `ingest.max_peer_pages` instead.
 
 use std::collections::BTreeMap;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
-use crate::config::SourceSettings;
+use crate::config::{IngestSettings, SourceSettings};
 use crate::fetch::{FetchOutcome, Fetcher, Validators};
 use crate::model::RunProblems;
 
@@ -22,15 +25,21 @@ pub(super) struct ParsedDocuments {
 }
 
 /// Parses `root`, fetching follow-up documents as the parser asks. Any failed fetch fails the
-/// run; stopping at `max_documents` is reported as a problem. Every follow-up document's size
-/// is added to `fetched_bytes` as it arrives (a failed run reports what it fetched too).
+/// run; stopping at `max_documents` (`max_peer_pages` for chained pages) is reported as a
+/// problem. Every follow-up document's size is added to `fetched_bytes` as it arrives (a
+/// failed run reports what it fetched too).
 pub(super) async fn parse_all(
     fetcher: &Fetcher,
     source: &SourceSettings,
     root: Vec<u8>,
-    max_documents: usize,
+    settings: &IngestSettings,
     fetched_bytes: &mut u64,
 ) -> anyhow::Result<ParsedDocuments> {
+    let chained = source.format.chained_pages();
+    let (max_documents, bound) = match chained {
+        true => (settings.max_peer_pages, "ingest.max_peer_pages"),
+        false => (settings.max_documents, "ingest.max_documents"),
+    };
     let url = follow::root_url(&source.location);
     let mut extra: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut root = root;
@@ -56,7 +65,7 @@ pub(super) async fn parse_all(
                     None,
                     None,
                     format!(
-                        "stopped after {} documents (ingest.max_documents); {} more were not fetched",
+                        "stopped after {} documents ({bound}); {} more were not fetched",
                         1 + extra.len(),
                         wants.len()
                     ),
@@ -65,16 +74,32 @@ pub(super) async fn parse_all(
             let hash = documents_hash(&root, &extra);
             return Ok(ParsedDocuments { listings: parsed.listings, problems, hash });
         }
+        let mut last = None;
         for want in wants.into_iter().take(room) {
-            let location = follow::location(&source.location, &want)?;
-            let doc = match fetcher.fetch(&location, &Validators::default()).await? {
-                FetchOutcome::Fetched(doc) => doc,
-                FetchOutcome::NotModified { status } => {
-                    anyhow::bail!("{}: unexpected HTTP {status}", crate::fetch::redact::url_text(&want))
-                }
-            };
-            *fetched_bytes += doc.bytes.len() as u64;
-            extra.insert(want, doc.bytes);
+            let bytes = fetch(fetcher, source, &want).await?;
+            *fetched_bytes += bytes.len() as u64;
+            extra.insert(want.clone(), bytes);
+            last = Some(want);
+        }
+        // A chain: each next page from the last one alone, then one parse of them all.
+        while let Some(page) = last.take().filter(|_| chained && 1 + extra.len() < max_documents) {
+            let next = importers::next_in_chain(source.format, &url, &source.options, &extra[&page]);
+            let Some(next) = next.filter(|n| !extra.contains_key(n)) else { break };
+            let bytes = fetch(fetcher, source, &next).await?;
+            *fetched_bytes += bytes.len() as u64;
+            extra.insert(next.clone(), bytes);
+            last = Some(next);
+        }
+    }
+}
+
+/// One follow-up document, if the source may follow it.
+async fn fetch(fetcher: &Fetcher, source: &SourceSettings, want: &str) -> anyhow::Result<Vec<u8>> {
+    let location = follow::location(&source.location, want)?;
+    match fetcher.fetch(&location, &Validators::default()).await? {
+        FetchOutcome::Fetched(doc) => Ok(doc.bytes),
+        FetchOutcome::NotModified { status } => {
+            anyhow::bail!("{}: unexpected HTTP {status}", crate::fetch::redact::url_text(want))
         }
     }
 }

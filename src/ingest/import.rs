@@ -53,15 +53,17 @@ impl Ingestor {
         if single && policy::unchanged(&state, &documents::document_hash(&doc.bytes)) {
             return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
         }
-        let max_documents = self.inner.settings.max_documents;
+        let settings = &self.inner.settings;
         let read =
-            documents::parse_all(&self.inner.fetcher, source, doc.bytes, max_documents, &mut run.fetched_bytes).await?;
+            documents::parse_all(&self.inner.fetcher, source, doc.bytes, settings, &mut run.fetched_bytes).await?;
         if !single && policy::unchanged(&state, &read.hash) {
             return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
         }
         let documents::ParsedDocuments { listings, problems, hash } = read;
         run.problems = problems;
+        // A peer that lists only this instance's own groups back is not an empty feed.
         policy::refuse_empty(listings.len(), has_records)?;
+        let listings = policy::refuse_echoes(listings, &self.inner.instance_id, &mut run.problems);
 
         let _commit = self.inner.commit_lock.lock().await;
         let now = run.started_at;

@@ -57,6 +57,8 @@ struct Inner {
     events: EventBus,
     settings: IngestSettings,
     sources: Vec<SourceSettings>,
+    /// This instance's id: a listing whose origins name it is an echo and is refused.
+    instance_id: Arc<str>,
     source_locks: HashMap<String, Arc<Mutex<()>>>,
     commit_lock: Arc<Mutex<()>>,
 }
@@ -81,6 +83,7 @@ impl Ingestor {
         events: EventBus,
         settings: IngestSettings,
         sources: Vec<SourceSettings>,
+        instance_id: Arc<str>,
     ) -> Self {
         let source_locks = sources.iter().map(|s| (s.id.clone(), Arc::new(Mutex::new(())))).collect();
         Ingestor {
@@ -90,6 +93,7 @@ impl Ingestor {
                 events,
                 settings,
                 sources,
+                instance_id,
                 source_locks,
                 commit_lock: Arc::new(Mutex::new(())),
             }),

@@ -1,8 +1,9 @@
-//! The run policy: when a run is a no-op, when a feed is refused, and when a run is held for
-//! an operator instead of applied. Decisions only; the run loop acts on them.
+//! The run policy: when a run is a no-op, when a feed is refused, which listings are refused
+//! (echoes of this instance's own groups), and when a run is held for an operator instead of
+//! applied. Decisions only; the run loop acts on them.
 
 use crate::config::SourceSettings;
-use crate::model::SourceState;
+use crate::model::{RunProblems, SourceState};
 
 use super::RecordChanges;
 
@@ -28,6 +29,32 @@ pub(super) fn refuse_empty(listings: usize, has_records: bool) -> anyhow::Result
         anyhow::bail!("the feed has no listings (an empty feed is treated as a failed fetch; nothing changed)");
     }
     Ok(())
+}
+
+/// The listings that did not come from this instance: one whose `origins` name `instance`
+/// (a peer's group whose records passed through here) is an echo of this instance's own
+/// groups and is skipped, so two instances that import each other never import their own
+/// groups back. The skipped ones are counted in one problem.
+pub(super) fn refuse_echoes(
+    listings: Vec<importers::Listing>,
+    instance: &str,
+    problems: &mut RunProblems,
+) -> Vec<importers::Listing> {
+    let before = listings.len();
+    let kept: Vec<importers::Listing> =
+        listings.into_iter().filter(|l| !l.origins.iter().any(|o| o == instance)).collect();
+    let echoes = before - kept.len();
+    if echoes > 0 {
+        problems.push(importers::Problem::dropped(
+            None,
+            Some("origins"),
+            format!(
+                "{echoes} group(s) came from this instance ({instance}): their records passed through it, so they \
+                 were skipped (no echoes)"
+            ),
+        ));
+    }
+    kept
 }
 
 /// Why the run is held, when it removes an unusual share of the source or strips an unusual

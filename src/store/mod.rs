@@ -3,7 +3,8 @@
 //! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups, still
 //! resolvable), `redirects` (merged-away id -> id), `derived` (the id derived from each record ->
 //! the record, so such an id finds the group holding it), `blocks` (matching blocking key -> record), `runs` (import runs), `sources`
-//! (per-source state), `meta` (counters, the blocking-key scheme, the group format). One import
+//! (per-source state), `meta` (counters, the blocking-key scheme, the group format, the
+//! instance id). One import
 //! run is one `RunCommit`, applied in a single sled transaction over all trees and behind a
 //! write lock, so readers never see half a run. The lock guards the in-memory `finder::Index`
 //! of the live groups too: built from the `groups` tree at open, updated by every commit under
@@ -65,6 +66,8 @@ pub(crate) struct Trees {
 }
 
 const LIVE_GROUPS: &[u8] = b"live_groups";
+/// The instance id generated for this store (`Store::instance_id`).
+const INSTANCE_ID: &[u8] = b"instance_id";
 /// The sled tree of filter keys that group format 1 kept; dropped at open.
 const RETIRED_INDEX_TREE: &[u8] = b"index";
 
@@ -199,6 +202,19 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// This instance's id in provenance when configuration names none: a random UUID v4,
+    /// generated the first time it is asked for and kept in `meta`, so restarts and upgrades
+    /// keep it (a copy of the store keeps it too: give a copy its own `server.instance_id`).
+    pub fn instance_id(&self) -> anyhow::Result<String> {
+        let meta = &self.inner.trees.meta;
+        let fresh = uuid::Uuid::new_v4().to_string();
+        let kept = match meta.compare_and_swap(INSTANCE_ID, None as Option<&[u8]>, Some(fresh.as_bytes()))? {
+            Ok(()) => fresh,
+            Err(existing) => String::from_utf8_lossy(existing.current.as_deref().unwrap_or_default()).into_owned(),
+        };
+        Ok(kept)
     }
 
     /// Number of live (active or missing) groups.

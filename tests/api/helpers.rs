@@ -127,10 +127,19 @@ pub struct TestSource<'a> {
     pub extra: &'a str,
     /// Whether the source names its time zone (New York), country (US) and topic (alcohol).
     pub defaults: bool,
+    /// The source's format (`meeting_guide` unless set).
+    pub format: &'a str,
+    /// A URL to read instead of `feed` on the feed server (another app's `/graphql`).
+    pub url: Option<&'a str>,
 }
 
 pub fn source<'a>(id: &'a str, feed: &'a str) -> TestSource<'a> {
-    TestSource { id, feed, extra: "", defaults: true }
+    TestSource { id, feed, extra: "", defaults: true, format: "meeting_guide", url: None }
+}
+
+/// A `supportmesh` source reading another instance's GraphQL endpoint.
+pub fn peer_source<'a>(id: &'a str, endpoint: &'a str, extra: &'a str) -> TestSource<'a> {
+    TestSource { extra, format: "supportmesh", url: Some(endpoint), ..bare_source(id, "") }
 }
 
 /// A source configured with nothing but its id, format, URL and schedule.
@@ -183,9 +192,10 @@ async fn spawn(
     );
     for s in sources {
         toml.push_str(&format!(
-            "[[sources]]\nid = \"{}\"\nformat = \"meeting_guide\"\nurl = \"{}\"\nschedule = \"0 0 3 * * *\"\n{}\n",
+            "[[sources]]\nid = \"{}\"\nformat = \"{}\"\nurl = \"{}\"\nschedule = \"0 0 3 * * *\"\n{}\n",
             s.id,
-            feeds.url(s.feed),
+            s.format,
+            s.url.map_or_else(|| feeds.url(s.feed), str::to_owned),
             s.extra
         ));
         if s.defaults {

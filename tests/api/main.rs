@@ -23,6 +23,7 @@ mod matching;
 mod matching_quality;
 mod meeting_times;
 mod operator;
+mod peers;
 mod places;
 mod publish_feeds;
 mod publish_hsds;

@@ -109,6 +109,7 @@ pub(super) fn build(
         url: None,
         updated_at: None,
         active: r.published != Some(false) && !closed_without_link,
+        origins: Vec::new(),
     };
     Some(listing)
 }

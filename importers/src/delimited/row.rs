@@ -119,6 +119,7 @@ pub(super) fn listing(c: &mut Cells, id: String, opts: &SourceOptions) -> Option
         url,
         updated_at: None,
         active: !facts.temporarily_closed || has_conference,
+        origins: Vec::new(),
     })
 }
 

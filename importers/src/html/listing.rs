@@ -132,6 +132,7 @@ pub(super) fn build(
         url,
         updated_at: None,
         active: !facts.temporarily_closed || has_link,
+        origins: Vec::new(),
     })
 }
 

@@ -193,6 +193,7 @@ fn common<'a>(
         url,
         updated_at,
         active: true,
+        origins: Vec::new(),
     }
 }
 

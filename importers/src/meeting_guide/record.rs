@@ -82,6 +82,7 @@ pub(super) fn listings(f: &mut Fields, name: String, base_id: &str, opts: &Sourc
         url,
         updated_at,
         active,
+        origins: Vec::new(),
     };
     let meeting = |weekday: Option<Weekday>, recurrence: Recurrence| Meeting {
         weekday,

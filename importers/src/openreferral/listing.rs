@@ -101,6 +101,7 @@ pub(super) fn listings(
         url: None,
         updated_at: service.updated_at,
         active,
+        origins: Vec::new(),
     };
     let mut seen: Vec<&str> = Vec::new();
     let sites: Vec<(usize, &super::Site)> = service

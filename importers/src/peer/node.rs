@@ -5,7 +5,8 @@
 //! enum values (SCREAMING_CASE GraphQL names) mapped back to this crate's enums. An unknown
 //! value is a problem and is left out; a node without an id or name is dropped. Topic tags
 //! keep the peer's rule as "peer: <rule>"; a topic this service does not know (neither core
-//! nor in `SourceOptions::taxonomy`) is a problem and is left out. Paging and documents are `peer.rs`'s job.
+//! nor in `SourceOptions::taxonomy`) is a problem and is left out. `origins` are the
+//! instance ids the records name and the peer's own. Paging and documents are `peer.rs`'s job.
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::de::DeserializeOwned;
@@ -26,7 +27,12 @@ pub(super) enum Outcome {
 }
 
 /// Maps one node; `problems` name it by its position until its group id is read, then by that.
-pub(super) fn listing(value: &Value, opts: &SourceOptions, problems: &mut RecordProblems<'_>) -> Outcome {
+pub(super) fn listing(
+    value: &Value,
+    opts: &SourceOptions,
+    peer: Option<&str>,
+    problems: &mut RecordProblems<'_>,
+) -> Outcome {
     let Some(obj) = value.as_object() else {
         problems.dropped(None, "a group node that is not an object");
         return Outcome::Dropped;
@@ -73,8 +79,29 @@ pub(super) fn listing(value: &Value, opts: &SourceOptions, problems: &mut Record
         updated_at: obj.get("updatedAt").and_then(Value::as_str).and_then(time::parse_updated),
         active: obj.get("active").and_then(Value::as_bool).unwrap_or(true),
         external_id: n.id.clone(),
+        origins: origins(obj, peer),
     };
     Outcome::Listing(Box::new(listing))
+}
+
+/// Every instance id the group's records name in `origins` (first seen first), then the
+/// peer's own; ids that are not plain instance ids are left out.
+fn origins(obj: &Map<String, Value>, peer: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let named = list(obj.get("records")).flat_map(|r| strings(r.get("origins")));
+    for id in named.chain(peer).filter_map(instance_id) {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// An instance id as configuration allows them (1 to 64 letters, digits, `-`, `_`, `.`, `:`).
+pub(super) fn instance_id(raw: &str) -> Option<String> {
+    let id = raw.trim();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    (!id.is_empty() && id.len() <= 64 && id.chars().all(allowed)).then(|| id.to_owned())
 }
 
 /// A node being read, and where its problems go.

@@ -28,7 +28,7 @@ fn page(n: usize) -> String {
         1 => None,
         _ => Some("c3"),
     };
-    page_url(ENDPOINT, 100, after).expect("page url")
+    page_url(ENDPOINT, importers::peer::DEFAULT_PAGE_SIZE, after).expect("page url")
 }
 
 fn run(root: &[u8], extra: &BTreeMap<String, Vec<u8>>) -> Result<Parsed, importers::DocumentError> {
@@ -152,7 +152,7 @@ fn a_repeated_cursor_stops_paging_with_a_problem() {
     assert!(parsed.wants.is_empty());
     assert!(parsed.problems.iter().any(|p| p.field.as_deref() == Some("pageInfo")), "{:?}", parsed.problems);
     let same = json!({ "data": { "groups": { "edges": [], "pageInfo": { "hasNextPage": true, "endCursor": "c0" } } } });
-    let url_again = page_url(ENDPOINT, 100, Some("c0")).expect("url");
+    let url_again = page_url(ENDPOINT, importers::peer::DEFAULT_PAGE_SIZE, Some("c0")).expect("url");
     let extra: BTreeMap<String, Vec<u8>> =
         [(page(1), same.to_string().into_bytes()), (url_again, same.to_string().into_bytes())].into();
     let parsed = run(b"", &extra).expect("pages");
@@ -203,4 +203,41 @@ proptest! {
         let parsed = run(body.to_string().as_bytes(), &BTreeMap::new());
         prop_assert!(parsed.is_ok());
     }
+}
+
+#[test]
+fn origins_are_the_records_origins_then_the_peer() {
+    let node = |id: &str, origins: serde_json::Value| {
+        json!({ "id": id, "name": format!("Group {id}"),
+            "records": [{ "sourceId": "a", "externalId": "1", "origins": origins },
+                        { "sourceId": "b", "externalId": "2", "origins": ["north", "mid"] }] })
+    };
+    let body = json!({ "data": { "instance": { "id": "mid" }, "groups": { "edges": [
+        { "cursor": "c1", "node": node("g1", json!(["mid"])) },
+        { "cursor": "c2", "node": node("g2", json!(["south", "not an id!", "mid"])) },
+    ], "pageInfo": { "hasNextPage": false } } } });
+    let extra: BTreeMap<String, Vec<u8>> = [(page(1), body.to_string().into_bytes())].into();
+    let parsed = run(b"", &extra).expect("page");
+    let origins: Vec<Vec<&str>> =
+        parsed.listings.iter().map(|l| l.origins.iter().map(String::as_str).collect()).collect();
+    assert_eq!(origins, [vec!["mid", "north"], vec!["south", "mid", "north"]]);
+
+    let bare = json!({ "data": { "groups": { "edges": [{ "cursor": "c1", "node": { "id": "g1", "name": "G" } }],
+        "pageInfo": { "hasNextPage": false } } } });
+    let extra: BTreeMap<String, Vec<u8>> = [(page(1), bare.to_string().into_bytes())].into();
+    assert!(run(b"", &extra).expect("page").listings[0].origins.is_empty(), "a peer that names no instance");
+}
+
+#[test]
+fn the_next_page_is_read_from_one_page_alone() {
+    let opts = SourceOptions { format_options: json!({ "page_size": 7 }), ..options() };
+    let more = json!({ "data": { "groups": { "edges": [], "pageInfo": { "hasNextPage": true, "endCursor": "c9" } } } });
+    let next = importers::next_in_chain(Format::Supportmesh, ENDPOINT, &opts, more.to_string().as_bytes());
+    assert_eq!(next, page_url(ENDPOINT, 7, Some("c9")));
+    let last =
+        json!({ "data": { "groups": { "edges": [], "pageInfo": { "hasNextPage": false, "endCursor": "c9" } } } });
+    assert_eq!(importers::next_in_chain(Format::Supportmesh, ENDPOINT, &opts, last.to_string().as_bytes()), None);
+    assert_eq!(importers::next_in_chain(Format::Supportmesh, ENDPOINT, &opts, b"<html>"), None);
+    assert_eq!(importers::next_in_chain(Format::HsdsJson, ENDPOINT, &opts, more.to_string().as_bytes()), None);
+    assert!(Format::Supportmesh.chained_pages() && !Format::HsdsJson.chained_pages());
 }
