@@ -78,24 +78,20 @@ async fn sepa_two_directories_merge_with_high_precision_and_recall() {
     let s = score("sepa").await;
     eprintln!("sepa: precision {:.4} recall {:.4}", s.precision, s.recall);
     assert!(s.precision >= 0.995, "precision {:.4}; false merges: {:?}", s.precision, s.false_pairs);
-    assert!(s.recall >= 0.97, "recall {:.4}", s.recall);
+    assert!(s.recall >= 0.98, "recall {:.4} (floor on truth revision 2: 0.98)", s.recall);
 }
 
-/// FIXME(matching floor): the recall target for this set is 0.90; the matcher reaches
-/// 0.87 at precision 1.0. The truth labels contradict themselves on seven pairs that carry
-/// identical evidence: three "Suspended: Seaside ..." listings are labelled different from the
-/// resumed listing of the same name, place and time while "Suspended: Fenwick Island Open
-/// Discussion" and "Suspended: Seaside Discussion Thursday" are labelled the same; and of three
-/// "X" (temporarily online) / "X/Inside" pairs, "Desire To Stop" maps to the online one while
-/// "Early Birds Grapevine" and "Wake Up Call Grapevine" map to the inside one. Any rule that
-/// treats equal evidence equally gets 0.90 only by accepting false merges (precision 0.96);
-/// we keep precision, since a false merge hides a group.
+/// FIXME(matching floor): on revision 2 of the truth the floor for this set is recall 0.92;
+/// the matcher reaches 0.887 at precision 1.0. What it misses are groups a person would still
+/// call one group: a venue that moved with its meetings, a group that went online or paused
+/// ("Suspended: X"), a rare name at a disputed place. The matching issue (round two) is that
+/// work; this floor keeps today's figure from slipping meanwhile.
 #[tokio::test]
 async fn sussex_two_directories_merge_with_high_precision_and_recall() {
     let s = score("sussex").await;
     eprintln!("sussex: precision {:.4} recall {:.4}", s.precision, s.recall);
     assert!(s.precision >= 0.995, "precision {:.4}; false merges: {:?}", s.precision, s.false_pairs);
-    assert!(s.recall >= 0.85, "recall {:.4}", s.recall);
+    assert!(s.recall >= 0.88, "recall {:.4}", s.recall);
 }
 
 /// Operators often configure a source with nothing but its URL: no time zone, no country. The
