@@ -208,7 +208,19 @@ async fn spawn(
     env.extend(extra_env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     let settings =
         Settings::from_toml_str_with_env(&toml, std::path::Path::new("test.toml"), env).expect("test config is valid");
-    let app = Application::build(settings, imports).await.expect("app builds");
+    // A store the test has just closed may still be locked by sled's background threads for a
+    // moment: wait for it rather than fail.
+    let mut attempts = 0;
+    let app = loop {
+        match Application::build(settings.clone(), imports).await {
+            Ok(app) => break app,
+            Err(e) if attempts < 100 && format!("{e:#}").contains("could not acquire lock") => {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("app builds: {e:#}"),
+        }
+    };
     let addr = app.local_addr().expect("bound");
     let ingestor = app.state().ingestor.clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
@@ -414,4 +426,16 @@ pub fn derived_id(records: &Value) -> String {
         supportmesh::model::RecordKey::new(r["sourceId"].as_str().unwrap(), r["externalId"].as_str().unwrap())
     });
     keys.min().expect("a group has records").group_id()
+}
+
+/// Opens the store at `path` once a handle the test just dropped has let go of its lock (sled
+/// releases it shortly after the last handle is dropped).
+pub fn reopen_store(path: &std::path::Path) -> supportmesh::store::Store {
+    for _ in 0..100 {
+        if let Ok(store) = supportmesh::store::Store::open(path) {
+            return store;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the store at {} stayed locked for 5 s after it was closed", path.display())
 }

@@ -170,18 +170,6 @@ async fn a_peer_import_pages_past_the_documents_cap() {
     assert_eq!(c.total().await, 9);
 }
 
-/// Opens the store again once the dropped handle's background threads have let go of its lock
-/// (sled releases it shortly after the last handle is dropped).
-fn reopen(path: &std::path::Path) -> supportmesh::store::Store {
-    for _ in 0..100 {
-        if let Ok(store) = supportmesh::store::Store::open(path) {
-            return store;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("the store at {} stayed locked for 5 s after it was closed", path.display())
-}
-
 #[test]
 fn peer_instance_id_is_generated_once_per_store() {
     let dir = tempfile::tempdir().unwrap();
@@ -195,7 +183,7 @@ fn peer_instance_id_is_generated_once_per_store() {
     let parsed: Vec<&str> = first.split('-').collect();
     assert_eq!(parsed.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "a UUID: {first}");
     assert!(parsed[2].starts_with('4'), "version 4: {first}");
-    let reopened = reopen(&path);
+    let reopened = crate::helpers::reopen_store(&path);
     assert_eq!(reopened.instance_id().unwrap(), first, "kept in the store");
     let other = supportmesh::store::Store::open(&dir.path().join("other")).unwrap();
     assert_ne!(other.instance_id().unwrap(), first, "another store, another id");

@@ -113,7 +113,7 @@ async fn a_format_2_store_gets_derived_ids_and_old_ids_resolve() {
     let dir = tempfile::tempdir().unwrap();
     let legacy = write_format_1_store(dir.path(), "sepa").await;
     {
-        let store = supportmesh::store::Store::open(&dir.path().join("store")).unwrap();
+        let store = crate::helpers::reopen_store(&dir.path().join("store"));
         store.set_group_format(2).unwrap();
         store.flush().await.unwrap();
     }
