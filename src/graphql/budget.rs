@@ -125,9 +125,12 @@ impl Extension for Budget {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let variables = request.variables.clone();
-        if let Ok(doc) = request.parsed_query() {
-            self.check(doc, &variables).map_err(|m| {
+        // Taken out and put back, not cloned: `parsed_query` borrows the request mutably.
+        let variables = std::mem::take(&mut request.variables);
+        let judged = request.parsed_query().ok().map(|doc| self.check(doc, &variables));
+        request.variables = variables;
+        if let Some(judged) = judged {
+            judged.map_err(|m| {
                 let code = if m.starts_with("introspection") { "INTROSPECTION_DISABLED" } else { "QUERY_TOO_COMPLEX" };
                 super::errors::coded(m, code)
             })?;

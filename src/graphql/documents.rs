@@ -163,7 +163,8 @@ impl Documents {
                 .and_then(|v| async_graphql::from_value::<PersistedQuery>(v.clone()).ok())
                 .and_then(|p| self.get(&p.sha256_hash.to_ascii_lowercase()))
         } else {
-            self.get(&sha256(&request.query)).or_else(|| async_graphql::parser::parse_query(&request.query).ok())
+            // Parsed once: the schema then finds it in the cache.
+            self.document(&request.query, sha256(&request.query))
         };
         doc.is_some_and(|d| d.operations.iter().any(|(_, op)| pred(op.node.ty)))
     }
@@ -178,23 +179,27 @@ impl Documents {
     /// The request with its document from the cache, or parsed now and kept; a query that does
     /// not parse goes on as it is, for the schema to report.
     fn parsed(&self, request: Request, hash: String) -> Request {
+        match self.document(&request.query, hash) {
+            Some(doc) => with(request, doc),
+            None => request,
+        }
+    }
+
+    /// The document of `query` (whose SHA-256 is `hash`): from the cache, or parsed now and
+    /// kept when it is short enough; `None` when it does not parse.
+    fn document(&self, query: &str, hash: String) -> Option<ExecutableDocument> {
         if let Some(doc) = self.get(&hash) {
-            return with(request, doc);
+            return Some(doc);
         }
-        if request.query.len() > MAX_QUERY_BYTES {
-            return request;
-        }
-        match async_graphql::parser::parse_query(&request.query) {
-            Ok(doc) => {
-                let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
-                if cache.len() >= CAPACITY {
-                    cache.clear();
-                }
-                cache.insert(hash, doc.clone());
-                with(request, doc)
+        let doc = async_graphql::parser::parse_query(query).ok()?;
+        if query.len() <= MAX_QUERY_BYTES {
+            let mut cache = self.cache.write().unwrap_or_else(|e| e.into_inner());
+            if cache.len() >= CAPACITY {
+                cache.clear();
             }
-            Err(_) => request,
+            cache.insert(hash, doc.clone());
         }
+        Some(doc)
     }
 }
 
