@@ -730,6 +730,9 @@ fn import_run(source: &str, now: DateTime<Utc>, seq: usize, counts: RunCounts) -
         problems: Vec::new(),
         problems_omitted: 0,
         error: None,
+        changes: Vec::new(),
+        changes_omitted: 0,
+        resolution: None,
     }
 }
 

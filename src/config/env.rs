@@ -57,7 +57,7 @@ const KEYS: [&str; 31] = [
     "ingest.max_peer_pages",
 ];
 
-const SOURCE_KEYS: [&str; 5] = ["enabled", "url", "schedule", "trust", "republish"];
+const SOURCE_KEYS: [&str; 6] = ["enabled", "url", "schedule", "trust", "republish", "pinned"];
 
 impl Vars {
     pub fn new<I: IntoIterator<Item = (String, String)>>(vars: I) -> Vars {
@@ -158,7 +158,7 @@ fn apply_source(raw: &mut RawConfig, var: &str, part: &str, value: &str) -> Resu
             var,
             value,
             format!(
-                "expected SUPPORTMESH_SOURCES_<ID>_<ENABLED|URL|SCHEDULE|TRUST|REPUBLISH> for a configured source \
+                "expected SUPPORTMESH_SOURCES_<ID>_<ENABLED|URL|SCHEDULE|TRUST|REPUBLISH|PINNED> for a configured source \
                  (ids upper-cased, '-' as '_'); configured ids: {}",
                 if ids.is_empty() { "none".to_owned() } else { ids.join(", ") }
             ),
@@ -167,6 +167,7 @@ fn apply_source(raw: &mut RawConfig, var: &str, part: &str, value: &str) -> Resu
     match field {
         "enabled" => source.enabled = boolean(var, value)?,
         "republish" => source.republish = boolean(var, value)?,
+        "pinned" => source.pinned = boolean(var, value)?,
         "url" => source.url = Some(value.to_owned()),
         "schedule" => source.schedule = value.to_owned(),
         _ => {

@@ -9,6 +9,7 @@
 //! the key and the fix. This module reads one file and the environment; it does not watch
 //! files, parse command-line flags (the CLI applies `--listen` on top) or schedule anything.
 
+mod definition;
 mod env;
 mod raw;
 mod rules;
@@ -24,6 +25,7 @@ use std::time::Duration;
 
 use importers::{Format, SourceOptions, Taxonomy};
 
+pub use definition::{SourceDefaults, SourceDefinition, SourceRule, SourceValidator};
 pub use source::normalize_cron;
 
 /// Where `load` looks when no path is given and `SUPPORTMESH_CONFIG` is unset.
@@ -44,6 +46,11 @@ pub struct Settings {
     /// and source defaults name only these; the API serves them (`topics`).
     pub topics: Arc<Taxonomy>,
     pub sources: Vec<SourceSettings>,
+    /// The `[[sources]]` tables as written (after environment overrides), in file order: what
+    /// the store's source registry is seeded from (`crate::registry`).
+    pub source_definitions: Vec<SourceDefinition>,
+    /// Validates a source defined through the API exactly as the file's sources were.
+    pub source_validator: SourceValidator,
     /// From `SUPPORTMESH_OPERATOR_TOKEN` only; `None` when unset or empty.
     pub operator_token: Option<String>,
 }
@@ -157,6 +164,8 @@ pub struct SourceSettings {
     /// False keeps this source's listings out of every published feed (`src/publish`), for
     /// sources whose terms forbid republishing; its groups still show in the API.
     pub republish: bool,
+    /// The configuration file's definition wins over the API's (`pinned = true`).
+    pub pinned: bool,
     pub options: SourceOptions,
 }
 

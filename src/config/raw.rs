@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The whole file. An empty file is a valid configuration with no sources.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -35,7 +35,7 @@ pub struct RawTopic {
 
 /// One `[[rules]]` or `[[sources.rules]]` table: exactly one of `code` / `keyword`, and
 /// exactly one of `topic` / `kind`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawRule {
     pub code: Option<String>,
@@ -153,7 +153,7 @@ impl Default for RawIngest {
 
 /// One `[[sources]]` table. `id`, `format` and `url` have no useful default, so they are
 /// options here and `validate` says which one is missing.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawSource {
     pub id: Option<String>,
@@ -175,6 +175,9 @@ pub struct RawSource {
     /// Apply the built-in keyword rules (default: on, except for 12-step meeting formats,
     /// whose names are not about topics).
     pub core_keywords: Option<bool>,
+    /// The file's definition wins over the API's: `updateSource` and `deleteSource` refuse
+    /// this source, and every start applies the file again (default: the file only seeds it).
+    pub pinned: bool,
 }
 
 impl Default for RawSource {
@@ -193,11 +196,12 @@ impl Default for RawSource {
             options: None,
             rules: Vec::new(),
             core_keywords: None,
+            pinned: false,
         }
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawDefaults {
     pub timezone: String,

@@ -94,8 +94,8 @@ impl Context<'_> {
         if raw.core_keywords.unwrap_or_else(|| super::rules::core_keywords_default(format)) {
             options.rules.extend(importers::taxonomy::core_rules());
         }
-        let (enabled, republish) = (raw.enabled, raw.republish);
-        Ok(SourceSettings { id, name, format, location, schedule, enabled, trust, republish, options })
+        let (enabled, republish, pinned) = (raw.enabled, raw.republish, raw.pinned);
+        Ok(SourceSettings { id, name, format, location, schedule, enabled, trust, republish, pinned, options })
     }
 }
 

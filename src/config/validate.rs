@@ -14,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use importers::Taxonomy;
-
+use super::definition::SourceValidator;
 use super::env::Overrides;
 use super::raw::{RawConfig, RawFetch, RawIngest, RawServer, RawSource, RawStore};
 use super::source::valid_id;
@@ -38,8 +37,24 @@ pub fn validate(
     let ingest = ingest(&cx, raw.ingest)?;
     let topics = Arc::new(super::topics::taxonomy(&raw.topics, &bad)?);
     let global = super::rules::rules(&raw.rules, "rules", &topics, &bad)?;
-    let sources = sources(&cx, raw.sources, &global, &topics)?;
-    Ok(Settings { server, store, fetch, ingest, topics, sources, operator_token })
+    let definitions = raw.sources.clone();
+    let validator = SourceValidator {
+        config_dir: origin.parent().unwrap_or(Path::new("")).to_path_buf(),
+        global_rules: global,
+        taxonomy: topics.clone(),
+    };
+    let sources = sources(&cx, raw.sources, &validator)?;
+    Ok(Settings {
+        server,
+        store,
+        fetch,
+        ingest,
+        topics,
+        sources,
+        source_definitions: definitions,
+        source_validator: validator,
+        operator_token,
+    })
 }
 
 fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
@@ -223,17 +238,11 @@ fn ingest(cx: &Context, raw: RawIngest) -> Result<IngestSettings, ConfigError> {
 
 /// Each source on its own (`source.rs`), then unique ids, also once '-' reads as '_' as in
 /// environment variable names.
-fn sources(
-    cx: &Context,
-    raw: Vec<RawSource>,
-    global_rules: &[importers::taxonomy::Rule],
-    topics: &Arc<Taxonomy>,
-) -> Result<Vec<SourceSettings>, ConfigError> {
-    let config_dir = cx.origin.parent().unwrap_or(Path::new(""));
+fn sources(cx: &Context, raw: Vec<RawSource>, v: &SourceValidator) -> Result<Vec<SourceSettings>, ConfigError> {
     let mut sources: Vec<SourceSettings> = Vec::with_capacity(raw.len());
     let mut env_ids: BTreeMap<String, usize> = BTreeMap::new();
     for (index, raw_source) in raw.into_iter().enumerate() {
-        let source = cx.source(index, raw_source, config_dir, global_rules, topics)?;
+        let source = cx.source(index, raw_source, &v.config_dir, &v.global_rules, &v.taxonomy)?;
         let env_id = source.id.replace('-', "_");
         if let Some(&first) = env_ids.get(&env_id) {
             let problem = if sources[first].id == source.id {
@@ -263,7 +272,11 @@ pub(super) struct Context<'a> {
     overrides: &'a Overrides,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub(super) fn new(origin: &'a Path, overrides: &'a Overrides) -> Self {
+        Context { origin, overrides }
+    }
+
     pub(super) fn invalid(
         &self,
         key: &str,

@@ -9,6 +9,7 @@ mod correction;
 mod geo;
 mod group;
 mod occurrence;
+mod operators;
 mod record;
 mod run;
 
@@ -18,5 +19,9 @@ pub use group::{GroupMeeting, GroupStatus, MatchLink, StoredGroup, GROUP_FORMAT}
 pub use occurrence::{
     next_occurrence, parse_hhmm, starts_between, times_of_day, upcoming, Occurrence, TimeOfDay, DEFAULT_LENGTH,
 };
+pub use operators::{AuditEntry, OperatorToken, SourceOrigin, Stamp, StoredSource};
 pub use record::{RecordKey, StoredRecord};
-pub use run::{ImportRun, RunCounts, RunOutcome, RunProblems, SourceState, MAX_RUN_PROBLEMS};
+pub use run::{
+    GroupChange, GroupChangeKind, HeldResolution, ImportRun, RunCounts, RunOutcome, RunProblems, SourceState,
+    MAX_RUN_CHANGES, MAX_RUN_PROBLEMS,
+};

@@ -17,6 +17,8 @@ pub enum RunOutcome {
     Failed,
     /// The run would remove an unusual share of the source's records: held for an operator.
     Held,
+    /// The source was deleted: its records went missing (and leave after the grace period).
+    Retired,
 }
 
 /// Counts of one run.
@@ -50,6 +52,46 @@ pub struct ImportRun {
     pub problems_omitted: u64,
     /// Why the run failed or was held, naming the source, the URL and the cause.
     pub error: Option<String>,
+    /// The groups the run added, updated, left missing or removed (a held run: those it
+    /// would leave missing), the first `MAX_RUN_CHANGES`. Runs stored before: empty.
+    #[serde(default)]
+    pub changes: Vec<GroupChange>,
+    /// Changes beyond those kept in `changes`.
+    #[serde(default)]
+    pub changes_omitted: u64,
+    /// A held run's fate: who applied or discarded it, and when.
+    #[serde(default)]
+    pub resolution: Option<HeldResolution>,
+}
+
+/// Most group changes one run keeps by name; the rest are counted.
+pub const MAX_RUN_CHANGES: usize = 1000;
+
+/// One group a run changed, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupChange {
+    pub kind: GroupChangeKind,
+    pub group_id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupChangeKind {
+    Added,
+    Updated,
+    /// Its records are missing from the feed: still listed, status MISSING.
+    Missing,
+    Removed,
+}
+
+/// What an operator did with a held run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldResolution {
+    pub applied: bool,
+    pub stamp: super::Stamp,
+    /// The run that applied it.
+    pub run_id: Option<String>,
 }
 
 /// Most problems one run keeps; a feed of a million bad records keeps these and a count.

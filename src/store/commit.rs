@@ -167,7 +167,7 @@ pub(super) fn block_key(block: &str, record_key: &[u8]) -> Vec<u8> {
 }
 
 /// `source \0 started millis (big-endian, sortable) \0 run id`.
-fn run_key(run: &ImportRun) -> Vec<u8> {
+pub(super) fn run_key(run: &ImportRun) -> Vec<u8> {
     let mut k = run.source_id.as_bytes().to_vec();
     k.push(0);
     k.extend_from_slice(&run.started_at.timestamp_millis().to_be_bytes());

@@ -37,6 +37,17 @@ impl Store {
         Ok(())
     }
 
+    /// The source ids the store keeps a state for (every source that ever ran), sorted: a
+    /// superset of the sources with records, without scanning the records.
+    pub fn source_ids(&self) -> anyhow::Result<Vec<String>> {
+        let mut out = Vec::new();
+        for kv in self.inner.trees.sources.iter() {
+            let (k, _) = kv?;
+            out.push(String::from_utf8_lossy(&k).into_owned());
+        }
+        Ok(out)
+    }
+
     /// The source ids that have records in the store, sorted.
     pub fn record_sources(&self) -> anyhow::Result<Vec<String>> {
         let mut out: Vec<String> = Vec::new();

@@ -4,7 +4,8 @@
 //! resolvable), `redirects` (merged-away id -> id), `derived` (the id derived from each record ->
 //! the record, so such an id finds the group holding it), `blocks` (matching blocking key -> record), `runs` (import runs), `sources`
 //! (per-source state), `meta` (counters, the blocking-key scheme, the group format, the
-//! instance id). One import
+//! instance id); and the operators' trees (`operators.rs`: the source registry, tokens, the
+//! audit log, held runs' listings). One import
 //! run is one `RunCommit`, applied in a single sled transaction over all trees and behind a
 //! write lock, so readers never see half a run. The lock guards the in-memory `finder::Index`
 //! of the live groups too: built from the `groups` tree at open, updated by every commit under
@@ -14,6 +15,7 @@
 mod cache;
 mod commit;
 mod format;
+mod operators;
 mod reblock;
 mod search;
 
@@ -28,6 +30,7 @@ use crate::finder;
 use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 
 pub use commit::{RunCommit, RunLog};
+pub use operators::{HeldListings, RunCursor, RunFilter, RunPage};
 pub use search::{Found, FoundUpcoming};
 
 /// A handle on the store; cheap to clone.
@@ -47,6 +50,8 @@ struct Inner {
     generation: AtomicU64,
     /// Decoded live groups for search pages; commits drop what they change.
     cache: cache::GroupCache,
+    /// The operators' trees: source registry, tokens, audit log, held runs.
+    ops: operators::OperatorTrees,
 }
 
 #[derive(Clone)]
@@ -74,10 +79,16 @@ const RETIRED_INDEX_TREE: &[u8] = b"index";
 impl Store {
     /// Opens (or creates) the store at `path`.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
-        let db = sled::Config::new()
-            .path(path)
-            .open()
-            .with_context(|| format!("opening the store at {}", path.display()))?;
+        let db = match sled::Config::new().path(path).open() {
+            Ok(db) => db,
+            Err(e) if e.to_string().contains("could not acquire lock") => anyhow::bail!(
+                "the store at {} is in use by another supportmesh process (is `supportmesh serve` running on it?). \
+                 Stop that process first, or ask the running server instead: the `runImport` mutation imports a \
+                 source, and GET /feeds/groups.ndjson exports the groups",
+                path.display()
+            ),
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("opening the store at {}", path.display()))),
+        };
         let tree = |name: &str| db.open_tree(name).with_context(|| format!("opening store tree {name}"));
         // Group format 1 kept a sled tree of filter keys; the finder's in-memory index replaced it.
         if db.tree_names().iter().any(|n| n.as_ref() == RETIRED_INDEX_TREE) {
@@ -96,6 +107,7 @@ impl Store {
             derived: tree("derived")?,
         };
         derive_ids_if_new(&trees)?;
+        let ops = operators::OperatorTrees::open(&db)?;
         let index = build_index(&trees.groups)?;
         let store = Store {
             inner: Arc::new(Inner {
@@ -104,6 +116,7 @@ impl Store {
                 lock: RwLock::new(index),
                 generation: AtomicU64::new(0),
                 cache: Default::default(),
+                ops,
             }),
         };
         store.record_format_if_new()?;
