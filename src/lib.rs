@@ -22,6 +22,7 @@ pub mod model;
 pub mod places;
 pub mod publish;
 pub mod readiness;
+pub mod registry;
 pub mod response_cache;
 pub mod scheduler;
 pub mod startup;

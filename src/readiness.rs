@@ -42,7 +42,7 @@ pub enum Verdict {
 
 impl Readiness {
     /// Readiness for `store` and the enabled ones of `sources`, counting time from now.
-    pub fn new(store: Store, sources: &[SourceSettings], ready_after: Duration) -> Readiness {
+    pub fn new(store: Store, sources: &[std::sync::Arc<SourceSettings>], ready_after: Duration) -> Readiness {
         let sources = sources.iter().filter(|s| s.enabled).map(|s| s.id.clone()).collect();
         Readiness {
             inner: Arc::new(Inner {

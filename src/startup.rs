@@ -20,6 +20,7 @@ use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
 use crate::listen::ConnectionLimits;
 use crate::readiness::Readiness;
+use crate::registry::SourceRegistry;
 use crate::response_cache::ResponseCache;
 use crate::store::Store;
 
@@ -51,12 +52,13 @@ impl Application {
         };
         let fetcher = Fetcher::new(&settings.fetch).context("building the HTTP client")?;
         let events = EventBus::new(1024);
+        let registry = SourceRegistry::load(store.clone(), &settings).context("loading the sources")?;
         let ingestor = Ingestor::new(
             store.clone(),
             fetcher,
             events.clone(),
             settings.ingest.clone(),
-            settings.sources.clone(),
+            registry,
             instance_id.clone(),
         );
         // After an upgrade that changed the matcher's keys: queries go on, imports wait.
@@ -94,7 +96,7 @@ impl Application {
                 true => ResponseCache::default(),
                 false => ResponseCache::off(),
             },
-            readiness: Readiness::new(state.store.clone(), &settings.sources, settings.server.ready_after),
+            readiness: Readiness::new(state.store.clone(), &state.ingestor.sources(), settings.server.ready_after),
             pages: crate::finder_page::PageConfig::new(settings.server.map_tiles.clone()),
         };
         let listener = TcpListener::bind(settings.server.listen)
@@ -123,6 +125,8 @@ impl Application {
         } else {
             None
         };
+        let ingestor = self.state.ingestor.clone();
+        tokio::spawn(async move { crate::scheduler::sweep(&ingestor).await });
         tracing::info!(addr = %self.listener.local_addr()?, "serving GraphQL on /graphql");
         crate::listen::serve(self.listener, router(self.http), self.connections, shutdown)
             .await

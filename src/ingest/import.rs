@@ -1,16 +1,26 @@
 //! The import of one source, step by step: fetch (conditionally), read every document, diff
 //! against the stored records, apply the run policy, regroup and commit, publish. Also the
-//! commits of runs that change nothing but the run log (unchanged, held, failed).
+//! commits of runs that change nothing but the run log (unchanged, held, failed). A held run
+//! keeps the listings it would have applied, so an operator can apply exactly them (`held`).
 
 use crate::config::SourceSettings;
 use crate::fetch::{FetchError, FetchOutcome, Validators};
 use crate::model::{ImportRun, RunCounts, RunOutcome, SourceState};
-use crate::store::{RunCommit, RunLog};
+use crate::store::{HeldListings, RunCommit, RunLog};
 
 use super::diff::unchanged_feed;
 use super::policy::{self, Removals};
+use super::report;
 use super::run::Run;
 use super::{diff, documents, regroup, Ingestor};
+
+/// A feed read and ready to apply: its listings, its hash and the source's state with the
+/// validators the fetch returned.
+pub(super) struct ReadFeed {
+    pub listings: Vec<importers::Listing>,
+    pub hash: String,
+    pub state: SourceState,
+}
 
 impl Ingestor {
     /// One run with the source's lock held; an `Err` is a failed run (the caller records it).
@@ -44,7 +54,7 @@ impl Ingestor {
         };
         run.http_status = doc.status;
         run.fetched_bytes = doc.bytes.len() as u64;
-        let mut state = SourceState {
+        let state = SourceState {
             etag: doc.validators.etag.clone(),
             last_modified: doc.validators.last_modified.clone(),
             ..state
@@ -64,16 +74,43 @@ impl Ingestor {
         // A peer that lists only this instance's own groups back is not an empty feed.
         policy::refuse_empty(listings.len(), has_records)?;
         let listings = policy::refuse_echoes(listings, &self.inner.instance_id, &mut run.problems);
+        self.apply(source, run, ReadFeed { listings, hash, state }, removals).await
+    }
 
+    /// Diffs a read feed against the store, then holds the run or regroups and commits it.
+    pub(super) async fn apply(
+        &self,
+        source: &SourceSettings,
+        run: &mut Run,
+        feed: ReadFeed,
+        removals: Removals,
+    ) -> anyhow::Result<ImportRun> {
+        let store = &self.inner.store;
+        let ReadFeed { listings, hash, mut state } = feed;
         let _commit = self.inner.commit_lock.lock().await;
         let now = run.started_at;
         let existing = store.records_of_source(&source.id)?;
-        let grace = chrono::Duration::from_std(self.inner.settings.missing_grace).unwrap_or(chrono::Duration::days(14));
+        let grace = self.grace();
         let mut changes = diff(&source.id, listings, existing, now, grace);
         run.problems.append(std::mem::take(&mut changes.problems));
         run.counts = RunCounts { problems: run.problems.total(), ..changes.counts.clone() };
         if let Some(reason) = policy::hold_reason(&changes, source, self.inner.settings.max_removal_share, removals) {
-            let held = ImportRun { error: Some(reason), ..run.take(RunOutcome::Held) };
+            let (kept, omitted) = report::would_go_missing(&changes);
+            let held = ImportRun {
+                error: Some(reason),
+                changes: kept,
+                changes_omitted: omitted,
+                ..run.take(RunOutcome::Held)
+            };
+            let listings = report::feed_listings(changes, store.records_of_source(&source.id)?);
+            let keep = HeldListings {
+                listings,
+                document_hash: hash,
+                etag: state.etag.clone(),
+                last_modified: state.last_modified.clone(),
+            };
+            self.supersede_held(&source.id, &held.id)?;
+            store.put_held_listings(&held.id, &keep)?;
             self.commit_run_only(source, &held)?;
             return Ok(held);
         }
@@ -81,12 +118,14 @@ impl Ingestor {
         let trust = self.trust();
         let group_changes = regroup(store, &trust, changes.put, changes.delete, now, &[])?;
         state.document_hash = Some(hash);
-        let done = run.take(RunOutcome::Succeeded);
+        let (kept, omitted) = report::changes(&group_changes.events);
+        let done = ImportRun { changes: kept, changes_omitted: omitted, ..run.take(RunOutcome::Succeeded) };
         state.last_success_at = Some(done.finished_at);
         state.last_run = Some(done.clone());
         let log = RunLog { source_id: source.id.clone(), run: done.clone(), state };
         let (commit, events) = group_changes.into_commit(Some(log), Vec::new());
         store.commit(commit)?;
+        self.supersede_held(&source.id, &done.id)?;
         self.publish(events);
         Ok(done)
     }
@@ -101,18 +140,21 @@ impl Ingestor {
     ) -> anyhow::Result<ImportRun> {
         let _commit = self.inner.commit_lock.lock().await;
         let store = &self.inner.store;
-        let grace = chrono::Duration::from_std(self.inner.settings.missing_grace).unwrap_or(chrono::Duration::days(14));
-        let changes = unchanged_feed(store.records_of_source(&source.id)?, run.started_at, grace);
+        let changes = unchanged_feed(store.records_of_source(&source.id)?, run.started_at, self.grace());
         run.counts = changes.counts.clone();
         let state = SourceState { last_run: Some(run.clone()), last_success_at: Some(run.finished_at), ..state };
         if changes.delete.is_empty() {
             store.commit(RunCommit::run_only(&source.id, run.clone(), state))?;
+            self.supersede_held(&source.id, &run.id)?;
             return Ok(run);
         }
         let group_changes = regroup(store, &self.trust(), Vec::new(), changes.delete, run.started_at, &[])?;
+        (run.changes, run.changes_omitted) = report::changes(&group_changes.events);
+        let state = SourceState { last_run: Some(run.clone()), ..state };
         let log = RunLog { source_id: source.id.clone(), run: run.clone(), state };
         let (commit, events) = group_changes.into_commit(Some(log), Vec::new());
         store.commit(commit)?;
+        self.supersede_held(&source.id, &run.id)?;
         self.publish(events);
         Ok(run)
     }
@@ -128,5 +170,10 @@ impl Ingestor {
         let state = self.inner.store.source_state(&source.id)?;
         let state = SourceState { last_run: Some(run.clone()), ..state };
         self.inner.store.commit(RunCommit::run_only(&source.id, run.clone(), state))
+    }
+
+    /// How long a missing record stays before it is removed.
+    pub(super) fn grace(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.inner.settings.missing_grace).unwrap_or(chrono::Duration::days(14))
     }
 }

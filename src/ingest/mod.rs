@@ -12,7 +12,9 @@
 //! (records to groups, and `GroupChanges::into_commit`, the one step from a regroup to a
 //! store write), `corrections` (operator links), `run` (the run being built), `telemetry`
 //! (metrics and the log line), `follow` (follow-up URLs), `excerpt` (what an error may quote
-//! of a document), `rekey` (re-keying after upgrades). A run's error is redacted
+//! of a document), `rekey` (re-keying after upgrades), `report` (a run's changes by group
+//! name), `held` (applying and discarding held runs), `health` (for operators and alerts), `retire` (the records of sources that
+//! no longer exist), `preview` (a dry run). A run's error is redacted
 //! (`fetch::redact`) before it is stored.
 
 mod corrections;
@@ -20,16 +22,21 @@ mod diff;
 mod documents;
 mod excerpt;
 mod follow;
+mod health;
+mod held;
 mod import;
 mod losses;
 mod policy;
+mod preview;
 mod regroup;
 mod rekey;
+mod report;
+mod retire;
 mod run;
 mod telemetry;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::Instant;
 
 use chrono::Utc;
@@ -39,10 +46,13 @@ use crate::config::{IngestSettings, SourceSettings};
 use crate::events::{EventBus, GroupEvent};
 use crate::fetch::Fetcher;
 use crate::model::ImportRun;
+use crate::registry::SourceRegistry;
 use crate::store::Store;
 
 pub use diff::{diff, RecordChanges};
+pub use health::SourceHealth;
 pub use policy::Removals;
+pub use preview::{Preview, RecordChange};
 pub use regroup::{regroup, GroupChanges};
 
 /// Runs imports against one store; cheap to clone.
@@ -56,10 +66,12 @@ struct Inner {
     fetcher: Fetcher,
     events: EventBus,
     settings: IngestSettings,
-    sources: Vec<SourceSettings>,
+    /// Which sources exist now (config and API); read at the start of every run.
+    registry: SourceRegistry,
     /// This instance's id: a listing whose origins name it is an echo and is refused.
     instance_id: Arc<str>,
-    source_locks: HashMap<String, Arc<Mutex<()>>>,
+    /// One lock per source id, made on first use: runs of one source never overlap.
+    source_locks: SyncMutex<HashMap<String, Arc<Mutex<()>>>>,
     commit_lock: Arc<Mutex<()>>,
 }
 
@@ -68,6 +80,10 @@ struct Inner {
 pub enum IngestError {
     #[error("no source with id `{0}` is configured")]
     UnknownSource(String),
+    #[error("source `{0}` is paused: resume it (resumeSource) to import it")]
+    Paused(String),
+    #[error("{0}")]
+    NotHeld(String),
     #[error("no record `{0}` is stored")]
     UnknownRecord(String),
     #[error("a record cannot be linked to or unlinked from itself")]
@@ -82,30 +98,40 @@ impl Ingestor {
         fetcher: Fetcher,
         events: EventBus,
         settings: IngestSettings,
-        sources: Vec<SourceSettings>,
+        registry: SourceRegistry,
         instance_id: Arc<str>,
     ) -> Self {
-        let source_locks = sources.iter().map(|s| (s.id.clone(), Arc::new(Mutex::new(())))).collect();
         Ingestor {
             inner: Arc::new(Inner {
                 store,
                 fetcher,
                 events,
                 settings,
-                sources,
+                registry,
                 instance_id,
-                source_locks,
+                source_locks: SyncMutex::default(),
                 commit_lock: Arc::new(Mutex::new(())),
             }),
         }
     }
 
-    pub fn sources(&self) -> &[SourceSettings] {
-        &self.inner.sources
+    /// Every live source now, paused ones included.
+    pub fn sources(&self) -> Vec<Arc<SourceSettings>> {
+        self.inner.registry.sources()
     }
 
-    pub fn source(&self, id: &str) -> Option<&SourceSettings> {
-        self.inner.sources.iter().find(|s| s.id == id)
+    pub fn source(&self, id: &str) -> Option<Arc<SourceSettings>> {
+        self.inner.registry.source(id)
+    }
+
+    pub fn registry(&self) -> &SourceRegistry {
+        &self.inner.registry
+    }
+
+    /// The run lock of source `id`.
+    fn source_lock(&self, id: &str) -> Arc<Mutex<()>> {
+        let mut locks = self.inner.source_locks.lock().unwrap_or_else(|e| e.into_inner());
+        locks.entry(id.to_owned()).or_default().clone()
     }
 
     /// Imports one source now and returns the run (also when it failed: see `outcome`). A
@@ -116,9 +142,16 @@ impl Ingestor {
 
     /// `run_source`, deciding what a run that removes an unusual share of the source does.
     pub async fn run_source_with(&self, source_id: &str, removals: Removals) -> Result<ImportRun, IngestError> {
-        let source = self.source(source_id).ok_or_else(|| IngestError::UnknownSource(source_id.to_owned()))?;
-        let lock = self.inner.source_locks.get(source_id).cloned().unwrap_or_default();
+        let entry =
+            self.inner.registry.entry(source_id).ok_or_else(|| IngestError::UnknownSource(source_id.to_owned()))?;
+        if entry.paused.is_some() {
+            return Err(IngestError::Paused(source_id.to_owned()));
+        }
+        let lock = self.source_lock(source_id);
         let _running = lock.lock().await;
+        // Read again under the lock: the source may have changed while this run waited.
+        let source = self.source(source_id).ok_or_else(|| IngestError::UnknownSource(source_id.to_owned()))?;
+        let source = &*source;
         let started = Instant::now();
         let mut run = run::Run::new(source, Utc::now());
         let run = match self.import(source, &mut run, removals).await {
@@ -136,7 +169,7 @@ impl Ingestor {
 
     /// Like `run_source`, but returns `None` at once when the source is already running.
     pub async fn try_run_source(&self, source_id: &str) -> Option<Result<ImportRun, IngestError>> {
-        let lock = self.inner.source_locks.get(source_id)?;
+        let lock = self.source_lock(source_id);
         if lock.try_lock().is_err() {
             return None;
         }
@@ -146,15 +179,15 @@ impl Ingestor {
     /// Imports every enabled source, one after another.
     pub async fn run_all(&self) -> Vec<Result<ImportRun, IngestError>> {
         let mut out = Vec::new();
-        for s in self.inner.sources.iter().filter(|s| s.enabled) {
-            out.push(self.run_source(&s.id).await);
+        for e in self.inner.registry.entries().into_iter().filter(|e| e.settings.enabled && e.paused.is_none()) {
+            out.push(self.run_source(&e.settings.id).await);
         }
         out
     }
 
     /// Each source's trust, as merging weighs it (0 for a source no longer configured).
     fn trust(&self) -> impl Fn(&str) -> u8 + 'static {
-        let sources = self.inner.sources.clone();
+        let sources = self.inner.registry.sources();
         move |id: &str| sources.iter().find(|s| s.id == id).map(|s| s.trust).unwrap_or(0)
     }
 

@@ -45,6 +45,9 @@ impl Run {
             problems,
             problems_omitted,
             error: None,
+            changes: Vec::new(),
+            changes_omitted: 0,
+            resolution: None,
         }
     }
 

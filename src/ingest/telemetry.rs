@@ -24,5 +24,6 @@ fn outcome_name(o: RunOutcome) -> &'static str {
         RunOutcome::Unchanged => "unchanged",
         RunOutcome::Failed => "failed",
         RunOutcome::Held => "held",
+        RunOutcome::Retired => "retired",
     }
 }
