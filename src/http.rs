@@ -90,7 +90,7 @@ async fn graphql_post(State(s): State<HttpState>, req: Request<Body>) -> Respons
         }
     };
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let caller = Caller::from_header(auth, s.operator_token.as_deref());
+    let caller = Caller::identify(auth, s.operator_token.as_deref(), &s.app.store);
     let (generation, now) = (s.app.store.generation(), Utc::now());
     let key = auth.is_none().then(|| response_cache::key("post", &body));
     let cached = key.as_ref().filter(|_| !sse::wants_event_stream(&headers));
@@ -225,5 +225,6 @@ async fn metrics(State(s): State<HttpState>) -> Response {
     if let Ok(n) = s.app.store.live_group_count() {
         metrics::gauge!("supportmesh_groups").set(n as f64);
     }
+    s.app.ingestor.export_health_gauges();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render()).into_response()
 }

@@ -75,6 +75,18 @@ pub enum RunOutcome {
     Unchanged,
     Failed,
     Held,
+    /// The source was deleted: its records went missing and leave after the grace period.
+    Retired,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::model::GroupChangeKind")]
+pub enum GroupChangeKind {
+    Added,
+    Updated,
+    /// Its records are missing from the feed: still listed, with status MISSING.
+    Missing,
+    Removed,
 }
 
 /// How a meeting repeats.

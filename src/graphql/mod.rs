@@ -1,13 +1,18 @@
 //! The GraphQL API: schema assembly and the state resolvers read.
 //!
-//! One file per area: `query` (groups, sources, federation entities) and `topics` (the `Topic`
-//! scalar and the taxonomy), merged into the query root; `mutation` (operator actions),
+//! One file per area: `query` (groups, sources, federation entities), `topics` (the `Topic`
+//! scalar and the taxonomy), `runs` (run history, held runs) and `access` (operator tokens,
+//! the audit log), merged into the query root; `mutation` (imports, corrections),
+//! `source_admin` (sources through the API, with `preview` for dry runs), `runs` and
+//! `access`, merged into the mutation root; `audit` (writing the audit log),
 //! `subscription` (live events), `types`/`enums`/`sources` (objects), `filter` (inputs),
 //! `auth` (operator guard), `budget` (what a query may cost), `deadline` (how long it may run), `errors` (what clients may see), `telemetry` (query shapes, never
 //! variables), `documents` (parsed queries by hash: persisted queries, no re-parsing). HTTP
 //! wiring lives in `crate::http`.
 
-mod auth;
+mod access;
+mod audit;
+pub mod auth;
 mod budget;
 mod connection;
 mod deadline;
@@ -18,7 +23,10 @@ mod filter;
 mod meeting;
 mod mutation;
 mod places;
+mod preview;
 mod query;
+mod runs;
+mod source_admin;
 mod sources;
 mod subscription;
 mod telemetry;
@@ -48,7 +56,7 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 // (`topics`). No doc comment: it would become the type's description in the SDL.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(query::GroupsQuery, topics::TopicsQuery);
+pub struct QueryRoot(query::GroupsQuery, topics::TopicsQuery, runs::RunQueries, access::AccessQueries);
 
 /// What resolvers read, handed to the schema as data.
 #[derive(Clone)]
@@ -97,7 +105,7 @@ fn builder(
     budget: Budget,
     documents: Documents,
 ) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
-    let builder = Schema::build(QueryRoot::default(), MutationRoot, SubscriptionRoot)
+    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
         .enable_federation()
         .extension(telemetry::QueryShapeLogger)
         .extension(documents)

@@ -1,8 +1,11 @@
-//! Operator mutations. Every one carries `OperatorGuard`: without the operator's bearer
-//! token it answers an authorization error and changes nothing.
+//! Operator mutations: imports and matching corrections here; sources (`source_admin`), held
+//! runs (`runs`) and tokens (`access`) merge into `Mutation` beside them. Every one carries
+//! `OperatorGuard`: without an operator's bearer token it answers an authorization error and
+//! changes nothing. Every one is recorded in the audit log.
 
-use async_graphql::{Context, ErrorExtensions, InputObject, Object, ID};
+use async_graphql::{Context, ErrorExtensions, InputObject, MergedObject, Object, ID};
 
+use super::audit;
 use super::auth::OperatorGuard;
 use super::errors::ApiError;
 use super::sources::ImportRun;
@@ -11,10 +14,22 @@ use super::AppState;
 use crate::ingest::{IngestError, Removals};
 use crate::model::{CorrectionKind, RecordKey};
 
-pub struct MutationRoot;
+// The mutation root, `Mutation` in the schema. No doc comment: it would become the type's
+// description in the SDL.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    CoreMutations,
+    super::source_admin::SourceMutations,
+    super::runs::RunMutations,
+    super::access::AccessMutations,
+);
 
-#[Object(name = "Mutation")]
-impl MutationRoot {
+#[derive(Default)]
+pub struct CoreMutations;
+
+#[Object]
+impl CoreMutations {
     /// Imports one source now and returns the run (a failed fetch is a run with outcome
     /// FAILED and an error, not a GraphQL error).
     /// With `allowRemovals: true`, a run that would mark an unusual share of the source's
@@ -29,10 +44,10 @@ impl MutationRoot {
     ) -> async_graphql::Result<ImportRun> {
         let state = ctx.data::<AppState>()?;
         let removals = if allow_removals { Removals::Allow } else { Removals::Hold };
-        match state.ingestor.run_source_with(&source_id, removals).await {
-            Ok(run) => Ok(run.into()),
-            Err(e) => Err(ingest_error(e)),
-        }
+        let run = state.ingestor.run_source_with(&source_id, removals).await.map_err(ingest_error)?;
+        let after = serde_json::json!({ "runId": run.id, "outcome": run.outcome, "allowRemovals": allow_removals });
+        audit::record(ctx, "runImport", &source_id, None, Some(after))?;
+        Ok(run.into())
     }
 
     /// Operator correction: these two source records are one group, whatever the matcher
@@ -46,8 +61,11 @@ impl MutationRoot {
         reason: Option<String>,
     ) -> async_graphql::Result<Group> {
         let state = ctx.data::<AppState>()?;
+        let target = format!("{} + {}", a.key(), b.key());
+        let after = serde_json::json!({ "kind": "link", "reason": reason });
         let groups =
             state.ingestor.correct(CorrectionKind::Link, a.key(), b.key(), reason).await.map_err(ingest_error)?;
+        audit::record(ctx, "linkRecords", &target, None, Some(after))?;
         groups
             .into_iter()
             .next()
@@ -66,8 +84,11 @@ impl MutationRoot {
         reason: Option<String>,
     ) -> async_graphql::Result<Vec<Group>> {
         let state = ctx.data::<AppState>()?;
+        let target = format!("{} + {}", a.key(), b.key());
+        let after = serde_json::json!({ "kind": "unlink", "reason": reason });
         let groups =
             state.ingestor.correct(CorrectionKind::Unlink, a.key(), b.key(), reason).await.map_err(ingest_error)?;
+        audit::record(ctx, "unlinkRecords", &target, None, Some(after))?;
         Ok(groups.into_iter().map(Group::from).collect())
     }
 }
@@ -91,7 +112,9 @@ fn ingest_error(e: IngestError) -> async_graphql::Error {
             ApiError::NotFound(format!("no source with id `{id}` is configured")).extend()
         }
         IngestError::UnknownRecord(k) => ApiError::NotFound(format!("no record `{k}` is stored")).extend(),
-        IngestError::SameRecord => ApiError::BadInput(e.to_string()).extend(),
+        IngestError::SameRecord | IngestError::Paused(_) | IngestError::NotHeld(_) => {
+            ApiError::BadInput(e.to_string()).extend()
+        }
         IngestError::Internal(e) => ApiError::Internal(e).extend(),
     }
 }

@@ -152,10 +152,17 @@ impl GroupsQuery {
         Ok(Instance { id: ID(state.instance_id.to_string()) })
     }
 
-    /// Every configured source, with its import health.
+    /// Every source (configured or created through the API), paused ones included. The public
+    /// sees names, formats and freshness; operators see the rest.
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         let state = ctx.data::<AppState>()?;
-        Ok(state.ingestor.sources().iter().map(|s| Source(s.clone())).collect())
+        Ok(state.ingestor.registry().entries().into_iter().map(Source).collect())
+    }
+
+    /// One source by id.
+    async fn source(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Source>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(state.ingestor.registry().entry(&id).map(Source))
     }
 
     /// Federation: resolves a `Group` reference by its key.

@@ -214,7 +214,7 @@ async fn spawn(
     let app = loop {
         match Application::build(settings.clone(), imports).await {
             Ok(app) => break app,
-            Err(e) if attempts < 100 && format!("{e:#}").contains("could not acquire lock") => {
+            Err(e) if attempts < 100 && format!("{e:#}").contains("in use by another supportmesh process") => {
                 attempts += 1;
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
@@ -317,6 +317,11 @@ pub fn feed_groups_where(rows: &[Value], pred: impl Fn(&Value) -> bool) -> usize
 }
 
 impl TestApp {
+    /// The directory holding the app's store.
+    pub fn store_dir(&self) -> &std::path::Path {
+        self._store_dir.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
