@@ -197,3 +197,34 @@ async fn import_and_export_while_the_server_holds_the_store_say_so_plainly() {
         assert!(!stderr.contains("could not acquire lock"), "{command}: {stderr}");
     }
 }
+
+#[tokio::test]
+async fn metrics_carry_what_an_alert_on_a_failing_or_held_source_needs() {
+    // Its own source id: the metrics recorder is one per process, shared by every test's app.
+    let feeds = FeedServer::start().await;
+    feeds.put("sepa.json", sepa_sample());
+    let app = spawn_app_with(feeds, &[source("alerting", "sepa.json")]).await;
+    app.import("alerting").await;
+    app.feeds.put("sepa.json", b"{ not json".to_vec());
+    app.import("alerting").await;
+    app.import("alerting").await;
+
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("supportmesh_source_consecutive_failures{source=\"alerting\"} 2"), "{metrics}");
+    assert!(metrics.contains("supportmesh_source_held_runs{source=\"alerting\"} 0"), "{metrics}");
+    assert!(metrics.contains("supportmesh_source_paused{source=\"alerting\"} 0"), "{metrics}");
+    let since = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("supportmesh_source_seconds_since_success{source=\"alerting\"} "))
+        .expect("seconds since the last success");
+    assert!(since.parse::<f64>().unwrap() < 3600.0, "{since}");
+
+    app.feeds.put("sepa.json", serde_json::to_vec(&crate::helpers::sepa_rows()[..5]).unwrap());
+    app.import("alerting").await;
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("supportmesh_source_held_runs{source=\"alerting\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("supportmesh_source_consecutive_failures{source=\"alerting\"} 2"),
+        "a held run is no success: {metrics}"
+    );
+}
