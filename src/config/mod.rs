@@ -269,6 +269,8 @@ impl fmt::Debug for Settings {
             .field("ingest", &self.ingest)
             .field("topics", &self.topics)
             .field("sources", &self.sources)
+            .field("source_definitions", &self.source_definitions)
+            .field("source_validator", &self.source_validator)
             .field("operator_token", &self.operator_token.as_ref().map(|_| "<redacted>"))
             .finish()
     }

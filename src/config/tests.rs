@@ -109,6 +109,8 @@ fn empty_file_and_default_give_the_built_in_defaults() {
     assert_eq!(Settings::default().fetch.local_roots, [PathBuf::from(".")], "no file: the current directory");
     let mut built_in = Settings::default();
     built_in.fetch.local_roots = settings.fetch.local_roots.clone();
+    // Sources defined through the API resolve relative paths against the file's directory too.
+    built_in.source_validator = settings.source_validator.clone();
     assert_eq!(settings, built_in);
     assert_eq!(settings.server.listen.to_string(), "127.0.0.1:8080");
     assert_eq!(settings.store.path, PathBuf::from("data/supportmesh.sled"));
