@@ -54,18 +54,20 @@ async fn every_operator_operation_refuses_a_caller_without_a_token_and_changes_n
 async fn the_public_sees_a_sources_name_kind_and_freshness_and_operators_see_its_details() {
     let app = app().await;
     app.import("sepa").await;
-    const Q: &str = "{ sources { id name format lastRefreshedAt url schedule trust definition health { consecutiveFailures } lastRun { id } runs { id } } }";
+    const Q: &str = "{ sources { id name format lastRefreshedAt url schedule trust definition health { consecutiveFailures } lastRun { outcome error changes { name } } } }";
 
     let public = app.gql(Q, json!({})).await["sources"][0].clone();
     let operator = op(&app, Q, json!({})).await["sources"][0].clone();
 
     assert_eq!((public["id"].as_str(), public["format"].as_str()), (Some("sepa"), Some("meeting_guide")));
     assert!(public["lastRefreshedAt"].is_string());
-    for hidden in ["url", "schedule", "trust", "definition", "health", "lastRun"] {
+    for hidden in ["url", "schedule", "trust", "definition", "health"] {
         assert!(public[hidden].is_null(), "{hidden} is operator-only: {public}");
         assert!(!operator[hidden].is_null(), "operators see {hidden}: {operator}");
     }
-    assert_eq!(public["runs"], json!([]));
+    assert_eq!(public["lastRun"]["outcome"], "SUCCEEDED", "a run's outcome is public");
+    assert_eq!(public["lastRun"]["changes"], json!([]), "what it changed is for operators");
+    assert!(!operator["lastRun"]["changes"].as_array().unwrap().is_empty());
     assert_eq!(operator["health"]["consecutiveFailures"], 0);
 }
 
