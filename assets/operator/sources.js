@@ -1,15 +1,16 @@
 // Sources at a glance: each source's last run (outcome, counts, when, its error and
-// problems), its recent runs, its schedule, and the actions: "Run now" (runImport) and, for
-// a held run, "Apply anyway" (runImport with allowRemovals: true).
+// problems), its recent runs, its schedule, and the actions: "Run now" (runImport), "Pause" /
+// "Resume" (pauseSource / resumeSource) and, for a held run, "Apply anyway" (applyHeldRun:
+// exactly the listings the run read) or "Discard" (discardHeldRun).
 
 import { h } from '/finder/dom.js';
 
 const SOURCES = `
 query Sources {
   sources {
-    id name format url schedule enabled trust lastSuccessAt
+    id name format url schedule enabled trust lastRefreshedAt paused pause { at by reason }
     lastRun {
-      id outcome startedAt finishedAt httpStatus error problemsOmitted
+      id outcome startedAt finishedAt httpStatus error problemsOmitted resolution { applied }
       counts { seen added updated unchanged missing removed problems }
       problems { record field message dropped }
     }
@@ -17,22 +18,26 @@ query Sources {
   }
 }`;
 
-const RUN = `
-mutation Run($id: ID!, $allow: Boolean!) {
-  runImport(sourceId: $id, allowRemovals: $allow) {
-    outcome error counts { seen added updated unchanged missing removed problems }
-  }
-}`;
+const COUNTS = 'counts { seen added updated unchanged missing removed problems }';
+const ACTIONS = {
+  run: { doing: 'Running', query: `mutation($id: ID!) { runImport(sourceId: $id) { outcome error ${COUNTS} } }`, run: (d) => d.runImport },
+  apply: { doing: 'Applying the held run of', query: `mutation($run: ID!) { applyHeldRun(runId: $run) { run { outcome error ${COUNTS} } } }`, run: (d) => d.applyHeldRun.run },
+  discard: { doing: 'Discarding the held run of', query: 'mutation($run: ID!) { discardHeldRun(runId: $run) { id } }', done: 'held run discarded' },
+  pause: { doing: 'Pausing', query: 'mutation($id: ID!) { pauseSource(id: $id) { paused } }', done: 'paused' },
+  resume: { doing: 'Resuming', query: 'mutation($id: ID!) { resumeSource(id: $id) { paused } }', done: 'resumed' },
+};
 
 // Loads and renders the sources into `container`; `say(text)` reports an action's result.
 export async function showSources(container, call, say) {
   const { sources } = await call(SOURCES);
-  const rows = sources.map((s) => row(s, async (allow, button) => {
+  const rows = sources.map((s) => row(s, async (name, button) => {
+    const action = ACTIONS[name];
     button.disabled = true;
-    say(`${allow ? 'Applying the held run of' : 'Running'} ${s.id}…`);
+    say(`${action.doing} ${s.id}…`);
     try {
-      const { runImport: run } = await call(RUN, { id: s.id, allow });
-      say(`${s.id}: ${run.outcome}, ${counts(run.counts)}${run.error ? `: ${run.error}` : ''}`);
+      const data = await call(action.query, { id: s.id, run: s.lastRun?.id });
+      const run = action.run?.(data);
+      say(run ? `${s.id}: ${run.outcome}, ${counts(run.counts)}${run.error ? `: ${run.error}` : ''}` : `${s.id}: ${action.done}`);
     } catch (err) {
       say(`${s.id}: ${err.message}`);
     }
@@ -47,20 +52,23 @@ export async function showSources(container, call, say) {
 
 function row(s, act) {
   const run = s.lastRun;
-  const held = run?.outcome === 'HELD';
+  const held = run?.outcome === 'HELD' && !run.resolution;
+  const button = (name, label, cls = 'secondary') =>
+    h('button', { type: 'button', class: cls, onclick: (e) => act(name, e.target) }, label);
   return h('tr', { 'data-source-id': s.id },
     h('th', { scope: 'row' }, h('div', {}, s.name), h('div', { class: 'hint' },
       `${s.id} · ${s.format} · ${s.enabled ? `schedule ${s.schedule}` : 'disabled'} · trust ${s.trust}`),
       h('div', { class: 'hint' }, s.url)),
     h('td', {}, run ? [outcome(run.outcome), h('div', { class: 'hint' }, `finished ${when(run.finishedAt)}`),
       run.httpStatus ? h('div', { class: 'hint' }, `HTTP ${run.httpStatus}`) : null] : 'never run',
-      h('div', { class: 'hint' }, `last success ${s.lastSuccessAt ? when(s.lastSuccessAt) : 'never'}`)),
+      h('div', { class: 'hint' }, `last success ${s.lastRefreshedAt ? when(s.lastRefreshedAt) : 'never'}`),
+      s.paused ? h('div', { class: 'run-error' }, `paused by ${s.pause.by} ${when(s.pause.at)}${s.pause.reason ? `: ${s.pause.reason}` : ''}`) : null),
     h('td', {}, run ? counts(run.counts) : ''),
     h('td', {}, run?.error ? h('div', { class: 'run-error' }, run.error) : null, run ? problems(run) : null),
     h('td', {}, history(s.runs)),
     h('td', {}, h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'secondary', onclick: (e) => act(false, e.target) }, 'Run now'),
-      held ? h('button', { type: 'button', class: 'apply', onclick: (e) => act(true, e.target) }, 'Apply anyway') : null)));
+      s.paused ? button('resume', 'Resume') : [button('run', 'Run now'), button('pause', 'Pause')],
+      held ? [button('apply', 'Apply anyway', 'apply'), button('discard', 'Discard')] : null)));
 }
 
 function outcome(value) {

@@ -107,3 +107,17 @@ test('a run that would drop most groups is held, and "Apply anyway" applies it',
   assert.match(await sepaRow(), /SUCCEEDED/);
   assert.deepEqual(page.errors, []);
 });
+
+test('pausing a source from the console stops its imports, and resuming it lets them run again', async () => {
+  await page.click('tr[data-source-id="sepa"] button.secondary:nth-child(2)');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'sepa: paused');
+  await page.waitForFunction(() => document.querySelector('tr[data-source-id="sepa"]').innerText.includes('paused by env'));
+  const paused = await post(service.url, { query: 'mutation { runImport(sourceId: "sepa") { outcome } }' }, { authorization: `Bearer ${OPERATOR_TOKEN}` });
+  assert.match(paused.errors?.[0]?.message ?? '', /paused/, 'a paused source is not imported');
+  assert.equal((await api('{ source(id: "sepa") { paused } }')).source.paused, true);
+
+  await page.click('tr[data-source-id="sepa"] button.secondary');
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'sepa: resumed');
+  assert.equal((await api('{ source(id: "sepa") { paused } }')).source.paused, false);
+  assert.deepEqual(page.errors, []);
+});
