@@ -51,12 +51,12 @@ fn meeting(name: &str, notes: &str) -> Value {
 
 #[test]
 fn a_huge_name_is_cut_to_200_characters_with_a_problem() {
-    let name = "é".repeat(15_000_000);
+    let name = "é".repeat(2_000_000);
     let parsed = meeting_guide(json!([meeting(&name, "")]));
     let listing = only(&parsed);
     assert_eq!(listing.name.chars().count(), 200);
     assert!(listing.name.chars().all(|c| c == 'é'));
-    assert_eq!(problems_of(&parsed, "m1", "name"), ["name cut to 200 of 15,000,000 characters"]);
+    assert_eq!(problems_of(&parsed, "m1", "name"), ["name cut to 200 of 2,000,000 characters"]);
 }
 
 #[test]
