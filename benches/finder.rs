@@ -104,6 +104,7 @@ fn groups(base: &[Listing], n: usize, copies: usize) -> Vec<StoredGroup> {
                 } else {
                     GroupStatus::Active
                 },
+                status_conflict: None,
                 first_seen: epoch,
                 updated_at: epoch,
             }

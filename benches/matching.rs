@@ -432,10 +432,12 @@ fn build(cfg: &Config, base: &[Listing]) -> Data {
     // Pairs of real listings the matcher may call one group (repeated rows): ignored.
     let feats: Vec<Features> = base.iter().map(Features::of).collect();
     let hashes: Vec<String> = base.iter().map(dedup::listing_hash).collect();
+    // The real set is one directory: its names weighed as the matcher weighs each source's.
+    let names = dedup::NameTable::count(feats.iter().map(|f| ("base", f)));
     let mut ambiguous = HashSet::new();
     for i in 0..b {
         for j in i + 1..b {
-            if hashes[i] == hashes[j] || dedup::compare(&feats[i], &feats[j]).is_some() {
+            if hashes[i] == hashes[j] || dedup::compare(&feats[i], &feats[j], &names).is_some() {
                 ambiguous.insert((i as u32, j as u32));
             }
         }
@@ -898,6 +900,7 @@ fn populate_bulk(store: &Store, data: &Data, clusters: &[Cluster], now: DateTime
             links: c.links.clone(),
             meetings: Vec::new(),
             status: GroupStatus::Active,
+            status_conflict: None,
             first_seen: now,
             updated_at: now,
         });

@@ -27,6 +27,8 @@ fn main() -> anyhow::Result<()> {
     }
     let candidates: Vec<Candidate<'_>> =
         records.iter().map(|(k, l, h)| Candidate { key: k, listing: l, hash: h }).collect();
+    let features: Vec<Features> = records.iter().map(|(_, l, _)| Features::of(l)).collect();
+    let names = dedup::NameTable::count(records.iter().zip(&features).map(|((k, _, _), f)| (k.source_id.as_str(), f)));
     let started = std::time::Instant::now();
     let clusters = dedup::cluster(&candidates, &[]);
     let took = started.elapsed();
@@ -68,13 +70,13 @@ fn main() -> anyhow::Result<()> {
         let l = by_key[k];
         let f = Features::of(l);
         format!(
-            "{k}\n      name {:?} -> {:?}\n      slots {:?} street {:?} postcode {:?} locality {:?} point {:?} conf {:?} online {}",
-            l.name, f.name, f.slots, f.street, f.postcode, f.locality, f.point, f.conference, f.online_only
+            "{k}\n      name {:?} -> {:?} (carriers {:?})\n      slots {:?} street {:?} postcode {:?} locality {:?} point {:?} conf {:?} online {} venue {:?} suspended {}",
+            l.name, f.name, names.carriers(&f), f.slots, f.street, f.postcode, f.locality, f.point, f.conference, f.online_only, f.venue, f.suspended
         )
     };
     for (label, list) in [("FALSE MERGE", &fp), ("MISSED", &fn_)] {
         for (a, b) in list.iter().take(show) {
-            let v = dedup::compare(&Features::of(by_key[a.as_str()]), &Features::of(by_key[b.as_str()]));
+            let v = dedup::compare(&Features::of(by_key[a.as_str()]), &Features::of(by_key[b.as_str()]), &names);
             println!("{label}: {:?}\n   {}\n   {}", v.map(|v| v.evidence), describe(a), describe(b));
         }
     }

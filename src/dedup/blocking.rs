@@ -16,7 +16,7 @@
 use super::features::Features;
 
 /// Names the key scheme below; the store re-derives every record's keys when it changes.
-pub const SCHEME: &str = "4: name keys scoped by area, contact keys, assembly keys";
+pub const SCHEME: &str = "5: name keys scoped by area, contact keys, assembly keys, name carrier keys";
 
 /// Degrees of the name-scope grid cell and the half-width of the box whose corner cells a
 /// point belongs to: points within `AREA_BOX` degrees on both axes (about 4.4 km north-south,

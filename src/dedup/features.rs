@@ -28,8 +28,17 @@ pub struct Features {
     pub audience: Vec<Audience>,
     pub kind: GroupKind,
     pub online_only: bool,
-    /// The name says the group is suspended or cancelled ("Suspended: Seaside Big Book").
+    /// The name says the group is suspended or cancelled ("Suspended: Seaside Big Book"), or
+    /// the source marks it inactive: a status, not another group.
     pub suspended: bool,
+    /// The venue's own name, folded, without generic words ("st georges chapel"); none for
+    /// "Online Meeting" and the like.
+    pub venue: Option<String>,
+    /// The venue and street as the source wrote them, for the evidence an operator reads.
+    pub venue_label: Option<String>,
+    pub address_label: Option<String>,
+    /// When the source last changed the listing, if it says.
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Words that say nothing about which group a listing is.
@@ -92,12 +101,64 @@ impl Features {
             audience: l.audience.clone(),
             kind: l.kind,
             online_only,
-            suspended: {
-                let lower = l.name.to_lowercase();
-                SUSPENDED.iter().any(|w| lower.contains(w))
-            },
+            suspended: !meets(l),
+            venue: loc.and_then(|p| p.name.as_deref()).and_then(venue_key),
+            venue_label: loc.and_then(|p| p.name.clone()),
+            address_label: loc.and_then(|p| p.address.clone()),
+            updated_at: l.updated_at,
         }
     }
+}
+
+/// Venue words that name no particular place.
+const GENERIC_VENUE: &[&str] = &[
+    "church",
+    "hall",
+    "center",
+    "centre",
+    "room",
+    "library",
+    "building",
+    "house",
+    "home",
+    "tbd",
+    "tba",
+    "various",
+    "location",
+    "locations",
+    "phone",
+    "call",
+    "conference",
+    "club",
+    "clubhouse",
+    "school",
+    "community",
+    "st",
+    "saint",
+    "united",
+    "methodist",
+    "episcopal",
+    "catholic",
+    "presbyterian",
+    "baptist",
+    "lutheran",
+    "parish",
+    "chapel",
+];
+
+/// A venue name that says which place it is: its words without stop words, when at least
+/// one of them is not generic ("Goshen Hall" yes, "Online Meeting" and "Church" no).
+pub fn venue_key(name: &str) -> Option<String> {
+    let ws = name_words(name);
+    let telling = ws.iter().any(|w| !STOP.contains(&w.as_str()) && !GENERIC_VENUE.contains(&w.as_str()));
+    (telling && !ws.is_empty()).then(|| ws.join(" "))
+}
+
+/// Whether the listing says the group meets: the source does not mark it inactive, and its
+/// name does not say suspended or cancelled.
+pub fn meets(l: &Listing) -> bool {
+    let lower = l.name.to_lowercase();
+    l.active && !SUSPENDED.iter().any(|w| lower.contains(w))
 }
 
 /// Lower-case alphanumeric words.

@@ -1,5 +1,6 @@
 //! Joining scored pairs into groups: strongest link first, never two different records of
-//! one source in one group, never on a guess, and operator corrections first of all.
+//! one source in one group, never on a guess, and operator corrections first of all. What it
+//! did not decide for sure (abstentions, weak matches) comes out as `Review`s.
 
 use std::collections::HashSet;
 
@@ -13,8 +14,45 @@ const OPERATOR: f64 = 2.0;
 /// Scores closer than this are a tie: the matcher would be guessing.
 const AMBIGUITY: f64 = 0.05;
 
-/// The groups `edges` make of `records`, honouring `corrections`; sorted by first member.
-pub(super) fn join<R: Records + ?Sized>(records: &R, mut edges: Vec<Edge>, corrections: &[Correction]) -> Vec<Cluster> {
+/// A pair an operator may want to look at, with the matcher's evidence for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub a: RecordKey,
+    pub b: RecordKey,
+    pub score: f64,
+    pub kind: ReviewKind,
+    pub evidence: Vec<String>,
+}
+
+/// Why a pair is put in front of an operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewKind {
+    /// The pair matched, but `rival` (of the same source as one of them) fits about as well:
+    /// the matcher joined neither (twins inside one feed, such as a hybrid group listed once
+    /// for its room and once for its online part).
+    Abstained { rival: RecordKey },
+    /// Joined on the weakest rules (score below `score::WEAK`): a name alone, a rare name, a
+    /// venue that moved.
+    Weak,
+}
+
+impl ReviewKind {
+    /// In words, for an operator.
+    pub fn describe(&self) -> String {
+        match self {
+            ReviewKind::Abstained { rival } => format!("not joined: {rival} fits about as well"),
+            ReviewKind::Weak => "joined on weak evidence".to_owned(),
+        }
+    }
+}
+
+/// The groups `edges` make of `records`, honouring `corrections`, sorted by first member; and
+/// the pairs to review, sorted by pair.
+pub(super) fn join<R: Records + ?Sized>(
+    records: &R,
+    mut edges: Vec<Edge>,
+    corrections: &[Correction],
+) -> (Vec<Cluster>, Vec<Review>) {
     let n = records.len();
     let index = |k: &RecordKey| binary_search(records, k);
     let mut never: HashSet<(usize, usize)> = HashSet::new();
@@ -45,6 +83,7 @@ pub(super) fn join<R: Records + ?Sized>(records: &R, mut edges: Vec<Edge>, corre
     let mut uf = UnionFind::new(n);
     let mut contested = vec![false; n];
     let mut links: Vec<Vec<MatchLink>> = vec![Vec::new(); n];
+    let mut reviews: Vec<Review> = Vec::new();
     for (score, i, j, evidence) in edges {
         let (ri, rj) = (uf.find(i), uf.find(j));
         if ri == rj || kept_apart(&uf, &never, ri, rj) {
@@ -55,7 +94,7 @@ pub(super) fn join<R: Records + ?Sized>(records: &R, mut edges: Vec<Edge>, corre
             continue;
         }
         let rival = |me: usize, other: usize| {
-            adjacent[me].iter().any(|&(s, k)| {
+            adjacent[me].iter().find(|&&(s, k)| {
                 k != other
                     && s >= score - AMBIGUITY
                     && records.key(k).source_id == records.key(other).source_id
@@ -63,10 +102,16 @@ pub(super) fn join<R: Records + ?Sized>(records: &R, mut edges: Vec<Edge>, corre
                     && !conflicts(&uf, records, uf.find(me), uf.find(k))
             })
         };
-        if !operator && (rival(i, j) || rival(j, i)) {
+        if let Some(&(_, k)) = rival(i, j).or_else(|| rival(j, i)).filter(|_| !operator) {
             contested[i] = true;
             contested[j] = true;
+            let kind = ReviewKind::Abstained { rival: records.key(k).clone() };
+            reviews.push(Review { a: records.key(i).clone(), b: records.key(j).clone(), score, kind, evidence });
             continue;
+        }
+        if !operator && score < super::score::WEAK {
+            let (a, b) = (records.key(i).clone(), records.key(j).clone());
+            reviews.push(Review { a, b, score, kind: ReviewKind::Weak, evidence: evidence.clone() });
         }
         let root = uf.union(ri, rj);
         let mut moved = std::mem::take(&mut links[ri]);
@@ -89,7 +134,8 @@ pub(super) fn join<R: Records + ?Sized>(records: &R, mut edges: Vec<Edge>, corre
         ));
     }
     out.sort_unstable_by_key(|(first, _)| *first);
-    out.into_iter().map(|(_, c)| c).collect()
+    reviews.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+    (out.into_iter().map(|(_, c)| c).collect(), reviews)
 }
 
 fn binary_search<R: Records + ?Sized>(records: &R, key: &RecordKey) -> Option<usize> {

@@ -4,10 +4,14 @@
 //! updated, then the most complete, then the smallest key; its fields win, gaps are filled
 //! from the others in the same order, and list fields (topics, audience, languages,
 //! accessibility, codes) are the union.
+//!
+//! Whether the group meets (`Listing::active`) follows the same order: when sources disagree
+//! ("Suspended: X" in one, "X" in another), the most trusted and then the most recently
+//! updated record still in its feed decides, and `status_conflict` says who said what.
 
 use importers::Listing;
 
-use crate::model::StoredRecord;
+use crate::model::{StatusConflict, StoredRecord};
 
 /// One member record and its source's trust (0..=100).
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +22,46 @@ pub struct MergeInput<'a> {
 
 /// The merged listing of a group; `None` for no records.
 pub fn merge(inputs: &[MergeInput<'_>]) -> Option<Listing> {
+    let ordered = ordered(inputs);
+    let (first, rest) = ordered.split_first()?;
+    let mut out = first.record.listing.clone();
+    for other in rest {
+        fill(&mut out, &other.record.listing);
+    }
+    out.active = super::features::meets(&first.record.listing);
+    Some(out)
+}
+
+/// The sources' disagreement on whether the group meets, among records still in their
+/// feeds (all of them when all are missing); `None` when they agree.
+pub fn status_conflict(inputs: &[MergeInput<'_>]) -> Option<StatusConflict> {
+    let ordered = ordered(inputs);
+    let first = ordered.first()?;
+    let current: Vec<&MergeInput<'_>> = ordered
+        .iter()
+        .copied()
+        .filter(|m| m.record.missing_since.is_some() == first.record.missing_since.is_some())
+        .collect();
+    let keys = |active: bool| {
+        let mut out: Vec<_> = current
+            .iter()
+            .filter(|m| super::features::meets(&m.record.listing) == active)
+            .map(|m| m.record.key.clone())
+            .collect();
+        out.sort();
+        out
+    };
+    let (active, inactive) = (keys(true), keys(false));
+    (!active.is_empty() && !inactive.is_empty()).then(|| StatusConflict {
+        active,
+        inactive,
+        decided_by: first.record.key.clone(),
+    })
+}
+
+/// Most trusted first, then most recently updated, most complete, smallest key; records still
+/// in their feeds before missing ones.
+fn ordered<'a, 'b>(inputs: &'b [MergeInput<'a>]) -> Vec<&'b MergeInput<'a>> {
     let mut ordered: Vec<&MergeInput<'_>> = inputs.iter().collect();
     ordered.sort_by(|a, b| {
         b.trust
@@ -26,16 +70,8 @@ pub fn merge(inputs: &[MergeInput<'_>]) -> Option<Listing> {
             .then_with(|| completeness(&b.record.listing).cmp(&completeness(&a.record.listing)))
             .then_with(|| a.record.key.cmp(&b.record.key))
     });
-    // Records still in their feeds outrank missing ones.
     ordered.sort_by_key(|m| m.record.missing_since.is_some());
-    let (first, rest) = ordered.split_first()?;
-    let mut out = first.record.listing.clone();
-    for other in rest {
-        fill(&mut out, &other.record.listing);
-    }
-    out.active = ordered.iter().any(|m| m.record.listing.active && m.record.missing_since.is_none())
-        || ordered.iter().all(|m| m.record.missing_since.is_some()) && first.record.listing.active;
-    Some(out)
+    ordered
 }
 
 fn fill(out: &mut Listing, other: &Listing) {

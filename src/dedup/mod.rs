@@ -6,7 +6,12 @@
 //! one group; the result does not depend on input order. `pairs` finds and scores the
 //! candidate pairs at scale, `join` makes groups of them, `ids` gives clusters stable ids,
 //! `merge` builds a group's view from its records, `assembly` which
-//! meetings of one source make one group.
+//! meetings of one source make one group, `rarity` how many groups carry each name.
+//!
+//! `match_candidates` / `match_records` also return review candidates (`Review`): the pairs
+//! the matcher abstained on (a record that fits two records of another source about equally
+//! well, such as a hybrid group's twin listings in one feed) and the matches it made on its
+//! weakest evidence, each with the evidence text, for an operator's review queue.
 
 mod assembly;
 mod blocking;
@@ -16,6 +21,7 @@ mod ids;
 mod join;
 mod merge;
 mod pairs;
+mod rarity;
 mod score;
 #[cfg(test)]
 mod testing;
@@ -32,15 +38,20 @@ pub use assembly::{
 pub use blocking::SCHEME as BLOCKING_SCHEME;
 pub use features::Features;
 pub use ids::{assign as assign_ids, derive as derive_id, IdPlan};
-pub use merge::{merge, MergeInput};
-pub use score::{compare, Verdict};
+pub use join::{Review, ReviewKind};
+pub use merge::{merge, status_conflict, MergeInput};
+pub use rarity::{name_key, Carrier, NameTable, CARRIER_PREFIX, RARE_MAX};
+pub use score::{compare, Verdict, WEAK as WEAK_MATCH};
 
 /// The keys stored with a record: its matching blocking keys (records sharing none are never
-/// compared) and its assembly keys (`ASSEMBLY_PREFIX`: records of one source sharing one are
-/// meetings of one group).
+/// compared), its assembly keys (`ASSEMBLY_PREFIX`: records of one source sharing one are
+/// meetings of one group) and its name carrier key (`CARRIER_PREFIX`: what ingest counts a
+/// `NameTable` from; it joins no records).
 pub fn blocking_keys(listing: &Listing) -> Vec<String> {
-    let mut keys = blocking::keys(&Features::of(listing));
+    let features = Features::of(listing);
+    let mut keys = blocking::keys(&features);
     keys.extend(assembly::keys(listing));
+    keys.extend(rarity::stored_key(&features));
     keys.sort();
     keys.dedup();
     keys
@@ -79,6 +90,12 @@ pub trait Records: Sync {
     fn slots(&self, i: usize) -> Vec<String> {
         self.features(i).slots
     }
+    /// The record's meeting slots and what it adds to a `NameTable`, from one look at it.
+    fn slots_and_carrier(&self, i: usize) -> (Vec<String>, Option<Carrier>) {
+        let f = self.features(i);
+        let carrier = Carrier::of(&self.key(i).source_id, &f);
+        (f.slots, carrier)
+    }
 }
 
 impl Records for [Candidate<'_>] {
@@ -99,19 +116,48 @@ impl Records for [Candidate<'_>] {
     }
 }
 
+/// What the matcher decided: the groups, and the pairs an operator may want to review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matching {
+    /// Sorted by first member.
+    pub clusters: Vec<Cluster>,
+    /// Abstentions and weak matches, sorted by pair.
+    pub reviews: Vec<Review>,
+}
+
 /// Clusters the candidates, honouring operator corrections (a link always joins, an unlink
 /// never). The result is sorted by first member and does not depend on the order of
-/// `candidates` or `corrections`.
+/// `candidates` or `corrections`. Names are weighed by how many of the candidates carry them.
 pub fn cluster(candidates: &[Candidate<'_>], corrections: &[Correction]) -> Vec<Cluster> {
+    match_candidates(candidates, corrections, None).clusters
+}
+
+/// `cluster` with its review candidates. `names` says how many groups carry each name (ingest
+/// counts them over the whole store); `None` counts the candidates themselves.
+pub fn match_candidates(
+    candidates: &[Candidate<'_>],
+    corrections: &[Correction],
+    names: Option<&NameTable>,
+) -> Matching {
     let mut sorted: Vec<Candidate<'_>> = candidates.to_vec();
     sorted.sort_by(|a, b| a.key.cmp(b.key));
     sorted.dedup_by(|a, b| a.key == b.key);
-    cluster_records(sorted.as_slice(), corrections)
+    match_records(sorted.as_slice(), corrections, names)
 }
 
 /// `cluster` over records already sorted by key without repeats, read through `Records`.
 pub fn cluster_records<R: Records + ?Sized>(records: &R, corrections: &[Correction]) -> Vec<Cluster> {
-    join::join(records, pairs::scored(records), corrections)
+    match_records(records, corrections, None).clusters
+}
+
+/// `match_candidates` over records already sorted by key without repeats.
+pub fn match_records<R: Records + ?Sized>(
+    records: &R,
+    corrections: &[Correction],
+    names: Option<&NameTable>,
+) -> Matching {
+    let (clusters, reviews) = join::join(records, pairs::scored(records, names), corrections);
+    Matching { clusters, reviews }
 }
 
 /// Content hash of a normalised listing, leaving out the source's id for it: two rows of one
@@ -125,14 +171,14 @@ pub fn listing_hash(listing: &Listing) -> String {
 
 /// Two records of one source are one group only when their content is identical (a feed
 /// listing a group twice); otherwise the scoring rules decide.
-pub fn pair(a: &Candidate<'_>, b: &Candidate<'_>, fa: &Features, fb: &Features) -> Option<Verdict> {
-    verdict(a.key, a.hash, b.key, b.hash, fa, fb)
+pub fn pair(a: &Candidate<'_>, b: &Candidate<'_>, fa: &Features, fb: &Features, names: &NameTable) -> Option<Verdict> {
+    verdict((a.key, a.hash, fa), (b.key, b.hash, fb), names)
 }
 
-fn verdict(ka: &RecordKey, ha: &str, kb: &RecordKey, hb: &str, fa: &Features, fb: &Features) -> Option<Verdict> {
-    if ka.source_id == kb.source_id {
-        return (ha == hb)
+fn verdict(a: (&RecordKey, &str, &Features), b: (&RecordKey, &str, &Features), names: &NameTable) -> Option<Verdict> {
+    if a.0.source_id == b.0.source_id {
+        return (a.1 == b.1)
             .then(|| Verdict { score: 1.0, evidence: vec!["the same listing twice in one feed".to_owned()] });
     }
-    compare(fa, fb)
+    compare(a.2, b.2, names)
 }

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::hash::{DefaultHasher, Hasher};
 use std::ops::Range;
 
-use super::{blocking, features::Features, verdict, Records};
+use super::{blocking, features::Features, verdict, NameTable, Records};
 
 /// A matching pair: score, the two record indexes (first < second), evidence.
 pub(super) type Edge = (f64, usize, usize, Vec<String>);
@@ -28,14 +28,24 @@ const PARALLEL_FROM: usize = 4096;
 /// Meeting times are batched until a batch holds about this many (record, time) entries.
 const BATCH: usize = 100_000;
 
-/// The verdict of every candidate pair that matches, sorted by the two indexes.
-pub(super) fn scored<R: Records + ?Sized>(records: &R) -> Vec<Edge> {
-    scored_in_batches(records, BATCH)
+/// The verdict of every candidate pair that matches, sorted by the two indexes. Without
+/// `names`, names are weighed by how many of `records` carry them.
+pub(super) fn scored<R: Records + ?Sized>(records: &R, names: Option<&NameTable>) -> Vec<Edge> {
+    scored_in_batches(records, names, BATCH)
 }
 
-fn scored_in_batches<R: Records + ?Sized>(records: &R, batch: usize) -> Vec<Edge> {
+fn scored_in_batches<R: Records + ?Sized>(records: &R, names: Option<&NameTable>, batch: usize) -> Vec<Edge> {
     let all: Vec<usize> = (0..records.len()).collect();
-    let slot_names: Vec<Vec<String>> = par_map(&all, |&i| records.slots(i));
+    let counted;
+    let (slot_names, names): (Vec<Vec<String>>, &NameTable) = match names {
+        Some(table) => (par_map(&all, |&i| records.slots(i)), table),
+        None => {
+            let firsts: Vec<(Vec<String>, Option<super::Carrier>)> = par_map(&all, |&i| records.slots_and_carrier(i));
+            let (slots, carriers): (Vec<_>, Vec<_>) = firsts.into_iter().unzip();
+            counted = NameTable::of_carriers(carriers.into_iter().flatten());
+            (slots, &counted)
+        }
+    };
     // Meeting times by id, in order; the records meeting at each.
     let mut ids: BTreeMap<&str, u32> =
         slot_names.iter().flatten().filter(|s| *s != "unknown").map(|s| (s.as_str(), 0)).collect();
@@ -43,12 +53,12 @@ fn scored_in_batches<R: Records + ?Sized>(records: &R, batch: usize) -> Vec<Edge
         *id = k as u32;
     }
     let mut at: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
-    for (i, names) in slot_names.iter().enumerate() {
-        for name in names.iter().filter(|s| *s != "unknown") {
+    for (i, record_slots) in slot_names.iter().enumerate() {
+        for name in record_slots.iter().filter(|s| *s != "unknown") {
             at[ids[name.as_str()] as usize].push(i as u32);
         }
     }
-    let names: Vec<String> = ids.into_keys().map(str::to_owned).collect();
+    let slots: Vec<String> = ids.into_keys().map(str::to_owned).collect();
     drop(slot_names);
 
     let mut edges = Vec::new();
@@ -62,7 +72,7 @@ fn scored_in_batches<R: Records + ?Sized>(records: &R, batch: usize) -> Vec<Edge
         let mut members: Vec<u32> = at[from..to].iter().flatten().copied().collect();
         members.sort_unstable();
         members.dedup();
-        edges.extend(scored_batch(records, &members, &names[from..to]));
+        edges.extend(scored_batch(records, &members, &slots[from..to], names));
         from = to;
     }
     edges.sort_by_key(|e| (e.1, e.2));
@@ -72,7 +82,7 @@ fn scored_in_batches<R: Records + ?Sized>(records: &R, batch: usize) -> Vec<Edge
 
 /// The matching pairs among `members` (sorted record indexes) that share a key of one of the
 /// meeting times `slots`.
-fn scored_batch<R: Records + ?Sized>(records: &R, members: &[u32], slots: &[String]) -> Vec<Edge> {
+fn scored_batch<R: Records + ?Sized>(records: &R, members: &[u32], slots: &[String], names: &NameTable) -> Vec<Edge> {
     let features: Vec<Features> = par_map(members, |&i| records.features(i as usize));
     let mut keys: Vec<Vec<u64>> = par_map(&features, |f| {
         let mut k: Vec<u64> = f
@@ -127,12 +137,9 @@ fn scored_batch<R: Records + ?Sized>(records: &R, members: &[u32], slots: &[Stri
                     }
                     let (i, j) = (members[a] as usize, members[b] as usize);
                     let found = verdict(
-                        records.key(i),
-                        records.hash(i),
-                        records.key(j),
-                        records.hash(j),
-                        &features[a],
-                        &features[b],
+                        (records.key(i), records.hash(i), &features[a]),
+                        (records.key(j), records.hash(j), &features[b]),
+                        names,
                     );
                     if let Some(v) = found {
                         out.push((v.score, i, j, v.evidence));
@@ -244,6 +251,8 @@ mod tests {
 
     /// Every pair sharing a blocking key, compared once: the plain definition.
     fn reference(records: &[Candidate<'_>]) -> BTreeSet<(usize, usize)> {
+        let features: Vec<Features> = records.iter().map(|c| Features::of(c.listing)).collect();
+        let names = NameTable::count(records.iter().zip(&features).map(|(c, f)| (c.key.source_id.as_str(), f)));
         let mut buckets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, c) in records.iter().enumerate() {
             for k in blocking::keys(&Features::of(c.listing)) {
@@ -255,7 +264,7 @@ mod tests {
             for (x, &i) in members.iter().enumerate() {
                 for &j in &members[x + 1..] {
                     let (a, b) = (&records[i], &records[j]);
-                    if crate::dedup::pair(a, b, &Features::of(a.listing), &Features::of(b.listing)).is_some() {
+                    if crate::dedup::pair(a, b, &features[i], &features[j], &names).is_some() {
                         out.insert((i, j));
                     }
                 }
@@ -273,7 +282,7 @@ mod tests {
         let expected = reference(&candidates);
         assert!(expected.len() > 3000, "{} matching pairs", expected.len());
         for batch in [usize::MAX, 400] {
-            let edges = scored_in_batches(candidates.as_slice(), batch);
+            let edges = scored_in_batches(candidates.as_slice(), None, batch);
             let found: Vec<(usize, usize)> = edges.iter().map(|e| (e.1, e.2)).collect();
             assert_eq!(found.len(), expected.len(), "each pair once (batch {batch})");
             assert_eq!(found.into_iter().collect::<BTreeSet<_>>(), expected, "batch {batch}");

@@ -7,10 +7,21 @@
 //! places, towns or names) vetoes; and a match needs two independent kinds of agreement (name and
 //! place, name and conference id, place and conference id, name and the group's own contact
 //! point), or an identical name with nothing at all against it.
+//!
+//! Groups move, rename, go online and pause, so some agreements outweigh a different street:
+//! - the same venue name in the same town at another address is the venue that moved, and its
+//!   meetings with it;
+//! - a rare name (`rarity::NameTable`: no directory lists it for more than one group) at the
+//!   same time in the same town is one group even when the directories disagree on the venue;
+//!   "Big Book Study" is never rare;
+//! - an online listing in the town where the group met is the group that went online;
+//! - "Suspended: X" and "X" are one group whose sources disagree on its status: evidence, not
+//!   a veto (merge resolves the status by trust and recency and records the conflict).
 
 use importers::Audience;
 
 use super::features::Features;
+use super::rarity::{NameTable, RARE_MAX};
 
 /// Why two listings are (or are not) one group.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,15 +35,18 @@ pub struct Verdict {
 const SAME_PLACE_KM: f64 = 0.25;
 /// Kilometres beyond which two exact points are different places.
 const OTHER_PLACE_KM: f64 = 3.0;
+/// Kilometres within which a venue that moved, or a rare name's two venues, are in one town.
+const SAME_TOWN_KM: f64 = 15.0;
+
+/// Verdicts below this score are the weakest rules' (a name alone, a rare name, a moved
+/// venue): matches an operator may want to check (`Review`).
+pub const WEAK: f64 = 0.6;
 
 /// The verdict when `a` and `b` are one group by these rules; `None` when they are not.
-pub fn compare(a: &Features, b: &Features) -> Option<Verdict> {
+/// `names` says how many groups carry each name (an empty table: no name is rare).
+pub fn compare(a: &Features, b: &Features, names: &NameTable) -> Option<Verdict> {
     let slot = a.slots.iter().find(|s| b.slots.contains(s))?;
-    if slot == "unknown"
-        || a.kind != b.kind
-        || a.suspended != b.suspended
-        || contradicting_audience(&a.audience, &b.audience)
-    {
+    if slot == "unknown" || a.kind != b.kind || contradicting_audience(&a.audience, &b.audience) {
         return None;
     }
     let mut evidence = vec![format!("same weekday and start time ({})", slot.replace('|', " "))];
@@ -47,9 +61,18 @@ pub fn compare(a: &Features, b: &Features) -> Option<Verdict> {
     let same_mode = a.online_only == b.online_only;
     // An online listing's street is where the group met before it went online: a meeting
     // that moved while online is still the same group when the name and town agree.
-    if place == Place::Different && !same_mode && name >= 0.999 && same_area(a, b) {
+    let went_online = place == Place::Different && !same_mode && name >= 0.999 && same_area(a, b);
+    if went_online {
         place = Place::Near;
     }
+    let venue = venue(a, b);
+    let moved = place != Place::Same && venue == Some(Venue::Moved);
+    // The same venue in the same town, one side without its street: the same place.
+    let same_venue = venue == Some(Venue::Same) && matches!(place, Place::Near | Place::Unknown);
+    if same_venue {
+        place = Place::Same;
+    }
+    let rare = rare_name(a, b, name, names);
     // Which rule decides, strongest first; the score orders competing links.
     let score = if place == Place::Same && name >= 0.5 {
         // A changed conference link does not make another group of the same name and place.
@@ -57,8 +80,15 @@ pub fn compare(a: &Features, b: &Features) -> Option<Verdict> {
     } else if conf == Conf::Same && place != Place::Different {
         // One conference room cannot hold two meetings at the same time.
         0.5 + 0.3 * name - if same_mode { 0.0 } else { 0.1 }
-    } else if conf == Conf::Different || place == Place::Different {
+    } else if conf == Conf::Different {
         return None;
+    } else if moved && name >= 0.5 {
+        0.45 + 0.3 * name
+    } else if place == Place::Different {
+        // Different venues in one town: only a rare name outweighs them.
+        let n = rare?;
+        evidence.push(rare_words(n));
+        0.45
     } else if name >= 0.85 && place == Place::Near {
         0.4 + 0.3 * name
     } else if contact.is_some() && name >= 0.5 && !other_area(a, b) {
@@ -86,9 +116,24 @@ pub fn compare(a: &Features, b: &Features) -> Option<Verdict> {
         _ => evidence.push(format!("different names (\"{}\" / \"{}\")", a.name.join(" "), b.name.join(" "))),
     }
     match place {
+        Place::Same if same_venue => evidence.push(format!(
+            "same venue ({}) in the same town",
+            a.venue_label.as_deref().or(b.venue_label.as_deref()).unwrap_or_default()
+        )),
         Place::Same => evidence.push(place_words(a, b)),
+        _ if moved => evidence.push(moved_words(a, b)),
         Place::Near => evidence.push("same locality or postcode".to_owned()),
         _ => {}
+    }
+    if went_online {
+        evidence.push("went online: the online listing is in the town where the group met".to_owned());
+    } else if !same_mode {
+        evidence.push("one listing is online only, the other meets in person".to_owned());
+    }
+    if a.suspended != b.suspended {
+        evidence.push(
+            "status conflict: one source lists it as suspended or inactive (resolved by trust and recency)".to_owned(),
+        );
     }
     if let Some(c) = contact {
         evidence.push(c);
@@ -122,10 +167,7 @@ enum Place {
 }
 
 fn place(a: &Features, b: &Features) -> Place {
-    let dist = match (a.point, b.point) {
-        (Some(p), Some(q)) => Some(crate::model::haversine_km(p.0, p.1, q.0, q.1)),
-        _ => None,
-    };
+    let dist = distance(a, b);
     let street = match (&a.street, &b.street) {
         (Some(x), Some(y)) => Some(x == y),
         _ => None,
@@ -157,6 +199,60 @@ fn place_words(a: &Features, b: &Features) -> String {
     match (&a.street, &b.street) {
         (Some(x), Some(y)) if x == y => format!("same street address ({x})"),
         _ => "same place (within 250 m)".to_owned(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Venue {
+    /// Both name their street, and the streets differ: the venue moved (or one directory has
+    /// its old address).
+    Moved,
+    /// At most one names its street.
+    Same,
+}
+
+/// The same telling venue name in the same town, within `SAME_TOWN_KM` when both have points.
+fn venue(a: &Features, b: &Features) -> Option<Venue> {
+    let same = matches!((&a.venue, &b.venue), (Some(x), Some(y)) if x == y);
+    if !same || !same_area(a, b) || distance(a, b).is_some_and(|d| d > SAME_TOWN_KM) {
+        return None;
+    }
+    match (&a.street, &b.street) {
+        (Some(x), Some(y)) if x != y => Some(Venue::Moved),
+        (Some(_), Some(_)) => None,
+        _ => Some(Venue::Same),
+    }
+}
+
+/// A rare name (at most `RARE_MAX` groups in any directory), the same on both sides, in the
+/// same town: the number of groups carrying it. A name the table does not know is not rare.
+fn rare_name(a: &Features, b: &Features, name: f64, names: &NameTable) -> Option<u32> {
+    if name < 0.999 || !same_area(a, b) || distance(a, b).is_some_and(|d| d > SAME_TOWN_KM) {
+        return None;
+    }
+    let n = names.carriers(a)?.max(names.carriers(b)?);
+    (n <= RARE_MAX).then_some(n)
+}
+
+fn rare_words(n: u32) -> String {
+    let (groups, carry) = if n == 1 { ("group", "carries") } else { ("groups", "carry") };
+    format!("rare name: {n} {groups} in this region {carry} it")
+}
+
+fn moved_words(a: &Features, b: &Features) -> String {
+    let venue = a.venue_label.as_deref().or(b.venue_label.as_deref()).unwrap_or_default();
+    // The older listing has the old address, when the sources say when they changed them.
+    let (old, new) = if a.updated_at > b.updated_at { (b, a) } else { (a, b) };
+    match (&old.address_label, &new.address_label) {
+        (Some(x), Some(y)) => format!("same venue ({venue}), which moved from {x} to {y}"),
+        _ => format!("same venue ({venue}) in the same town, at another address"),
+    }
+}
+
+fn distance(a: &Features, b: &Features) -> Option<f64> {
+    match (a.point, b.point) {
+        (Some(p), Some(q)) => Some(crate::model::haversine_km(p.0, p.1, q.0, q.1)),
+        _ => None,
     }
 }
 
@@ -203,29 +299,181 @@ fn contradicting_audience(a: &[Audience], b: &[Audience]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dedup::features::venue_key;
     use crate::dedup::testing::features;
 
+    /// A meeting of `name` in `town` at `street`, at the Harbour Club unless `venue` says.
+    fn at(name: &str, town: &str, street: Option<&str>, venue: Option<&str>) -> Features {
+        let mut f = features(name, Some(town), None);
+        f.street = street.map(|s| super::super::features::street_key(s).unwrap_or_else(|| s.to_owned()));
+        f.address_label = street.map(str::to_owned);
+        f.venue = venue.and_then(venue_key);
+        f.venue_label = venue.map(str::to_owned);
+        f
+    }
+
+    fn with(mut f: Features, change: impl FnOnce(&mut Features)) -> Features {
+        change(&mut f);
+        f
+    }
+
+    /// Every listing name carried by one group per directory, except "big book study".
+    fn names(rows: &[(&Features, &Features)]) -> NameTable {
+        let mut t = NameTable::default();
+        for (a, b) in rows {
+            for f in [a, b] {
+                let key = crate::dedup::name_key(&f.name);
+                t.set(&key, if key == "big book study" { 12 } else { 1 });
+            }
+        }
+        t
+    }
+
+    /// One row per rule and per veto: the pair, and the evidence the verdict must hold
+    /// (`None`: two groups).
     #[test]
-    fn a_shared_contact_point_joins_similar_names_with_nothing_about_the_place() {
-        let mut a = features("Seaside Big Book", None, None);
-        let mut b = features("Seaside Big Book Study", None, None);
-        assert!(compare(&a, &b).is_none(), "similar names alone are not enough");
-        a.contacts = vec!["phone:3025550100".to_owned()];
-        b.contacts = vec!["phone:3025550100".to_owned(), "email:x@example.org".to_owned()];
-        let v = compare(&a, &b).expect("one group");
-        assert!(v.evidence.iter().any(|e| e == "same contact phone (3025550100)"), "{:?}", v.evidence);
-        b.locality = Some("lewes".into());
-        a.locality = Some("milford".into());
-        assert!(compare(&a, &b).is_none(), "two towns still say two groups");
+    fn rules_and_vetoes() {
+        let riverton = |name: &str, street: &str| at(name, "Riverton", Some(street), None);
+        let club = |street: &str| at("Harbour Lights", "Riverton", Some(street), Some("The Harbour Club"));
+        let online = |f: Features| with(f, |f| f.online_only = true);
+        let conf = |f: Features, id: &str| with(f, |f| f.conference = Some(id.to_owned()));
+        let rows: Vec<(&str, Features, Features, Option<&str>)> = vec![
+            (
+                "same street, similar name",
+                riverton("Serenity Seekers", "12 Quay Street"),
+                riverton("Serenity Seekers Group", "12 Quay St"),
+                Some("same street address (12 quay)"),
+            ),
+            (
+                "same conference room, one side online",
+                conf(riverton("Daybreak", "3 Mill Lane"), "812345"),
+                conf(online(at("Daybreak", "Riverton", None, None)), "812345"),
+                Some("same conference meeting id (812345)"),
+            ),
+            (
+                "veto: another conference room",
+                conf(at("Daybreak", "Riverton", None, None), "812345"),
+                conf(at("Daybreak", "Riverton", None, None), "999999"),
+                None,
+            ),
+            (
+                "veto: women's and men's meetings",
+                with(riverton("Serenity Seekers", "12 Quay Street"), |f| f.audience = vec![Audience::Women]),
+                with(riverton("Serenity Seekers", "12 Quay Street"), |f| f.audience = vec![Audience::Men]),
+                None,
+            ),
+            (
+                "veto: another kind of group",
+                riverton("Serenity Seekers", "12 Quay Street"),
+                with(riverton("Serenity Seekers", "12 Quay Street"), |f| f.kind = importers::GroupKind::TherapyGroup),
+                None,
+            ),
+            (
+                "the venue moved with its meetings",
+                with(club("12 Quay Street"), |f| f.updated_at = chrono::DateTime::from_timestamp(1_600_000_000, 0)),
+                with(club("40 Mill Lane"), |f| f.updated_at = chrono::DateTime::from_timestamp(1_700_000_000, 0)),
+                Some("same venue (The Harbour Club), which moved from 12 Quay Street to 40 Mill Lane"),
+            ),
+            (
+                "veto: a venue of that name in another town",
+                club("12 Quay Street"),
+                at("Harbour Lights", "Milford", Some("40 Mill Lane"), Some("The Harbour Club")),
+                None,
+            ),
+            (
+                "the same venue, one directory without its street",
+                club("12 Quay Street"),
+                at("Harbour Lights", "Riverton", None, Some("The Harbour Club")),
+                Some("same venue (The Harbour Club) in the same town"),
+            ),
+            (
+                "a rare name in one town, the directories disagree on the venue",
+                riverton("The Lantern Keepers", "12 Quay Street"),
+                riverton("Lantern Keepers", "40 Mill Lane"),
+                Some("rare name: 1 group in this region carries it"),
+            ),
+            (
+                "veto: a common name at two venues of one town",
+                riverton("Big Book Study", "12 Quay Street"),
+                riverton("Big Book Study", "40 Mill Lane"),
+                None,
+            ),
+            (
+                "veto: a rare name in another town",
+                riverton("Lantern Keepers", "12 Quay Street"),
+                at("Lantern Keepers", "Milford", Some("40 Mill Lane"), None),
+                None,
+            ),
+            (
+                "went online: the online listing in the town where the group met",
+                riverton("Daybreak", "3 Mill Lane"),
+                online(riverton("Daybreak -- Online", "9 Station Road")),
+                Some("went online: the online listing is in the town where the group met"),
+            ),
+            (
+                "online in the same town, no street",
+                riverton("Daybreak", "3 Mill Lane"),
+                online(with(at("Daybreak -- Online", "Riverton", None, None), |f| {
+                    f.conference = Some("5551234".into())
+                })),
+                Some("one listing is online only, the other meets in person"),
+            ),
+            (
+                "paused: suspended in one directory, active in the other",
+                with(riverton("Suspended: Serenity Seekers", "12 Quay Street"), |f| f.suspended = true),
+                riverton("Serenity Seekers", "12 Quay Street"),
+                Some("status conflict: one source lists it as suspended or inactive (resolved by trust and recency)"),
+            ),
+            (
+                "veto: different names at one place",
+                riverton("Seaside Discussion Friday", "32 Angola Road"),
+                riverton("Daily Reflections", "32 Angola Road"),
+                None,
+            ),
+            (
+                "veto: the same name at the same time in two towns",
+                at("Big Book Study", "Media", None, None),
+                at("Big Book Study", "Chester", None, None),
+                None,
+            ),
+            (
+                "the same name and time, nothing about the place on one side",
+                at("Big Book Study", "Media", None, None),
+                features("Big Book Study", None, None),
+                Some("same name (\"big book study\")"),
+            ),
+            (
+                "the group's own phone and a similar name",
+                with(features("Seaside Big Book", None, None), |f| f.contacts = vec!["phone:3025550100".into()]),
+                with(features("Seaside Big Book Study", None, None), |f| f.contacts = vec!["phone:3025550100".into()]),
+                Some("same contact phone (3025550100)"),
+            ),
+            (
+                "veto: similar names alone",
+                features("Seaside Big Book", None, None),
+                features("Seaside Big Book Study", None, None),
+                None,
+            ),
+        ];
+        let table = names(&rows.iter().map(|(_, a, b, _)| (a, b)).collect::<Vec<_>>());
+        for (rule, a, b, expected) in &rows {
+            for (x, y) in [(a, b), (b, a)] {
+                let verdict = compare(x, y, &table);
+                match expected {
+                    None => assert!(verdict.is_none(), "{rule}: expected two groups, got {verdict:?}"),
+                    Some(words) => {
+                        let v = verdict.unwrap_or_else(|| panic!("{rule}: expected one group"));
+                        assert!(v.evidence.iter().any(|e| e == words), "{rule}: {:?}", v.evidence);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
-    fn the_same_name_and_time_in_two_towns_is_two_groups() {
-        let media = features("Big Book Study", Some("Media"), None);
-        assert!(compare(&media, &features("Big Book Study", Some("Chester"), None)).is_none());
-        let verdict = compare(&media, &features("Big Book Study Group", Some("Media"), None)).expect("one group");
-        assert!(verdict.evidence.iter().any(|e| e == "same locality or postcode"), "{:?}", verdict.evidence);
-        // Nothing about the place on one side: the name and time decide.
-        assert!(compare(&media, &features("Big Book Study", None, None)).is_some());
+    fn a_name_the_table_does_not_know_is_not_rare() {
+        let a = at("Lantern Keepers", "Riverton", Some("12 Quay Street"), None);
+        let b = at("Lantern Keepers", "Riverton", Some("40 Mill Lane"), None);
+        assert!(compare(&a, &b, &NameTable::default()).is_none());
     }
 }

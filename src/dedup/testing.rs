@@ -18,5 +18,9 @@ pub fn features(name: &str, locality: Option<&str>, point: Option<(f64, f64)>) -
         kind: importers::GroupKind::PeerSupport,
         online_only: false,
         suspended: false,
+        venue: None,
+        venue_label: None,
+        address_label: None,
+        updated_at: None,
     }
 }

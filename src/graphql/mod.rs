@@ -1,8 +1,8 @@
 //! The GraphQL API: schema assembly and the state resolvers read.
 //!
 //! One file per area: `query` (groups, sources, federation entities), `topics` (the `Topic`
-//! scalar and the taxonomy), `runs` (run history, held runs) and `access` (operator tokens,
-//! the audit log), merged into the query root; `mutation` (imports, corrections),
+//! scalar and the taxonomy), `runs` (run history, held runs), `access` (operator tokens,
+//! the audit log) and `reviews` (the matching review queue), merged into the query root; `mutation` (imports, corrections),
 //! `source_admin` (sources through the API, with `preview` for dry runs), `runs` and
 //! `access`, merged into the mutation root; `audit` (writing the audit log),
 //! `subscription` (live events), `types`/`enums`/`sources` (objects), `filter` (inputs),
@@ -25,6 +25,7 @@ mod mutation;
 mod places;
 mod preview;
 mod query;
+mod reviews;
 mod runs;
 mod source_admin;
 mod sources;
@@ -56,7 +57,13 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 // (`topics`). No doc comment: it would become the type's description in the SDL.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(query::GroupsQuery, topics::TopicsQuery, runs::RunQueries, access::AccessQueries);
+pub struct QueryRoot(
+    query::GroupsQuery,
+    topics::TopicsQuery,
+    runs::RunQueries,
+    access::AccessQueries,
+    reviews::ReviewQueries,
+);
 
 /// What resolvers read, handed to the schema as data.
 #[derive(Clone)]

@@ -118,6 +118,16 @@ impl Group {
         }
         Ok(out)
     }
+    /// The sources disagree on whether the group meets (one lists it as suspended or
+    /// inactive, another as meeting); `active` shows the most trusted, then the most recently
+    /// updated, record's word. Null when they agree.
+    async fn status_conflict(&self) -> Option<StatusConflict> {
+        self.0.status_conflict.as_ref().map(|c| StatusConflict {
+            active_in: c.active.iter().map(ToString::to_string).collect(),
+            inactive_in: c.inactive.iter().map(ToString::to_string).collect(),
+            decided_by: c.decided_by.to_string(),
+        })
+    }
     /// Why these records were put together: one entry per link, with the evidence.
     async fn match_explanation(&self) -> Vec<MatchLink> {
         self.0
@@ -221,6 +231,18 @@ impl SourceRecord {
             origins,
         }
     }
+}
+
+/// Sources that disagree on whether a group meets.
+#[derive(SimpleObject)]
+pub struct StatusConflict {
+    /// "sourceId:externalId" of the records that list the group as meeting.
+    pub active_in: Vec<String>,
+    /// Those that list it as suspended, cancelled or inactive.
+    pub inactive_in: Vec<String>,
+    /// The record whose word the group's `active` shows (most trusted source, then most
+    /// recently updated).
+    pub decided_by: String,
 }
 
 /// One link between two records of a group.

@@ -53,7 +53,7 @@ pub use diff::{diff, RecordChanges};
 pub use health::SourceHealth;
 pub use policy::Removals;
 pub use preview::{Preview, RecordChange};
-pub use regroup::{regroup, GroupChanges};
+pub use regroup::{match_reviews, regroup, GroupChanges};
 
 /// Runs imports against one store; cheap to clone.
 #[derive(Clone)]
@@ -183,6 +183,15 @@ impl Ingestor {
             out.push(self.run_source(&e.settings.id).await);
         }
         out
+    }
+
+    /// The review queue's data for one source: the pairs among its records (and the records
+    /// they could be grouped with) that the matcher abstained on or joined on weak evidence,
+    /// each with its evidence (`dedup::Review`), sorted by pair. It regroups as an import would
+    /// and writes nothing; a source with no stored records has none.
+    pub fn match_reviews(&self, source_id: &str) -> anyhow::Result<Vec<crate::dedup::Review>> {
+        let keys: Vec<_> = self.inner.store.records_of_source(source_id)?.into_iter().map(|r| r.key).collect();
+        regroup::match_reviews(&self.inner.store, &self.trust(), &keys)
     }
 
     /// Each source's trust, as merging weighs it (0 for a source no longer configured).

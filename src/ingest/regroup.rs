@@ -11,13 +11,23 @@
 //! result into group writes, redirects, tombstones and events. Since clustering decides each
 //! connected set of matches on its own, the result equals a rebuild from scratch, ids
 //! included, in any import order.
+//!
+//! Names are weighed by how rare they are in the store (`dedup::NameTable`): the table is
+//! counted from the name carrier keys every stored record holds (`dedup::CARRIER_PREFIX`),
+//! for the names of the records being compared, and handed to the matcher, which reads
+//! nothing itself. Pairs decided earlier are not re-decided when a new carrier of their
+//! name arrives elsewhere (only records the run can affect are); a rebuild would count it.
+//!
+//! `GroupChanges::reviews` lists what the matcher was unsure of (`dedup::Review`):
+//! abstentions and weak matches among the records regrouped. `match_reviews` asks the same
+//! of any records without writing anything, for an operator's review queue.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::dedup::{self, Candidate, Features, MergeInput};
+use crate::dedup::{self, Candidate, Features, MergeInput, NameTable, Review};
 use crate::events::{ChangeKind, GroupEvent};
 use crate::model::{
     Correction, CorrectionKind, GroupMeeting, GroupStatus, MatchLink, RecordKey, StoredGroup, StoredRecord,
@@ -33,6 +43,9 @@ pub struct GroupChanges {
     pub groups_tombstone: Vec<StoredGroup>,
     pub redirects: Vec<(String, String)>,
     pub events: Vec<GroupEvent>,
+    /// Pairs among the regrouped records that the matcher abstained on or joined on weak
+    /// evidence, with the evidence (not written to the store).
+    pub reviews: Vec<Review>,
 }
 
 impl GroupChanges {
@@ -75,11 +88,13 @@ pub fn regroup(
         closure.seed(rec)?;
     }
     closure.expand()?;
+    let names = closure.name_table()?;
     let Closure { current, previous, old_groups, crowded, .. } = closure;
 
     let candidates: Vec<Candidate<'_>> =
         current.values().map(|r| Candidate { key: &r.key, listing: &r.listing, hash: &r.hash }).collect();
-    let clusters = dedup::cluster(&candidates, &corrections);
+    let matching = dedup::match_candidates(&candidates, &corrections, Some(&names));
+    let clusters = matching.clusters;
     let parts = dedup::assemble(&clusters, |k| {
         current
             .get(k)
@@ -98,12 +113,17 @@ pub fn regroup(
         old_groups.iter().map(|(id, g)| (id.clone(), g.records.clone())).collect();
     let plan = dedup::assign_ids(&members, &old_members);
 
-    let mut out = GroupChanges { records_delete: deleted.iter().cloned().collect(), ..Default::default() };
+    let mut out = GroupChanges {
+        records_delete: deleted.iter().cloned().collect(),
+        reviews: matching.reviews,
+        ..Default::default()
+    };
     for ((idx, group_members), id) in parts.iter().zip(members).zip(plan.ids) {
         let recs: Vec<&StoredRecord> = group_members.iter().filter_map(|k| current.get(k)).collect();
         let inputs: Vec<MergeInput<'_>> =
             recs.iter().map(|r| MergeInput { record: r, trust: trust(&r.key.source_id) }).collect();
         let Some(mut listing) = dedup::merge(&inputs) else { continue };
+        let status_conflict = dedup::status_conflict(&inputs);
         let meetings = meetings(idx.iter().map(|&i| &clusters[i]), &current, trust);
         listing.meetings = meetings.iter().map(|m| m.slot.clone()).collect();
         let status =
@@ -119,6 +139,7 @@ pub fn regroup(
             links,
             meetings,
             status,
+            status_conflict,
             first_seen,
             updated_at: now,
         };
@@ -153,6 +174,18 @@ pub fn regroup(
     Ok(out)
 }
 
+/// What the matcher is unsure of among `keys` and the records they could be grouped with:
+/// the same regrouping an import does, written nowhere. For an operator's review queue
+/// (`matchReviews`): each `Review` names the pair, why it is there (an abstention and its
+/// rival, or a weak match) and the evidence text.
+pub fn match_reviews(store: &Store, trust: &dyn Fn(&str) -> u8, keys: &[RecordKey]) -> anyhow::Result<Vec<Review>> {
+    let mut records = Vec::new();
+    for k in keys {
+        records.extend(store.record(k)?);
+    }
+    Ok(regroup(store, trust, records, Vec::new(), Utc::now(), &[])?.reviews)
+}
+
 /// The records a change can affect, gathered by breadth-first search.
 struct Closure<'a> {
     store: &'a Store,
@@ -167,6 +200,8 @@ struct Closure<'a> {
     /// catch-alls that assemble nothing (and pull nothing in).
     crowded: BTreeSet<String>,
     queue: VecDeque<RecordKey>,
+    /// Carriers per name key, as counted in the store (capped just above rare).
+    carriers: BTreeMap<String, u32>,
 }
 
 impl<'a> Closure<'a> {
@@ -180,6 +215,7 @@ impl<'a> Closure<'a> {
             old_groups: BTreeMap::new(),
             crowded: BTreeSet::new(),
             queue: VecDeque::new(),
+            carriers: BTreeMap::new(),
         }
     }
 
@@ -242,6 +278,44 @@ impl<'a> Closure<'a> {
         Ok(dedup::group_name_holds(listings.values()))
     }
 
+    /// How many groups one directory lists under the name `key` in the store (capped just
+    /// above `dedup::RARE_MAX`).
+    fn stored_carriers(&mut self, key: &str) -> anyhow::Result<u32> {
+        if let Some(&n) = self.carriers.get(key) {
+            return Ok(n);
+        }
+        let prefix = format!("{}{key}|", dedup::CARRIER_PREFIX);
+        let n = self.store.most_blocks_per_source(&prefix, dedup::RARE_MAX)?;
+        self.carriers.insert(key.to_owned(), n);
+        Ok(n)
+    }
+
+    /// A name table for the names of `features`, from the store alone.
+    fn stored_table(&mut self, features: &[&Features]) -> anyhow::Result<NameTable> {
+        let mut table = NameTable::default();
+        for f in features {
+            let key = dedup::name_key(&f.name);
+            let n = self.stored_carriers(&key)?;
+            table.set(&key, n);
+        }
+        Ok(table)
+    }
+
+    /// The name table of the closure's records: the store's count, or the closure's own as
+    /// this run leaves the records, whichever is larger.
+    fn name_table(&mut self) -> anyhow::Result<NameTable> {
+        let features: Vec<(String, Features)> =
+            self.current.values().map(|r| (r.key.source_id.clone(), Features::of(&r.listing))).collect();
+        let here = NameTable::count(features.iter().map(|(s, f)| (s.as_str(), f)));
+        let keys: BTreeSet<String> = features.iter().map(|(_, f)| dedup::name_key(&f.name)).collect();
+        let mut table = NameTable::default();
+        for k in keys {
+            let n = self.stored_carriers(&k)?.max(here.get(&k).unwrap_or(0));
+            table.set(&k, n);
+        }
+        Ok(table)
+    }
+
     /// Adds every stored record that matches a closure record, and the old groups of all.
     fn expand(&mut self) -> anyhow::Result<()> {
         let mut done: BTreeSet<RecordKey> = BTreeSet::new();
@@ -255,7 +329,7 @@ impl<'a> Closure<'a> {
             let mut neighbours: BTreeSet<RecordKey> = BTreeSet::new();
             // Fellow meetings of the record's group: same source, same assembly key.
             let mut fellows: BTreeSet<RecordKey> = BTreeSet::new();
-            for block in &rec.blocks {
+            for block in rec.blocks.iter().filter(|b| !b.starts_with(dedup::CARRIER_PREFIX)) {
                 let found = self.store.records_with_block(block)?;
                 if !block.starts_with(dedup::ASSEMBLY_PREFIX) {
                     neighbours.extend(found);
@@ -294,8 +368,12 @@ impl<'a> Closure<'a> {
                 let Some(other) = self.store.record(&n)? else { continue };
                 let them = Candidate { key: &other.key, listing: &other.listing, hash: &other.hash };
                 let joined = linked.contains(&n) || fellows.contains(&n);
-                if !joined && dedup::pair(&me, &them, &features, &Features::of(&other.listing)).is_none() {
-                    continue;
+                if !joined {
+                    let theirs = Features::of(&other.listing);
+                    let names = self.stored_table(&[&features, &theirs])?;
+                    if dedup::pair(&me, &them, &features, &theirs, &names).is_none() {
+                        continue;
+                    }
                 }
                 self.previous.insert(n.clone(), other.group_id.clone());
                 let gid = other.group_id.clone();

@@ -6,7 +6,9 @@
 //! reads the slots of the merged listing, all described by every record, until the upgrade
 //! reassembles the store (see ingest's re-keying at start). Format 3 changed no field: every
 //! group's id is its smallest record's `RecordKey::group_id`; groups of an older format are
-//! regrouped at start, which gives them those ids (their old ids redirect).
+//! regrouped at start, which gives them those ids (their old ids redirect). `status_conflict`
+//! came later without a format change: it is optional, and an older document reads as
+//! having none until its group is next regrouped.
 
 use chrono::{DateTime, Utc};
 use importers::{Listing, Meeting};
@@ -39,8 +41,25 @@ pub struct StoredGroup {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub meetings: Vec<GroupMeeting>,
     pub status: GroupStatus,
+    /// The sources disagree on whether the group meets ("Suspended: X" in one, "X" in
+    /// another); `listing.active` is the resolution. Absent in groups written before it
+    /// existed, and whenever the sources agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_conflict: Option<StatusConflict>,
     pub first_seen: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Sources that disagree on a group's status, and how that was resolved: the record of the
+/// most trusted source, then the most recently updated, decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusConflict {
+    /// Records that list the group as meeting, sorted.
+    pub active: Vec<RecordKey>,
+    /// Records that list it as suspended, cancelled or inactive, sorted.
+    pub inactive: Vec<RecordKey>,
+    /// The record whose status the group shows.
+    pub decided_by: RecordKey,
 }
 
 /// The stored format of groups: 2 since groups hold several meetings, 3 since their ids

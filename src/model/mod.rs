@@ -15,7 +15,7 @@ mod run;
 
 pub use correction::{Correction, CorrectionKind};
 pub use geo::haversine_km;
-pub use group::{GroupMeeting, GroupStatus, MatchLink, StoredGroup, GROUP_FORMAT};
+pub use group::{GroupMeeting, GroupStatus, MatchLink, StatusConflict, StoredGroup, GROUP_FORMAT};
 pub use occurrence::{
     next_occurrence, parse_hhmm, starts_between, times_of_day, upcoming, Occurrence, TimeOfDay, DEFAULT_LENGTH,
 };

@@ -369,6 +369,7 @@ mod tests {
             links: vec![],
             meetings: vec![],
             status: crate::model::GroupStatus::Active,
+            status_conflict: None,
             first_seen: Utc::now(),
             updated_at: Utc::now(),
         };

@@ -264,6 +264,30 @@ impl Store {
         Ok(out)
     }
 
+    /// The most distinct blocking keys starting with `prefix` that records of one source hold
+    /// (the matcher's name carriers: how many groups a directory lists under one name),
+    /// counting no further than `cap + 1`.
+    pub fn most_blocks_per_source(&self, prefix: &str, cap: u32) -> anyhow::Result<u32> {
+        let mut per_source: std::collections::HashMap<Vec<u8>, (Vec<u8>, u32)> = std::collections::HashMap::new();
+        let mut most = 0;
+        for kv in self.inner.trees.blocks.scan_prefix(prefix.as_bytes()) {
+            let (k, _) = kv?;
+            let mut parts = k.splitn(3, |b| *b == 0);
+            let (Some(block), Some(source)) = (parts.next(), parts.next()) else { continue };
+            let (last, n) = per_source.entry(source.to_vec()).or_default();
+            // Keys are sorted by block, so a new block of this source is a new carrier.
+            if last.as_slice() != block {
+                *last = block.to_vec();
+                *n += 1;
+                most = most.max(*n);
+                if most > cap {
+                    break;
+                }
+            }
+        }
+        Ok(most)
+    }
+
     pub fn source_state(&self, source_id: &str) -> anyhow::Result<SourceState> {
         Ok(get_json(&self.inner.trees.sources, source_id.as_bytes())?.unwrap_or_default())
     }

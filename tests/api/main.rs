@@ -20,6 +20,7 @@ mod http_cache;
 mod import_runs;
 mod local_files;
 mod matching;
+mod matching_evidence;
 mod matching_quality;
 mod meeting_times;
 mod operator;

@@ -81,17 +81,16 @@ async fn sepa_two_directories_merge_with_high_precision_and_recall() {
     assert!(s.recall >= 0.98, "recall {:.4} (floor on truth revision 2: 0.98)", s.recall);
 }
 
-/// FIXME(matching floor): on revision 2 of the truth the floor for this set is recall 0.92;
-/// the matcher reaches 0.887 at precision 1.0. What it misses are groups a person would still
-/// call one group: a venue that moved with its meetings, a group that went online or paused
-/// ("Suspended: X"), a rare name at a disputed place. The matching issue (round two) is that
-/// work; this floor keeps today's figure from slipping meanwhile.
+/// Revision 2 of the truth: the floor is recall 0.92. What the first matcher missed here were
+/// groups a person would still call one group (a venue that moved with its meetings, a group
+/// that went online or paused, a rare name at a disputed place); the evidence for those is
+/// general (`dedup::score`), not fitted to this set's names.
 #[tokio::test]
 async fn sussex_two_directories_merge_with_high_precision_and_recall() {
     let s = score("sussex").await;
     eprintln!("sussex: precision {:.4} recall {:.4}", s.precision, s.recall);
     assert!(s.precision >= 0.995, "precision {:.4}; false merges: {:?}", s.precision, s.false_pairs);
-    assert!(s.recall >= 0.88, "recall {:.4}", s.recall);
+    assert!(s.recall >= 0.92, "recall {:.4} (floor on truth revision 2: 0.92)", s.recall);
 }
 
 /// Operators often configure a source with nothing but its URL: no time zone, no country. The

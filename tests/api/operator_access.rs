@@ -13,7 +13,7 @@ async fn app() -> TestApp {
     spawn_app_with(feeds, &[source("sepa", "sepa.json")]).await
 }
 
-/// Every operator operation, as a request that would change something or read operator data.
+/// Every operator operation (18), as a request that would change something or read operator data.
 const OPERATOR_OPERATIONS: &[&str] = &[
     "mutation { runImport(sourceId: \"sepa\") { id } }",
     "mutation { createSource(input: { id: \"x\", format: \"meeting_guide\", url: \"x.json\" }) { id } }",
@@ -32,6 +32,7 @@ const OPERATOR_OPERATIONS: &[&str] = &[
     "{ heldRuns { id } }",
     "{ operatorTokens { id } }",
     "{ auditLog { edges { cursor } } }",
+    "{ matchReviews { totalCount } }",
 ];
 
 #[tokio::test]

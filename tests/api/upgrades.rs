@@ -38,6 +38,7 @@ pub async fn write_format_1_store(dir: &std::path::Path, source: &str) -> Vec<(S
             links: vec![],
             meetings: vec![],
             status: GroupStatus::Active,
+            status_conflict: None,
             first_seen: now,
             updated_at: now,
         });
@@ -86,11 +87,16 @@ async fn a_store_of_one_slot_groups_is_reassembled_at_start_and_old_ids_resolve(
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(total, expected, "the one-slot groups were reassembled into real groups");
-    let groups = app.all_groups("id records { sourceId externalId } meetings { records { externalId } }").await;
+    let groups = app
+        .all_groups(
+            "id records { sourceId externalId } meetings { records { externalId } } statusConflict { decidedBy }",
+        )
+        .await;
     assert!(
         groups.iter().all(|g| g["id"] == crate::helpers::derived_id(&g["records"])),
         "assembled groups get their smallest record's id"
     );
+    assert!(groups.iter().all(|g| g["statusConflict"].is_null()), "documents written before status conflicts read");
     let meetings: usize = groups.iter().map(|g| g["meetings"].as_array().unwrap().len()).sum();
     assert_eq!(meetings, legacy.len(), "every listing is one meeting of a group");
     for (id, external) in &legacy {

@@ -54,6 +54,18 @@ impl Texts {
     }
 }
 
+/// A service's names and description as the selection's first look reads them
+/// ([`select::rough_words`]): unescaped but not sanitised.
+pub(super) fn rough_text(service: &Service) -> String {
+    let mut raw = String::new();
+    let names = [&service.name, &service.alternate_name, &service.description];
+    for part in names.into_iter().flatten().chain(service.sites.iter().filter_map(|s| s.name.as_ref())) {
+        raw.push_str(&unescape(part));
+        raw.push_str(" | ");
+    }
+    select::rough_words(&raw)
+}
+
 /// The listings of a selected service; a service without a usable name is dropped.
 /// `problems` name the service; those of one place name its listing (`service@location`).
 pub(super) fn listings(

@@ -175,6 +175,12 @@ pub(crate) fn build(services: Vec<Service>, ctx: &Context<'_>, parsed: &mut Pars
     let mut used: HashSet<String> = parsed.listings.iter().map(|l| l.external_id.clone()).collect();
     let (mut skipped, mut excluded) = (0usize, 0usize);
     for service in services {
+        // A first look on the raw text: most services of a directory are not groups, and
+        // sanitising their HTML is most of the cost of reading them.
+        if !ctx.selector.may_be_group(&listing::rough_text(&service), &service.terms) {
+            skipped += 1;
+            continue;
+        }
         let texts = listing::Texts::of(&service);
         match ctx.selector.verdict(&texts.names, &texts.all, &service.terms) {
             Verdict::Group => {}

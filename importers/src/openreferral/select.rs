@@ -150,6 +150,17 @@ impl Selector {
         }
     }
 
+    /// A quick first look, before any text is sanitised: `false` only when the service
+    /// cannot be a group, whatever its sanitised text says. `rough` is the service's names and
+    /// description with tags and entities cut out ([`rough_words`]): it holds every word the
+    /// sanitised text holds, so a keyword whose words are not all in it is not in the
+    /// sanitised text either. Services that pass are judged by [`Selector::verdict`].
+    pub fn may_be_group(&self, rough: &str, terms: &[Term]) -> bool {
+        self.include_all
+            || terms.iter().any(|t| self.term_matches(t))
+            || self.keywords.iter().any(|k| k.split_whitespace().all(|w| rough.contains(&format!(" {w}"))))
+    }
+
     /// How the selection works, for the message about skipped services.
     pub fn describe(&self, excluded: usize) -> String {
         if self.include_all {
@@ -235,6 +246,37 @@ fn contains_phrase(words: &str, phrase: &str) -> bool {
     phrase.len() > 1 && words.contains(phrase)
 }
 
+/// The words of raw text as [`Selector::may_be_group`] reads them: tags become spaces,
+/// apostrophe entities join as apostrophes do, other entities become spaces, then
+/// [`words_of`]. No HTML parsing: a superset of the words of the sanitised text.
+pub(crate) fn rough_words(raw: &str) -> String {
+    if !raw.contains(['<', '&']) {
+        return words_of(raw);
+    }
+    let mut plain = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find(['<', '&']) {
+        plain.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let (end, with) = if tail.starts_with('<') {
+            (tail.find('>').map_or(tail.len(), |e| e + 1), " ")
+        } else {
+            match tail[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')) {
+                Some(e) if tail[1 + e..].starts_with(';') => {
+                    let entity = &tail[1..1 + e];
+                    let apostrophe = ["#39", "#x27", "#X27", "apos", "rsquo", "lsquo", "#8217", "#8216", "#x2019"];
+                    (e + 2, if apostrophe.contains(&entity) { "'" } else { " " })
+                }
+                _ => (1, " "),
+            }
+        };
+        plain.push_str(with);
+        rest = &tail[end..];
+    }
+    plain.push_str(rest);
+    words_of(&plain)
+}
+
 /// Lower-case words with a leading space, so " word" finds a word start (as `taxonomy`
 /// matches keywords); an apostrophe joins ("carers' group"), it does not split.
 pub(crate) fn words_of(s: &str) -> String {
@@ -280,6 +322,23 @@ mod tests {
         assert_eq!(s.verdict("Coffee Morning", "Coffee Morning", &[]), Verdict::Group);
         let err = Selector::from_options(&serde_json::json!({"keyword": ["x"]})).err().unwrap_or_default();
         assert!(err.contains("keyword"), "{err}");
+    }
+
+    #[test]
+    fn the_first_look_keeps_every_service_the_sanitised_text_would() {
+        let s = Selector::from_options(&serde_json::Value::Null).unwrap_or_else(|e| panic!("{e}"));
+        for raw in [
+            "<p>A <b>support</b> <i>group</i> for carers</p>",
+            "Carers&rsquo; group on Mondays",
+            "Self&#8209;help group &amp; drop-in",
+            "&lt;p&gt;Peer support&lt;/p&gt;",
+        ] {
+            let clean = text::plain_text(raw).unwrap_or_default();
+            let full = s.verdict(&clean, &clean, &[]);
+            assert!(full == Verdict::NotAGroup || s.may_be_group(&rough_words(raw), &[]), "{raw}: {full:?}");
+            assert!(s.may_be_group(&rough_words(raw), &[]), "{raw}");
+        }
+        assert!(!s.may_be_group(&rough_words("<p>Food <b>bank</b> &amp; pantry</p>"), &[]));
     }
 
     #[test]

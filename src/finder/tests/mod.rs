@@ -37,6 +37,7 @@ pub(super) fn group(id: &str, name: &str) -> StoredGroup {
         links: Vec::new(),
         meetings: Vec::new(),
         status: GroupStatus::Active,
+        status_conflict: None,
         first_seen: epoch,
         updated_at: epoch,
     }
