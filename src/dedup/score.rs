@@ -72,7 +72,6 @@ pub fn compare(a: &Features, b: &Features, names: &NameTable) -> Option<Verdict>
     if same_venue {
         place = Place::Same;
     }
-    let rare = rare_name(a, b, name, names);
     // Which rule decides, strongest first; the score orders competing links.
     let score = if place == Place::Same && name >= 0.5 {
         // A changed conference link does not make another group of the same name and place.
@@ -86,7 +85,7 @@ pub fn compare(a: &Features, b: &Features, names: &NameTable) -> Option<Verdict>
         0.45 + 0.3 * name
     } else if place == Place::Different {
         // Different venues in one town: only a rare name outweighs them.
-        let n = rare?;
+        let n = rare_name(a, b, name, names)?;
         evidence.push(rare_words(n));
         0.45
     } else if name >= 0.85 && place == Place::Near {
