@@ -12,7 +12,7 @@
 //! (`carrier_key`, prefixed `CARRIER_PREFIX`), and `cluster` without a table counts the
 //! records it is given. Pure: no IO.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::features::Features;
@@ -40,11 +40,24 @@ pub struct Carrier {
 }
 
 impl Carrier {
-    /// The record's carrier, when it has a name and says where it meets.
+    /// The record's carrier, when it has a name and says where it meets (as `carrier_key`,
+    /// hashed without building the key).
     pub fn of(source: &str, f: &Features) -> Option<Carrier> {
-        let key = carrier_key(f)?;
-        let (name, place) = key.split_once('|')?;
-        Some(Carrier { source: hash(source), name: hash(name), place: hash(place) })
+        if f.name.is_empty() {
+            return None;
+        }
+        let mut place = DefaultHasher::new();
+        f.locality.as_deref().or(f.postcode.as_deref()).unwrap_or("-").hash(&mut place);
+        match (&f.street, &f.venue, &f.conference, f.point) {
+            (Some(street), ..) => ("a", street.as_str()).hash(&mut place),
+            (None, Some(venue), ..) => ("v", venue.as_str()).hash(&mut place),
+            (None, None, Some(c), _) => ("c", c.as_str()).hash(&mut place),
+            (None, None, None, Some((lat, lon))) => {
+                ("x", (lat * 1000.0).round() as i64, (lon * 1000.0).round() as i64).hash(&mut place)
+            }
+            _ => return None,
+        }
+        Some(Carrier { source: hash(source), name: name_hash(&f.name), place: place.finish() })
     }
 }
 
@@ -56,15 +69,14 @@ impl NameTable {
 
     /// Counts carriers: one group per distinct place of a name in a source.
     pub fn of_carriers(carriers: impl IntoIterator<Item = Carrier>) -> NameTable {
-        let distinct: HashSet<Carrier> = carriers.into_iter().collect();
-        let mut per_source: HashMap<(u64, u64), u32> = HashMap::new();
-        for c in distinct {
-            *per_source.entry((c.name, c.source)).or_default() += 1;
-        }
+        // Sorted by name, source, place: each run of one (name, source) counts its places.
+        let mut all: Vec<(u64, u64, u64)> = carriers.into_iter().map(|c| (c.name, c.source, c.place)).collect();
+        all.sort_unstable();
+        all.dedup();
         let mut carriers: HashMap<u64, u32> = HashMap::new();
-        for ((name, _), n) in per_source {
-            let entry = carriers.entry(name).or_default();
-            *entry = (*entry).max(n);
+        for run in all.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+            let entry = carriers.entry(run[0].0).or_default();
+            *entry = (*entry).max(run.len() as u32);
         }
         NameTable { carriers }
     }
@@ -79,7 +91,7 @@ impl NameTable {
     /// How many groups one directory lists under the listing's name, at most; `None` when the
     /// table does not know the name.
     pub fn carriers(&self, f: &Features) -> Option<u32> {
-        self.carriers.get(&hash(&name_key(&f.name))).copied()
+        self.carriers.get(&name_hash(&f.name)).copied()
     }
 
     /// The same, by name key (`name_key`).
@@ -117,6 +129,11 @@ pub fn carrier_key(f: &Features) -> Option<String> {
 /// The stored key of a carrier: `CARRIER_PREFIX` + `carrier_key`.
 pub fn stored_key(f: &Features) -> Option<String> {
     carrier_key(f).map(|k| format!("{CARRIER_PREFIX}{k}"))
+}
+
+/// The hash a table holds a name under (`Features::name_hash` keeps it).
+pub fn name_hash(words: &[String]) -> u64 {
+    hash(&name_key(words))
 }
 
 fn hash(s: &str) -> u64 {

@@ -12,11 +12,14 @@
 //! (records to groups, and `GroupChanges::into_commit`, the one step from a regroup to a
 //! store write), `corrections` (operator links), `run` (the run being built), `telemetry`
 //! (metrics and the log line), `follow` (follow-up URLs), `excerpt` (what an error may quote
-//! of a document), `rekey` (re-keying after upgrades), `report` (a run's changes by group
-//! name), `held` (applying and discarding held runs), `health` (for operators and alerts), `retire` (the records of sources that
-//! no longer exist), `preview` (a dry run). A run's error is redacted
+//! of a document), `rekey` (re-keying after upgrades), `carriers` (how many groups carry a
+//! name, for the matcher), `reviews` (what the matcher is unsure of, for the review queue),
+//! `report` (a run's changes by group name), `held` (applying and discarding held runs),
+//! `health` (for operators and alerts), `retire` (the records of sources that no longer
+//! exist), `preview` (a dry run). A run's error is redacted
 //! (`fetch::redact`) before it is stored.
 
+mod carriers;
 mod corrections;
 mod diff;
 mod documents;
@@ -32,6 +35,7 @@ mod regroup;
 mod rekey;
 mod report;
 mod retire;
+mod reviews;
 mod run;
 mod telemetry;
 
@@ -53,7 +57,8 @@ pub use diff::{diff, RecordChanges};
 pub use health::SourceHealth;
 pub use policy::Removals;
 pub use preview::{Preview, RecordChange};
-pub use regroup::{match_reviews, regroup, GroupChanges};
+pub use regroup::{regroup, GroupChanges};
+pub use reviews::match_reviews;
 
 /// Runs imports against one store; cheap to clone.
 #[derive(Clone)]
@@ -191,7 +196,7 @@ impl Ingestor {
     /// and writes nothing; a source with no stored records has none.
     pub fn match_reviews(&self, source_id: &str) -> anyhow::Result<Vec<crate::dedup::Review>> {
         let keys: Vec<_> = self.inner.store.records_of_source(source_id)?.into_iter().map(|r| r.key).collect();
-        regroup::match_reviews(&self.inner.store, &self.trust(), &keys)
+        reviews::match_reviews(&self.inner.store, &self.trust(), &keys)
     }
 
     /// Each source's trust, as merging weighs it (0 for a source no longer configured).

@@ -12,22 +12,22 @@
 //! connected set of matches on its own, the result equals a rebuild from scratch, ids
 //! included, in any import order.
 //!
-//! Names are weighed by how rare they are in the store (`dedup::NameTable`): the table is
-//! counted from the name carrier keys every stored record holds (`dedup::CARRIER_PREFIX`),
-//! for the names of the records being compared, and handed to the matcher, which reads
-//! nothing itself. Pairs decided earlier are not re-decided when a new carrier of their
+//! Names are weighed by how rare they are in the store (`dedup::NameTable`, counted by
+//! `carriers.rs` for the names of the records being compared) and handed to the matcher,
+//! which reads nothing itself. Pairs decided earlier are not re-decided when a new carrier of their
 //! name arrives elsewhere (only records the run can affect are); a rebuild would count it.
 //!
 //! `GroupChanges::reviews` lists what the matcher was unsure of (`dedup::Review`):
-//! abstentions and weak matches among the records regrouped. `match_reviews` asks the same
-//! of any records without writing anything, for an operator's review queue.
+//! abstentions and weak matches among the records regrouped (`reviews.rs` asks the same of
+//! any records without writing anything, for an operator's review queue).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::dedup::{self, Candidate, Features, MergeInput, NameTable, Review};
+use super::carriers::Carriers;
+use crate::dedup::{self, Candidate, Features, MergeInput, Review};
 use crate::events::{ChangeKind, GroupEvent};
 use crate::model::{
     Correction, CorrectionKind, GroupMeeting, GroupStatus, MatchLink, RecordKey, StoredGroup, StoredRecord,
@@ -88,7 +88,7 @@ pub fn regroup(
         closure.seed(rec)?;
     }
     closure.expand()?;
-    let names = closure.name_table()?;
+    let names = closure.carriers.table_of(closure.current.values())?;
     let Closure { current, previous, old_groups, crowded, .. } = closure;
 
     let candidates: Vec<Candidate<'_>> =
@@ -174,18 +174,6 @@ pub fn regroup(
     Ok(out)
 }
 
-/// What the matcher is unsure of among `keys` and the records they could be grouped with:
-/// the same regrouping an import does, written nowhere. For an operator's review queue
-/// (`matchReviews`): each `Review` names the pair, why it is there (an abstention and its
-/// rival, or a weak match) and the evidence text.
-pub fn match_reviews(store: &Store, trust: &dyn Fn(&str) -> u8, keys: &[RecordKey]) -> anyhow::Result<Vec<Review>> {
-    let mut records = Vec::new();
-    for k in keys {
-        records.extend(store.record(k)?);
-    }
-    Ok(regroup(store, trust, records, Vec::new(), Utc::now(), &[])?.reviews)
-}
-
 /// The records a change can affect, gathered by breadth-first search.
 struct Closure<'a> {
     store: &'a Store,
@@ -200,8 +188,8 @@ struct Closure<'a> {
     /// catch-alls that assemble nothing (and pull nothing in).
     crowded: BTreeSet<String>,
     queue: VecDeque<RecordKey>,
-    /// Carriers per name key, as counted in the store (capped just above rare).
-    carriers: BTreeMap<String, u32>,
+    /// How many groups carry each name, as counted in the store.
+    carriers: Carriers<'a>,
 }
 
 impl<'a> Closure<'a> {
@@ -215,7 +203,7 @@ impl<'a> Closure<'a> {
             old_groups: BTreeMap::new(),
             crowded: BTreeSet::new(),
             queue: VecDeque::new(),
-            carriers: BTreeMap::new(),
+            carriers: Carriers::new(store),
         }
     }
 
@@ -278,44 +266,6 @@ impl<'a> Closure<'a> {
         Ok(dedup::group_name_holds(listings.values()))
     }
 
-    /// How many groups one directory lists under the name `key` in the store (capped just
-    /// above `dedup::RARE_MAX`).
-    fn stored_carriers(&mut self, key: &str) -> anyhow::Result<u32> {
-        if let Some(&n) = self.carriers.get(key) {
-            return Ok(n);
-        }
-        let prefix = format!("{}{key}|", dedup::CARRIER_PREFIX);
-        let n = self.store.most_blocks_per_source(&prefix, dedup::RARE_MAX)?;
-        self.carriers.insert(key.to_owned(), n);
-        Ok(n)
-    }
-
-    /// A name table for the names of `features`, from the store alone.
-    fn stored_table(&mut self, features: &[&Features]) -> anyhow::Result<NameTable> {
-        let mut table = NameTable::default();
-        for f in features {
-            let key = dedup::name_key(&f.name);
-            let n = self.stored_carriers(&key)?;
-            table.set(&key, n);
-        }
-        Ok(table)
-    }
-
-    /// The name table of the closure's records: the store's count, or the closure's own as
-    /// this run leaves the records, whichever is larger.
-    fn name_table(&mut self) -> anyhow::Result<NameTable> {
-        let features: Vec<(String, Features)> =
-            self.current.values().map(|r| (r.key.source_id.clone(), Features::of(&r.listing))).collect();
-        let here = NameTable::count(features.iter().map(|(s, f)| (s.as_str(), f)));
-        let keys: BTreeSet<String> = features.iter().map(|(_, f)| dedup::name_key(&f.name)).collect();
-        let mut table = NameTable::default();
-        for k in keys {
-            let n = self.stored_carriers(&k)?.max(here.get(&k).unwrap_or(0));
-            table.set(&k, n);
-        }
-        Ok(table)
-    }
-
     /// Adds every stored record that matches a closure record, and the old groups of all.
     fn expand(&mut self) -> anyhow::Result<()> {
         let mut done: BTreeSet<RecordKey> = BTreeSet::new();
@@ -370,7 +320,7 @@ impl<'a> Closure<'a> {
                 let joined = linked.contains(&n) || fellows.contains(&n);
                 if !joined {
                     let theirs = Features::of(&other.listing);
-                    let names = self.stored_table(&[&features, &theirs])?;
+                    let names = self.carriers.table_for(&[&features, &theirs])?;
                     if dedup::pair(&me, &them, &features, &theirs, &names).is_none() {
                         continue;
                     }
