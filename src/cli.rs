@@ -130,14 +130,21 @@ async fn serve(config: Option<PathBuf>, listen: Option<std::net::SocketAddr>) ->
 
 async fn import(config: Option<PathBuf>, source: Option<String>) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(config.as_deref())?;
-    let ids: Vec<String> = match source {
-        Some(id) => vec![id],
-        None => settings.sources.iter().filter(|s| s.enabled).map(|s| s.id.clone()).collect(),
-    };
     let mut server = settings.clone();
     server.server.listen = ([127, 0, 0, 1], 0).into();
     let app = Application::build(server, Imports::OnDemand).await?;
     let ingestor = app.state().ingestor.clone();
+    // Every source the registry holds: the file's and those created through the API.
+    let ids: Vec<String> = match source {
+        Some(id) => vec![id],
+        None => ingestor
+            .registry()
+            .entries()
+            .into_iter()
+            .filter(|e| e.settings.enabled && e.paused.is_none())
+            .map(|e| e.settings.id.clone())
+            .collect(),
+    };
     let mut failed = 0;
     for id in &ids {
         let bar = ProgressBar::new_spinner();
