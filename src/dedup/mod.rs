@@ -32,6 +32,7 @@ pub use blocking::SCHEME as BLOCKING_SCHEME;
 pub use features::Features;
 pub use ids::{assign as assign_ids, derive as derive_id, IdPlan};
 pub use merge::{merge, MergeInput};
+pub use pairs::MAX_BUCKET;
 pub use score::{compare, Verdict};
 
 /// The keys stored with a record: its matching blocking keys (records sharing none are never

@@ -179,6 +179,8 @@ struct Closure<'a> {
     /// Assembly keys shared by more than `dedup::MAX_GROUP_MEETINGS` records of one source:
     /// catch-alls that assemble nothing (and pull nothing in).
     crowded: BTreeSet<String>,
+    /// Matching keys held by more than `dedup::MAX_BUCKET` stored records: not followed.
+    oversize: BTreeSet<String>,
     queue: VecDeque<RecordKey>,
     /// The closure records under each group-name key (`dedup::GROUP_PREFIX`), so asking whether
     /// one holds looks at its records, not at every record of the closure.
@@ -198,6 +200,7 @@ impl<'a> Closure<'a> {
             previous: BTreeMap::new(),
             old_groups: BTreeMap::new(),
             crowded: BTreeSet::new(),
+            oversize: BTreeSet::new(),
             queue: VecDeque::new(),
             named: HashMap::new(),
             holds: HashMap::new(),
@@ -298,11 +301,21 @@ impl<'a> Closure<'a> {
             // Fellow meetings of the record's group: same source, same assembly key.
             let mut fellows: BTreeSet<RecordKey> = BTreeSet::new();
             for block in &rec.blocks {
-                let found = self.store.records_with_block(block)?;
                 if !block.starts_with(dedup::ASSEMBLY_PREFIX) {
-                    neighbours.extend(found);
+                    // A key shared by more records than a rebuild compares pairwise is skipped
+                    // here as there (an online meeting's name at one time, across a country).
+                    if self.oversize.contains(block) {
+                        continue;
+                    }
+                    match self.store.records_with_block_at_most(block, dedup::MAX_BUCKET)? {
+                        Some(found) => neighbours.extend(found),
+                        None => {
+                            self.oversize.insert(block.clone());
+                        }
+                    }
                     continue;
                 }
+                let found = self.store.records_with_block(block)?;
                 let same_source: Vec<RecordKey> =
                     found.into_iter().filter(|k| k.source_id == rec.key.source_id).collect();
                 if same_source.len() > dedup::MAX_GROUP_MEETINGS

@@ -295,6 +295,23 @@ impl Store {
         Ok(out)
     }
 
+    /// Records that share a matching blocking key, or `None` when more than `most` do (the
+    /// rest of such a key's records are not read).
+    pub fn records_with_block_at_most(&self, block: &str, most: usize) -> anyhow::Result<Option<Vec<RecordKey>>> {
+        let _r = self.read();
+        let mut prefix = block.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.inner.trees.blocks.scan_prefix(&prefix) {
+            if out.len() == most {
+                return Ok(None);
+            }
+            let (k, _) = kv?;
+            out.push(decode_record_key(&k[prefix.len()..])?);
+        }
+        Ok(Some(out))
+    }
+
     pub fn source_state(&self, source_id: &str) -> anyhow::Result<SourceState> {
         let _r = self.read();
         Ok(get_json(&self.inner.trees.sources, source_id.as_bytes())?.unwrap_or_default())
