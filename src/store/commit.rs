@@ -67,8 +67,11 @@ pub(crate) fn apply(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
 }
 
 fn apply_logged(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
-    // A leftover log of a finished run (cleared at open, or just after that run) is no log.
-    if !t.undo.is_empty() {
+    // A run whose rollback failed is rolled back before anything else is written; a leftover
+    // log of a finished run (cleared at open, or just after that run) is no log.
+    if undo::pending(t)? {
+        undo::roll_back(t).context("rolling back the run before this one")?;
+    } else if !t.undo.is_empty() {
         t.undo.clear()?;
     }
     let mut log = undo::Log::new();
