@@ -938,7 +938,7 @@ fn commit_bulk(
     store
         .commit(RunCommit {
             records_put: std::mem::take(records),
-            groups_put: std::mem::take(groups),
+            groups_put: std::mem::take(groups).into_iter().map(std::sync::Arc::new).collect(),
             run: Some(RunLog { source_id: "bulk".into(), run, state: SourceState::default() }),
             ..Default::default()
         })

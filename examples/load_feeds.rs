@@ -5,6 +5,14 @@
 //! group), so the default 104 regions make ~100,000 groups from 218,192 listings.
 //!
 //!     cargo run --release --example load_feeds -- OUT_DIR [--regions 104] [--port 18082]
+//!         [--per-source 1] [--columns 10] [--churn-day 0]
+//!
+//! `--per-source K` puts K regions in each feed file (one source per file: the import
+//! benchmark, bench/import/run.sh, makes 1,000,000 listings as few large sources);
+//! `--columns C` lays regions out C to a row (more than 104 regions need more than 10, or the
+//! rows run past the pole). `--churn-day D` (D > 0) writes day D of a week of daily changes:
+//! 1% of the listings (a different 1% each day) renamed "(day D)", earlier days' renames
+//! kept, for the import benchmark's re-imports; only the feeds are written then.
 //!
 //! A region moves every point by whole degrees (2° steps, so regions never touch) and renames
 //! what is local, so nothing merges across regions and no region's import compares its
@@ -37,6 +45,11 @@ fn main() -> anyhow::Result<()> {
     let out = PathBuf::from(args.first().filter(|a| !a.starts_with("--")).context("usage: load_feeds OUT_DIR")?);
     let regions: usize = flag("--regions").map_or(Ok(104), |v| v.parse()).context("--regions")?;
     let port: u16 = flag("--port").map_or(Ok(18082), |v| v.parse()).context("--port")?;
+    let per_source: usize = flag("--per-source").map_or(Ok(1), |v| v.parse()).context("--per-source")?;
+    let columns: usize = flag("--columns").map_or(Ok(10), |v| v.parse()).context("--columns")?;
+    anyhow::ensure!(per_source > 0 && columns > 0, "--per-source and --columns must be positive");
+    let churn_day: u64 = flag("--churn-day").map_or(Ok(0), |v| v.parse()).context("--churn-day")?;
+    let shift = |r: usize| shift(r, columns);
     let base: Vec<Value> = serde_json::from_slice(&std::fs::read(SOURCE).context(SOURCE)?)?;
     std::fs::create_dir_all(out.join("feeds"))?;
     let mut toml = format!(
@@ -45,8 +58,20 @@ fn main() -> anyhow::Result<()> {
         base.len(),
         out.join("store").display().to_string()
     );
-    for r in 0..regions {
-        let feed: Vec<Value> = base.iter().map(|m| regionalize(m, r)).collect();
+    for r in (0..regions).step_by(per_source) {
+        let feed: Vec<Value> = (r..(r + per_source).min(regions))
+            .flat_map(|region| {
+                base.iter().enumerate().map(move |(i, m)| (region, i, regionalize(m, region, shift(region))))
+            })
+            .map(|(region, i, mut m)| {
+                // The latest day that changed it: day D changes 1% and keeps earlier changes.
+                if let Some(day) = (1..=churn_day).rev().find(|d| churned(region, i, *d)) {
+                    let name = m["name"].as_str().unwrap_or_default().to_owned();
+                    m["name"] = Value::String(format!("{name} (day {day})"));
+                }
+                m
+            })
+            .collect();
         let path = out.join("feeds").join(format!("r{r:02}.json"));
         std::fs::write(&path, serde_json::to_vec(&feed)?)?;
         let _ = write!(
@@ -56,6 +81,10 @@ fn main() -> anyhow::Result<()> {
              country = \"US\"\ntopics = [\"alcohol\"]\n",
             path.display().to_string()
         );
+    }
+    if churn_day > 0 {
+        println!("day {churn_day}: 1% of {} listings renamed in {}", regions * base.len(), out.display());
+        return Ok(());
     }
     std::fs::write(out.join("supportmesh.toml"), toml)?;
     // Every 97th listing with a street address, each point in its own region.
@@ -78,10 +107,20 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Region r's offset in degrees: rows of 10 regions 2° apart, westwards from 10° south of the
-/// real region (104 regions cover about 30..51°N, 74..94°W).
-fn shift(r: usize) -> (f64, f64) {
-    ((r / 10) as f64 * 2.0 - 10.0, -((r % 10) as f64) * 2.0)
+/// Whether listing `i` of region `r` changes on `day`: 1 in 100, another 1 each day.
+fn churned(r: usize, i: usize, day: u64) -> bool {
+    let mut h = 0xcbf29ce484222325u64;
+    for b in [r as u64, i as u64, day] {
+        h = (h ^ b).wrapping_mul(0x100000001b3);
+        h ^= h >> 29;
+    }
+    h.is_multiple_of(100)
+}
+
+/// Region r's offset in degrees: rows of `columns` regions 2° apart, westwards from 10° south
+/// of the real region (104 regions of 10 a row cover about 30..51°N, 74..94°W).
+fn shift(r: usize, columns: usize) -> (f64, f64) {
+    ((r / columns) as f64 * 2.0 - 10.0, -((r % columns) as f64) * 2.0)
 }
 
 fn coord(v: &Value) -> f64 {
@@ -93,10 +132,9 @@ fn round4(x: f64) -> f64 {
 }
 
 /// A region's copy of one feed record.
-fn regionalize(m: &Value, r: usize) -> Value {
+fn regionalize(m: &Value, r: usize, (dlat, dlon): (f64, f64)) -> Value {
     let mut m = m.clone();
     let code = format!("x{}{}", (b'a' + (r / 26) as u8) as char, (b'a' + (r % 26) as u8) as char);
-    let (dlat, dlon) = shift(r);
     for (key, d) in [("latitude", dlat), ("longitude", dlon)] {
         let x = coord(&m[key]);
         if x.is_finite() {

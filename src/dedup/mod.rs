@@ -27,7 +27,6 @@ mod score;
 mod testing;
 
 use importers::Listing;
-use sha2::{Digest, Sha256};
 
 use crate::model::{Correction, MatchLink, RecordKey};
 
@@ -40,6 +39,7 @@ pub use features::Features;
 pub use ids::{assign as assign_ids, derive as derive_id, IdPlan};
 pub use join::{Review, ReviewKind};
 pub use merge::{merge, status_conflict, MergeInput};
+pub use pairs::MAX_BUCKET;
 pub use rarity::{name_key, Carrier, NameTable, CARRIER_PREFIX, RARE_MAX};
 pub use score::{compare, Verdict, WEAK as WEAK_MATCH};
 
@@ -161,12 +161,10 @@ pub fn match_records<R: Records + ?Sized>(
 }
 
 /// Content hash of a normalised listing, leaving out the source's id for it: two rows of one
-/// feed with the same content hash are the same group listed twice.
+/// feed with the same content hash are the same group listed twice. Computed over the
+/// listing's canonical form (`model::content_hash`), not over whatever serde emits.
 pub fn listing_hash(listing: &Listing) -> String {
-    let content = Listing { external_id: String::new(), ..listing.clone() };
-    let bytes = serde_json::to_vec(&content).unwrap_or_default();
-    let digest = Sha256::digest(&bytes);
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    crate::model::content_hash(listing)
 }
 
 /// Two records of one source are one group only when their content is identical (a feed

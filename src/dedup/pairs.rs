@@ -19,8 +19,9 @@ use super::{blocking, features::Features, verdict, NameTable, Records};
 /// A matching pair: score, the two record indexes (first < second), evidence.
 pub(super) type Edge = (f64, usize, usize, Vec<String>);
 
-/// Buckets larger than this are not compared pairwise (other keys still are).
-const MAX_BUCKET: usize = 1000;
+/// Buckets larger than this are not compared pairwise (other keys still are); an import's
+/// regroup skips such keys too, so it finds the pairs a rebuild finds.
+pub const MAX_BUCKET: usize = 1000;
 
 /// Below this many items, threads cost more than they save.
 const PARALLEL_FROM: usize = 4096;

@@ -13,10 +13,18 @@
 //! A client has the handshake timeout to send `connection_init`, or the socket is closed;
 //! each connection holds at most `max_subscriptions_per_connection` subscriptions
 //! (`SubscriptionSlots`, in the connection's data).
+//!
+//! Outgoing messages wait for the socket in a queue of at most `MAX_BACKLOG` messages, written
+//! by their own task. A client that stops reading (its TCP window stays shut) fills it; the
+//! connection is then dropped, with the reason in the log and in
+//! `supportmesh_websockets_dropped_total{reason="slow reader"}`. So a subscriber that never
+//! reads holds at most the queue, the socket's buffers and its place in the broadcast
+//! channel, which its subscriptions leave when they are dropped with it.
 
 use std::collections::HashSet;
 use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,7 +38,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{stream, Sink, SinkExt, StreamExt};
 use serde_json::{json, Value};
 
-use tokio::sync::Notify;
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::{mpsc, Notify};
 
 use crate::graphql::{AppSchema, SubscriptionSlots};
 
@@ -57,12 +66,35 @@ pub async fn upgrade(
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let (sink, incoming) = socket.split();
-            let sink: Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>> = if corrected {
+            let mut sink: Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>> = if corrected {
                 let mut corrector = Corrector::default();
                 Box::pin(sink.with_flat_map(move |msg| stream::iter(corrector.correct(msg).map(Ok))))
             } else {
                 Box::pin(sink)
             };
+            let (queue, mut backlog) = mpsc::channel::<Message>(MAX_BACKLOG);
+            let write = async move {
+                while let Some(msg) = backlog.recv().await {
+                    if sink.send(msg).await.is_err() {
+                        return;
+                    }
+                }
+            };
+            let overflowed = Arc::new(AtomicBool::new(false));
+            let full = overflowed.clone();
+            let sink = futures_util::sink::unfold(queue, move |queue, msg: Message| {
+                let full = full.clone();
+                async move {
+                    match queue.try_send(msg) {
+                        Ok(()) => Ok(queue),
+                        Err(TrySendError::Full(_)) => {
+                            full.store(true, Ordering::Release);
+                            Err(Unsent)
+                        }
+                        Err(TrySendError::Closed(_)) => Err(Unsent),
+                    }
+                }
+            });
             let initialised = Arc::new(Notify::new());
             let init = initialised.clone();
             let serve = GraphQLWebSocket::new_with_pair(sink, incoming, schema, protocol)
@@ -78,15 +110,41 @@ pub async fn upgrade(
                     std::future::pending::<()>().await;
                 }
             };
+            let session = async {
+                tokio::select! {
+                    () = serve => {}
+                    () = deadline => {
+                        metrics::counter!("supportmesh_websockets_dropped_total", "reason" => "no connection_init").increment(1);
+                        return false;
+                    }
+                }
+                true
+            };
+            tokio::pin!(write);
             tokio::select! {
-                () = serve => {}
-                () = deadline => {
-                    metrics::counter!("supportmesh_websockets_dropped_total", "reason" => "no connection_init").increment(1);
+                // The writer stops only when the socket is gone: nothing left to do.
+                () = &mut write => {}
+                drain = session => {
+                    if drain && !overflowed.load(Ordering::Acquire) {
+                        // A session that ended of itself: its last messages still go out.
+                        write.await;
+                    } else if drain {
+                        metrics::counter!("supportmesh_websockets_dropped_total", "reason" => "slow reader").increment(1);
+                        tracing::info!(backlog = MAX_BACKLOG, "dropped a WebSocket client that stopped reading: its backlog of messages was full");
+                    }
                 }
             }
         })
         .into_response()
 }
+
+/// Messages queued for one client, beyond what its socket has taken: a client that lets this
+/// many pile up has stopped reading and is dropped.
+pub const MAX_BACKLOG: usize = 256;
+
+/// A message the queue did not take (full, or its writer gone).
+#[derive(Debug)]
+struct Unsent;
 
 /// The subprotocol async-graphql-axum picks: the first offered one it knows.
 fn offered_protocol(headers: &axum::http::HeaderMap) -> Option<WebSocketProtocols> {

@@ -21,7 +21,7 @@
 //! abstentions and weak matches among the records regrouped (`reviews.rs` asks the same of
 //! any records without writing anything, for an operator's review queue).
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -39,8 +39,9 @@ use crate::store::{RunCommit, RunLog, Store};
 pub struct GroupChanges {
     pub records_put: Vec<StoredRecord>,
     pub records_delete: Vec<RecordKey>,
-    pub groups_put: Vec<StoredGroup>,
-    pub groups_tombstone: Vec<StoredGroup>,
+    /// Shared with the events that announce them (one copy of each group per run).
+    pub groups_put: Vec<Arc<StoredGroup>>,
+    pub groups_tombstone: Vec<Arc<StoredGroup>>,
     pub redirects: Vec<(String, String)>,
     pub events: Vec<GroupEvent>,
     /// Pairs among the regrouped records that the matcher abstained on or joined on weak
@@ -88,9 +89,10 @@ pub fn regroup(
         closure.seed(rec)?;
     }
     closure.expand()?;
-    let names = closure.carriers.table_of(closure.current.values())?;
+    let names = closure.carriers.table_of(closure.current.values().map(|r| &**r))?;
     let Closure { current, previous, old_groups, crowded, .. } = closure;
 
+    let mut current = current;
     let candidates: Vec<Candidate<'_>> =
         current.values().map(|r| Candidate { key: &r.key, listing: &r.listing, hash: &r.hash }).collect();
     let matching = dedup::match_candidates(&candidates, &corrections, Some(&names));
@@ -118,8 +120,9 @@ pub fn regroup(
         reviews: matching.reviews,
         ..Default::default()
     };
+    let mut assigned: Vec<(RecordKey, String)> = Vec::new();
     for ((idx, group_members), id) in parts.iter().zip(members).zip(plan.ids) {
-        let recs: Vec<&StoredRecord> = group_members.iter().filter_map(|k| current.get(k)).collect();
+        let recs: Vec<&StoredRecord> = group_members.iter().filter_map(|k| current.get(k).map(|r| &**r)).collect();
         let inputs: Vec<MergeInput<'_>> =
             recs.iter().map(|r| MergeInput { record: r, trust: trust(&r.key.source_id) }).collect();
         let Some(mut listing) = dedup::merge(&inputs) else { continue };
@@ -155,19 +158,28 @@ pub fn regroup(
         };
         for r in &recs {
             if r.group_id != id || store.record(&r.key)?.as_ref() != Some(*r) {
-                out.records_put.push(StoredRecord { group_id: id.clone(), ..(*r).clone() });
+                assigned.push((r.key.clone(), id.clone()));
             }
         }
         if let Some(kind) = kind {
-            out.events.push(GroupEvent { kind, group: Arc::new(group.clone()) });
+            let group = Arc::new(group);
+            out.events.push(GroupEvent { kind, group: group.clone() });
             out.groups_put.push(group);
+        }
+    }
+    drop(candidates);
+    // The records that change, moved out of the closure rather than copied.
+    for (key, id) in assigned {
+        if let Some(r) = current.remove(&key) {
+            let r = Arc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone());
+            out.records_put.push(StoredRecord { group_id: id, ..r });
         }
     }
     out.redirects = plan.redirects;
     for old in plan.removed {
         if let Some(prev) = old_groups.get(&old) {
-            let tomb = StoredGroup { status: GroupStatus::Removed, updated_at: now, ..prev.clone() };
-            out.events.push(GroupEvent { kind: ChangeKind::Removed, group: Arc::new(tomb.clone()) });
+            let tomb = Arc::new(StoredGroup { status: GroupStatus::Removed, updated_at: now, ..prev.clone() });
+            out.events.push(GroupEvent { kind: ChangeKind::Removed, group: tomb.clone() });
             out.groups_tombstone.push(tomb);
         }
     }
@@ -179,17 +191,26 @@ struct Closure<'a> {
     store: &'a Store,
     deleted: &'a BTreeSet<RecordKey>,
     corrections: &'a [Correction],
-    /// Current state of every record in the closure (deleted ones are absent).
-    current: BTreeMap<RecordKey, StoredRecord>,
+    /// Current state of every record in the closure (deleted ones are absent); shared, so
+    /// walking the closure copies no record.
+    current: BTreeMap<RecordKey, Arc<StoredRecord>>,
     /// The group each closure record belonged to before this run.
     previous: BTreeMap<RecordKey, String>,
     old_groups: BTreeMap<String, StoredGroup>,
     /// Assembly keys shared by more than `dedup::MAX_GROUP_MEETINGS` records of one source:
     /// catch-alls that assemble nothing (and pull nothing in).
     crowded: BTreeSet<String>,
+    /// Matching keys held by more than `dedup::MAX_BUCKET` stored records: not followed.
+    oversize: BTreeSet<String>,
     queue: VecDeque<RecordKey>,
     /// How many groups carry each name, as counted in the store.
     carriers: Carriers<'a>,
+    /// The closure records under each group-name key (`dedup::GROUP_PREFIX`), so asking whether
+    /// one holds looks at its records, not at every record of the closure.
+    named: HashMap<String, Vec<RecordKey>>,
+    /// Whether a group-name key holds, and the closure it was decided on (how many records
+    /// came under the key, how many of the stored ones were in the closure).
+    holds: HashMap<String, ((usize, usize), bool)>,
 }
 
 impl<'a> Closure<'a> {
@@ -202,9 +223,20 @@ impl<'a> Closure<'a> {
             previous: BTreeMap::new(),
             old_groups: BTreeMap::new(),
             crowded: BTreeSet::new(),
+            oversize: BTreeSet::new(),
             queue: VecDeque::new(),
             carriers: Carriers::new(store),
+            named: HashMap::new(),
+            holds: HashMap::new(),
         }
+    }
+
+    /// Adds a record to the closure, as this run leaves it.
+    fn add_current(&mut self, rec: StoredRecord) {
+        for b in rec.blocks.iter().filter(|b| b.starts_with(dedup::GROUP_PREFIX)) {
+            self.named.entry(b.clone()).or_default().push(rec.key.clone());
+        }
+        self.current.insert(rec.key.clone(), Arc::new(rec));
     }
 
     fn seed_deleted(&mut self, key: &RecordKey) -> anyhow::Result<()> {
@@ -220,7 +252,7 @@ impl<'a> Closure<'a> {
             self.old_group(&stored.group_id)?;
         }
         self.queue.push_back(rec.key.clone());
-        self.current.insert(rec.key.clone(), rec);
+        self.add_current(rec);
         Ok(())
     }
 
@@ -235,7 +267,7 @@ impl<'a> Closure<'a> {
             if !self.current.contains_key(k) && !self.deleted.contains(k) {
                 if let Some(r) = self.store.record(k)? {
                     self.queue.push_back(k.clone());
-                    self.current.insert(k.clone(), r);
+                    self.add_current(r);
                 }
             }
         }
@@ -245,25 +277,38 @@ impl<'a> Closure<'a> {
 
     /// A group-name key (`dedup::GROUP_PREFIX`) holds when its records meet at one place;
     /// other assembly keys always do. Records are read as this run leaves them.
-    fn group_name_holds(&self, source: &str, block: &str, keys: &[RecordKey]) -> anyhow::Result<bool> {
+    /// The answer is kept per key until another closure record comes under it.
+    fn group_name_holds(&mut self, source: &str, block: &str, keys: &[RecordKey]) -> anyhow::Result<bool> {
         if !block.starts_with(dedup::GROUP_PREFIX) {
             return Ok(true);
         }
-        let mut listings: BTreeMap<RecordKey, importers::Listing> = self
-            .current
-            .values()
-            .filter(|r| r.key.source_id == source && r.blocks.iter().any(|b| b == block))
-            .map(|r| (r.key.clone(), r.listing.clone()))
-            .collect();
+        let named = self.named.get(block).map_or(&[][..], Vec::as_slice);
+        let closure = (named.len(), keys.iter().filter(|k| self.current.contains_key(*k)).count());
+        if let Some((seen, holds)) = self.holds.get(block) {
+            if *seen == closure {
+                return Ok(*holds);
+            }
+        }
+        let mut stored: BTreeMap<RecordKey, importers::Listing> = BTreeMap::new();
         for k in keys {
             if self.deleted.contains(k) || self.current.contains_key(k) {
                 continue;
             }
             if let Some(r) = self.store.record(k)? {
-                listings.insert(k.clone(), r.listing);
+                stored.insert(k.clone(), r.listing);
             }
         }
-        Ok(dedup::group_name_holds(listings.values()))
+        let mut listings: BTreeMap<&RecordKey, &importers::Listing> = named
+            .iter()
+            .filter(|k| k.source_id == source)
+            .filter_map(|k| self.current.get(k))
+            .filter(|r| r.blocks.iter().any(|b| b == block))
+            .map(|r| (&r.key, &r.listing))
+            .collect();
+        listings.extend(stored.iter());
+        let holds = dedup::group_name_holds(listings.into_values());
+        self.holds.insert(block.to_owned(), (closure, holds));
+        Ok(holds)
     }
 
     /// Adds every stored record that matches a closure record, and the old groups of all.
@@ -280,11 +325,21 @@ impl<'a> Closure<'a> {
             // Fellow meetings of the record's group: same source, same assembly key.
             let mut fellows: BTreeSet<RecordKey> = BTreeSet::new();
             for block in rec.blocks.iter().filter(|b| !b.starts_with(dedup::CARRIER_PREFIX)) {
-                let found = self.store.records_with_block(block)?;
                 if !block.starts_with(dedup::ASSEMBLY_PREFIX) {
-                    neighbours.extend(found);
+                    // A key shared by more records than a rebuild compares pairwise is skipped
+                    // here as there (an online meeting's name at one time, across a country).
+                    if self.oversize.contains(block) {
+                        continue;
+                    }
+                    match self.store.records_with_block_at_most(block, dedup::MAX_BUCKET)? {
+                        Some(found) => neighbours.extend(found),
+                        None => {
+                            self.oversize.insert(block.clone());
+                        }
+                    }
                     continue;
                 }
+                let found = self.store.records_with_block(block)?;
                 let same_source: Vec<RecordKey> =
                     found.into_iter().filter(|k| k.source_id == rec.key.source_id).collect();
                 if same_source.len() > dedup::MAX_GROUP_MEETINGS
@@ -328,7 +383,7 @@ impl<'a> Closure<'a> {
                 self.previous.insert(n.clone(), other.group_id.clone());
                 let gid = other.group_id.clone();
                 self.queue.push_back(n.clone());
-                self.current.insert(n, other);
+                self.add_current(other);
                 self.old_group(&gid)?;
             }
         }
@@ -355,7 +410,7 @@ fn assembly_keys(r: &StoredRecord) -> impl Iterator<Item = &String> {
 /// end and zone, then records.
 fn meetings<'a>(
     parts: impl Iterator<Item = &'a dedup::Cluster>,
-    current: &BTreeMap<RecordKey, StoredRecord>,
+    current: &BTreeMap<RecordKey, Arc<StoredRecord>>,
     trust: &dyn Fn(&str) -> u8,
 ) -> Vec<GroupMeeting> {
     let mut out: Vec<GroupMeeting> = Vec::new();

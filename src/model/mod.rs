@@ -5,6 +5,7 @@
 //! `Meeting`) and does no IO and reads no clock. The store serialises them, ingest builds them,
 //! GraphQL reads them; `occurrence` works out when a meeting next happens from a given instant.
 
+mod canonical;
 mod correction;
 mod geo;
 mod group;
@@ -13,6 +14,7 @@ mod operators;
 mod record;
 mod run;
 
+pub use canonical::{canonical_bytes, content_hash, CONTENT_SCHEME};
 pub use correction::{Correction, CorrectionKind};
 pub use geo::haversine_km;
 pub use group::{GroupMeeting, GroupStatus, MatchLink, StatusConflict, StoredGroup, GROUP_FORMAT};

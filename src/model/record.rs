@@ -46,6 +46,9 @@ pub struct StoredRecord {
     /// Set when the record disappeared from its feed; cleared when it comes back.
     pub missing_since: Option<DateTime<Utc>>,
     pub group_id: String,
-    /// The matcher's blocking keys for this record (indexed in the `blocks` tree).
+    /// The matcher's blocking keys for this record. Kept apart from the document since store
+    /// format 2 (the store's `record_blocks` and `blocks` trees), so re-keying rewrites an
+    /// index, not the documents; a format-1 document still carries them and decodes.
+    #[serde(default, skip_serializing)]
     pub blocks: Vec<String>,
 }

@@ -2,12 +2,15 @@
 //!
 //! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups, still
 //! resolvable), `redirects` (merged-away id -> id), `derived` (the id derived from each record ->
-//! the record, so such an id finds the group holding it), `blocks` (matching blocking key -> record), `runs` (import runs), `sources`
-//! (per-source state), `meta` (counters, the blocking-key scheme, the group format, the
-//! instance id); and the operators' trees (`operators.rs`: the source registry, tokens, the
-//! audit log, held runs' listings). One import
-//! run is one `RunCommit`, applied in a single sled transaction over all trees and behind a
-//! write lock, so readers never see half a run. The lock guards the in-memory `finder::Index`
+//! the record, so such an id finds the group holding it), `blocks` (matching blocking key ->
+//! record) and `record_blocks` (record -> its blocking keys: kept apart from the documents, so
+//! re-keying is an index rebuild), `runs` (import runs), `sources` (per-source state), `meta`
+//! (counters, the store format (`version.rs`, checked at open), the blocking-key scheme, the
+//! group format, the instance id), `undo` (the run being written). One import run is one
+//! `RunCommit`, applied in batches behind a write lock that every multi-key read takes, with
+//! an undo log that rolls back a run cut short (`commit.rs`, `undo.rs`), so readers never see
+//! half a run. The operators' trees are in `operators.rs` (the source registry, tokens, the
+//! audit log, held runs' listings). The lock guards the in-memory `finder::Index`
 //! of the live groups too: built from the `groups` tree at open, updated by every commit under
 //! the same lock, it answers searches (`search.rs`); sled stays the source of truth and holds
 //! the documents. Matching, merging and deciding what changed belong to ingest/dedup.
@@ -18,6 +21,8 @@ mod format;
 mod operators;
 mod reblock;
 mod search;
+mod undo;
+mod version;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,6 +37,7 @@ use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, S
 pub use commit::{RunCommit, RunLog};
 pub use operators::{HeldListings, RunCursor, RunFilter, RunPage};
 pub use search::{Found, FoundUpcoming};
+pub use version::{FormatError, STORE_FORMAT};
 
 /// A handle on the store; cheap to clone.
 #[derive(Clone)]
@@ -61,6 +67,8 @@ pub(crate) struct Trees {
     pub tombstones: sled::Tree,
     pub redirects: sled::Tree,
     pub blocks: sled::Tree,
+    /// Record key -> its blocking keys (`encode_blocks`).
+    pub record_blocks: sled::Tree,
     pub runs: sled::Tree,
     pub sources: sled::Tree,
     pub meta: sled::Tree,
@@ -68,9 +76,14 @@ pub(crate) struct Trees {
     /// `RecordKey::group_id` of every stored record -> its record key: how an id derived from
     /// a record finds the group holding it now.
     pub derived: sled::Tree,
+    /// The undo log of the run being written (`undo.rs`); empty between runs.
+    pub undo: sled::Tree,
 }
 
 const LIVE_GROUPS: &[u8] = b"live_groups";
+/// sled's page cache: its default (1 GiB) filled up during a first import and was most of its
+/// peak memory; searches read decoded groups from `cache.rs` first.
+const CACHE_BYTES: u64 = 512 * 1024 * 1024;
 /// The instance id generated for this store (`Store::instance_id`).
 const INSTANCE_ID: &[u8] = b"instance_id";
 /// The sled tree of filter keys that group format 1 kept; dropped at open.
@@ -79,7 +92,7 @@ const RETIRED_INDEX_TREE: &[u8] = b"index";
 impl Store {
     /// Opens (or creates) the store at `path`.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
-        let db = match sled::Config::new().path(path).open() {
+        let db = match sled::Config::new().path(path).cache_capacity(CACHE_BYTES).open() {
             Ok(db) => db,
             Err(e) if e.to_string().contains("could not acquire lock") => anyhow::bail!(
                 "the store at {} is in use by another supportmesh process (is `supportmesh serve` running on it?). \
@@ -100,12 +113,20 @@ impl Store {
             tombstones: tree("tombstones")?,
             redirects: tree("redirects")?,
             blocks: tree("blocks")?,
+            record_blocks: tree("record_blocks")?,
             runs: tree("runs")?,
             sources: tree("sources")?,
             meta: tree("meta")?,
             corrections: tree("corrections")?,
             derived: tree("derived")?,
+            undo: tree("undo")?,
         };
+        version::upgrade(&db, &trees, path)?;
+        let restored = undo::roll_back(&trees).context("rolling back an import run cut short")?;
+        if restored > 0 {
+            db.flush().context("flushing the rolled-back store")?;
+            tracing::warn!(keys = restored, "rolled back an import run that was cut short (a crash or a kill)");
+        }
         derive_ids_if_new(&trees)?;
         let ops = operators::OperatorTrees::open(&db)?;
         let index = build_index(&trees.groups)?;
@@ -232,11 +253,17 @@ impl Store {
 
     /// Number of live (active or missing) groups.
     pub fn live_group_count(&self) -> anyhow::Result<u64> {
+        let _r = self.read();
         Ok(read_u64(&self.inner.trees.meta, LIVE_GROUPS)?)
     }
 
     pub fn record(&self, key: &RecordKey) -> anyhow::Result<Option<StoredRecord>> {
-        get_json(&self.inner.trees.records, &record_key(key))
+        let _r = self.read();
+        let t = &self.inner.trees;
+        let key = record_key(key);
+        let Some(mut rec) = get_json::<StoredRecord>(&t.records, &key)? else { return Ok(None) };
+        rec.blocks = decode_blocks(t.record_blocks.get(&key)?.as_deref().unwrap_or_default())?;
+        Ok(Some(rec))
     }
 
     /// Every record of one source.
@@ -244,16 +271,32 @@ impl Store {
         let _r = self.read();
         let mut prefix = source_id.as_bytes().to_vec();
         prefix.push(0);
+        let t = &self.inner.trees;
+        let mut keys = t.record_blocks.scan_prefix(&prefix).peekable();
         let mut out = Vec::new();
-        for kv in self.inner.trees.records.scan_prefix(prefix) {
-            let (_, v) = kv?;
-            out.push(serde_json::from_slice(&v).context("decoding a stored record")?);
+        for kv in t.records.scan_prefix(&prefix) {
+            let (k, v) = kv?;
+            let mut rec: StoredRecord = serde_json::from_slice(&v).context("decoding a stored record")?;
+            // Both trees are keyed by record key: walk them side by side.
+            while let Some(Ok((bk, _))) = keys.peek() {
+                if bk.as_ref() >= k.as_ref() {
+                    break;
+                }
+                keys.next();
+            }
+            if let Some(Ok((bk, bv))) = keys.peek() {
+                if bk.as_ref() == k.as_ref() {
+                    rec.blocks = decode_blocks(bv)?;
+                }
+            }
+            out.push(rec);
         }
         Ok(out)
     }
 
     /// Records that share a matching blocking key.
     pub fn records_with_block(&self, block: &str) -> anyhow::Result<Vec<RecordKey>> {
+        let _r = self.read();
         let mut prefix = block.as_bytes().to_vec();
         prefix.push(0);
         let mut out = Vec::new();
@@ -288,12 +331,31 @@ impl Store {
         Ok(most)
     }
 
+    /// Records that share a matching blocking key, or `None` when more than `most` do (the
+    /// rest of such a key's records are not read).
+    pub fn records_with_block_at_most(&self, block: &str, most: usize) -> anyhow::Result<Option<Vec<RecordKey>>> {
+        let _r = self.read();
+        let mut prefix = block.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.inner.trees.blocks.scan_prefix(&prefix) {
+            if out.len() == most {
+                return Ok(None);
+            }
+            let (k, _) = kv?;
+            out.push(decode_record_key(&k[prefix.len()..])?);
+        }
+        Ok(Some(out))
+    }
+
     pub fn source_state(&self, source_id: &str) -> anyhow::Result<SourceState> {
+        let _r = self.read();
         Ok(get_json(&self.inner.trees.sources, source_id.as_bytes())?.unwrap_or_default())
     }
 
     /// Every operator correction (few: they are made by hand).
     pub fn corrections(&self) -> anyhow::Result<Vec<Correction>> {
+        let _r = self.read();
         let mut out = Vec::new();
         for kv in self.inner.trees.corrections.iter() {
             let (_, v) = kv?;
@@ -304,6 +366,7 @@ impl Store {
 
     /// The latest runs of a source, newest first.
     pub fn runs(&self, source_id: &str, limit: usize) -> anyhow::Result<Vec<ImportRun>> {
+        let _r = self.read();
         let mut prefix = source_id.as_bytes().to_vec();
         prefix.push(0);
         let mut out = Vec::new();
@@ -359,6 +422,29 @@ pub(crate) fn get_json<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> an
         Some(v) => Ok(Some(serde_json::from_slice(&v).context("decoding a stored document")?)),
         None => Ok(None),
     }
+}
+
+/// A record's blocking keys as `record_blocks` holds them: each a big-endian u32 length, then
+/// its bytes.
+pub(crate) fn encode_blocks(blocks: &[String]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(blocks.iter().map(|b| b.len() + 4).sum());
+    for b in blocks {
+        out.extend_from_slice(&(b.len() as u32).to_be_bytes());
+        out.extend_from_slice(b.as_bytes());
+    }
+    out
+}
+
+pub(crate) fn decode_blocks(mut bytes: &[u8]) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let (len, rest) = bytes.split_first_chunk::<4>().context("malformed blocking keys in store")?;
+        let len = u32::from_be_bytes(*len) as usize;
+        anyhow::ensure!(rest.len() >= len, "malformed blocking keys in store");
+        out.push(String::from_utf8_lossy(&rest[..len]).into_owned());
+        bytes = &rest[len..];
+    }
+    Ok(out)
 }
 
 pub(crate) fn read_u64(tree: &sled::Tree, key: &[u8]) -> sled::Result<u64> {

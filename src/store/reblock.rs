@@ -1,12 +1,13 @@
 //! Re-deriving every record's matching blocking keys when the matcher's key scheme changes
-//! (the keys are stored with each record and indexed in the `blocks` tree, so records
-//! imported under an older scheme would otherwise never meet records keyed by the new one).
+//! (records imported under an older scheme would otherwise never meet records keyed by the
+//! new one). The keys live apart from the documents (`record_blocks`, indexed in `blocks`),
+//! so this reads every document and rewrites only those two index trees.
 
 use anyhow::Context;
 use importers::Listing;
 
 use super::commit::block_key;
-use super::{record_key, Store};
+use super::{decode_blocks, encode_blocks, Store};
 use crate::model::StoredRecord;
 
 const BLOCKING_SCHEME: &[u8] = b"blocking_scheme";
@@ -28,35 +29,34 @@ impl Store {
             return Ok(None);
         }
         // Each batch swaps its records' old keys for new ones in the index, then rewrites the
-        // records. Done in that order, a run cut short and started again converges: a record
+        // records' key lists. Done in that order, a run cut short and started again converges: a record
         // still listing its old keys has them removed (again) and the new ones inserted (again).
         let mut count = 0;
-        let (mut records, mut blocks) = (sled::Batch::default(), sled::Batch::default());
+        let (mut lists, mut blocks) = (sled::Batch::default(), sled::Batch::default());
         for kv in t.records.iter() {
-            let (k, v) = kv?;
-            let mut rec: StoredRecord = serde_json::from_slice(&v).with_context(|| {
-                format!("decoding stored record {}", String::from_utf8_lossy(&k).replace('\0', "/"))
+            let (key, v) = kv?;
+            let rec: StoredRecord = serde_json::from_slice(&v).with_context(|| {
+                format!("decoding stored record {}", String::from_utf8_lossy(&key).replace('\0', "/"))
             })?;
-            let key = record_key(&rec.key);
+            let old = decode_blocks(t.record_blocks.get(&key)?.as_deref().unwrap_or_default())?;
             let new = keys(&rec.listing);
-            for b in rec.blocks.iter().filter(|b| !new.contains(b)) {
+            for b in old.iter().filter(|b| !new.contains(b)) {
                 blocks.remove(block_key(b, &key));
             }
             for b in &new {
                 blocks.insert(block_key(b, &key), &[][..]);
             }
-            if new != rec.blocks {
-                rec.blocks = new;
-                records.insert(k, serde_json::to_vec(&rec)?);
+            if new != old {
+                lists.insert(key, encode_blocks(&new));
             }
             count += 1;
             if count % BATCH == 0 {
                 t.blocks.apply_batch(std::mem::take(&mut blocks))?;
-                t.records.apply_batch(std::mem::take(&mut records))?;
+                t.record_blocks.apply_batch(std::mem::take(&mut lists))?;
             }
         }
         t.blocks.apply_batch(blocks)?;
-        t.records.apply_batch(records)?;
+        t.record_blocks.apply_batch(lists)?;
         t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
         self.inner.db.flush().context("flushing the re-keyed records")?;
         Ok(Some(count))

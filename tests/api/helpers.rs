@@ -444,3 +444,28 @@ pub fn reopen_store(path: &std::path::Path) -> supportmesh::store::Store {
     }
     panic!("the store at {} stayed locked for 5 s after it was closed", path.display())
 }
+
+/// `Store::open` at `path` once no handle the test dropped holds sled's lock; the open's own
+/// error otherwise (a store refused for its format, say).
+pub fn open_store_when_unlocked(path: &std::path::Path) -> anyhow::Result<supportmesh::store::Store> {
+    for _ in 0..100 {
+        match supportmesh::store::Store::open(path) {
+            Err(e) if format!("{e:#}").contains("could not acquire lock") => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            other => return other,
+        }
+    }
+    supportmesh::store::Store::open(path)
+}
+
+/// The sled database at `path` itself, as another version of supportmesh would open it.
+pub fn reopen_sled(path: &std::path::Path) -> sled::Db {
+    for _ in 0..100 {
+        if let Ok(db) = sled::open(path) {
+            return db;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the store at {} stayed locked for 5 s after it was closed", path.display())
+}

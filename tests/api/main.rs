@@ -7,6 +7,7 @@ mod api_queries;
 mod connections;
 mod corrections;
 mod cors;
+mod crash;
 mod finder_demo;
 mod finder_facets;
 mod finder_filters;

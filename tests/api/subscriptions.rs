@@ -137,3 +137,86 @@ async fn a_new_group_with_several_meetings_is_added_once_and_a_new_meeting_updat
     assert_eq!(updated["groupUpdated"]["meetings"].as_array().unwrap().len(), 3);
     assert_eq!(ws.next_data(Duration::from_secs(1)).await, None, "no groupAdded for a meeting of a known group");
 }
+
+/// A subscriber that never reads from its socket is dropped once its backlog is full, and the
+/// reason is counted; a subscriber that reads gets every event meanwhile.
+#[tokio::test]
+async fn a_subscriber_that_never_reads_is_dropped_after_a_bounded_backlog() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+
+    // Twelve distinct copies of the sample: several hundred new groups in one import.
+    let mut rows = Vec::new();
+    for c in 0..12 {
+        for r in sepa_rows() {
+            let mut r = r;
+            for key in ["slug", "name", "group"] {
+                if let Some(v) = r[key].as_str().filter(|v| !v.is_empty()) {
+                    r[key] = json!(format!("{v} c{c}"));
+                }
+            }
+            if let Some(lat) = r["latitude"].as_str().and_then(|v| v.parse::<f64>().ok()).or(r["latitude"].as_f64()) {
+                r["latitude"] = json!(format!("{:.6}", lat + c as f64));
+            }
+            rows.push(r);
+        }
+    }
+    let groups = crate::helpers::feed_groups(&rows).len();
+    let feeds = crate::helpers::FeedServer::start().await;
+    feeds.put("many.json", serde_json::to_vec(&rows).unwrap());
+    let app = crate::helpers::spawn_app_with(feeds, &[crate::helpers::source("many", "many.json")]).await;
+
+    // The stalled client: a tiny receive window, every subscription it may hold, each asking
+    // for a large document per event, and it never reads after the handshake.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let tcp = socket.connect(app.addr).await.unwrap();
+    let mut req = format!("ws://{}/graphql", app.addr).into_client_request().unwrap();
+    req.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().unwrap());
+    let (mut stalled, _) = tokio_tungstenite::client_async(req, tcp).await.unwrap();
+    stalled.send(Message::Text(json!({ "type": "connection_init" }).to_string().into())).await.unwrap();
+    let ack = stalled.next().await.unwrap().unwrap();
+    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
+    let heavy = "subscription { groupAdded { id name description records { sourceId externalId url } \
+        location { formatted address locality postcode latitude longitude } \
+        meetings { weekday startTime endTime timezone } } }";
+    for id in 0..16 {
+        let msg = json!({ "id": id.to_string(), "type": "subscribe", "payload": { "query": heavy } });
+        stalled.send(Message::Text(msg.to_string().into())).await.unwrap();
+    }
+    let mut reader = WsClient::connect(&app, "graphql-transport-ws").await;
+    reader.subscribe("1", "subscription { groupAdded { id } }", json!({})).await;
+
+    let run = app.import("many").await;
+
+    assert_eq!(run.counts.added as usize, rows.len(), "{:?}", run.counts);
+    let mut delivered = 0;
+    while delivered < groups {
+        reader.next_data(Duration::from_secs(10)).await.expect("the reading subscriber gets every group");
+        delivered += 1;
+    }
+    // The stalled client was dropped, and said why, once its backlog filled.
+    let mut dropped = 0.0;
+    for _ in 0..100 {
+        let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        dropped = metrics
+            .lines()
+            .find(|l| l.starts_with("supportmesh_websockets_dropped_total") && l.contains("slow reader"))
+            .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .unwrap_or(0.0);
+        if dropped >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(dropped >= 1.0, "the stalled subscriber was not dropped for being a slow reader");
+    // What its socket still holds ends: the server closed it, far short of every event.
+    let mut received = 0;
+    while let Ok(Some(Ok(msg))) = tokio::time::timeout(Duration::from_secs(10), stalled.next()).await {
+        if msg.is_text() {
+            received += 1;
+        }
+    }
+    assert!(received < 16 * groups, "the stalled client got {received} of {} events", 16 * groups);
+}

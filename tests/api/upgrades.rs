@@ -1,6 +1,9 @@
 //! Stores written by earlier versions keep working: a store of one-slot groups (group format
 //! 1, no format recorded, matching keys of an older scheme) is reassembled into real groups at
 //! start (each group gets its smallest record's id), and every id it published still resolves.
+//! A store in store format 1, as the code before store formats wrote it (a committed fixture,
+//! `tests/fixtures/stores/`), is migrated at open without reporting its records as changed; a
+//! store from a newer version is refused.
 
 use serde_json::{json, Value};
 
@@ -31,7 +34,7 @@ pub async fn write_format_1_store(dir: &std::path::Path, source: &str) -> Vec<(S
         let key = RecordKey::new(source, l.external_id.clone());
         let id = format!("legacy{i}");
         ids.push((id.clone(), l.external_id.clone()));
-        commit.groups_put.push(StoredGroup {
+        commit.groups_put.push(std::sync::Arc::new(StoredGroup {
             id: id.clone(),
             listing: l.clone(),
             records: vec![key.clone()],
@@ -41,7 +44,7 @@ pub async fn write_format_1_store(dir: &std::path::Path, source: &str) -> Vec<(S
             status_conflict: None,
             first_seen: now,
             updated_at: now,
-        });
+        }));
         commit.records_put.push(StoredRecord {
             key,
             hash: supportmesh::dedup::listing_hash(&l),
@@ -142,4 +145,113 @@ async fn a_format_2_store_gets_derived_ids_and_old_ids_resolve() {
         let records = g["group"]["records"].as_array().unwrap_or_else(|| panic!("{id} no longer resolves: {g}"));
         assert!(records.iter().any(|r| r["externalId"] == external.as_str()), "{id}: {g}");
     }
+}
+
+/// A copy of the committed store `tests/fixtures/stores/<name>/`, at `dir/store`.
+fn fixture_store(name: &str) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stores");
+    copy(&fixtures.join(name), &dir.path().join("store"));
+    dir
+}
+
+fn fixture_ids(name: &str) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/stores/{name}.ids"));
+    std::fs::read_to_string(path).unwrap().lines().map(str::to_owned).collect()
+}
+
+/// The store the code before store formats wrote for the sepa sample (store format 1:
+/// blocking keys inside each record, hashes over serde's JSON) opens in format 2: every
+/// record's keys are where the matcher finds them, every hash is the canonical one, and every
+/// group it held is still there under its id.
+#[test]
+fn a_format_1_store_is_migrated_at_open() {
+    let dir = fixture_store("v1-sepa");
+    let ids = fixture_ids("v1-sepa");
+    assert!(ids.len() > 10, "the fixture holds groups");
+
+    let store = supportmesh::store::Store::open(&dir.path().join("store")).expect("the format 1 store opens");
+
+    assert_eq!(store.store_format().unwrap(), supportmesh::store::STORE_FORMAT);
+    assert_eq!(store.live_group_count().unwrap() as usize, ids.len());
+    let records = store.records_of_source("sepa").unwrap();
+    assert!(records.len() >= ids.len());
+    for r in &records {
+        assert_eq!(r.blocks, supportmesh::dedup::blocking_keys(&r.listing), "{}: keys moved apart", r.key);
+        assert_eq!(r.hash, supportmesh::dedup::listing_hash(&r.listing), "{}: canonical hash", r.key);
+        assert_eq!(store.record(&r.key).unwrap().as_ref(), Some(r), "one record reads as the scan does");
+        for b in &r.blocks {
+            assert!(store.records_with_block(b).unwrap().contains(&r.key), "{}: indexed under {b}", r.key);
+        }
+    }
+    for id in &ids {
+        assert_eq!(store.group(id).unwrap().map(|g| g.id).as_deref(), Some(id.as_str()), "{id} is still a group");
+    }
+}
+
+/// The first import after the migration reports what changed in the feed and nothing else:
+/// one listing renamed is one record updated and one `groupUpdated`, every other record
+/// unchanged (the migrated hashes are the ones the import computes).
+#[tokio::test]
+async fn the_first_import_after_the_migration_changes_only_what_the_feed_changed() {
+    let dir = fixture_store("v1-sepa");
+    let ids = fixture_ids("v1-sepa");
+    let mut rows = sepa_rows();
+    let renamed = format!("{} (renamed)", rows[0]["name"].as_str().unwrap());
+    rows[0]["name"] = Value::String(renamed.clone());
+    let feeds = FeedServer::start().await;
+    feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
+    let app = spawn_app_on_store(feeds, &[source("sepa", "sepa.json")], dir).await;
+    assert_eq!(app.total().await as usize, ids.len(), "every group of the old store is served");
+    let mut ws = crate::helpers::WsClient::connect(&app, "graphql-transport-ws").await;
+    ws.subscribe("1", "subscription { groupUpdated { name } }", json!({})).await;
+    ws.subscribe("2", "subscription { groupAdded { name } }", json!({})).await;
+
+    let run = app.import("sepa").await;
+
+    assert_eq!(run.outcome, supportmesh::model::RunOutcome::Succeeded, "{:?}", run.error);
+    let c = &run.counts;
+    assert_eq!((c.added, c.updated, c.missing, c.removed), (0, 1, 0, 0), "{c:?}");
+    assert_eq!(c.unchanged, c.seen - 1, "{c:?}");
+    let event = ws.next_data(std::time::Duration::from_secs(5)).await.expect("the renamed group's update");
+    assert_eq!(event["groupUpdated"]["name"], renamed.as_str(), "{event}");
+    assert_eq!(ws.next_data(std::time::Duration::from_millis(500)).await, None, "no other group was reported");
+    assert_eq!(app.total().await as usize, ids.len());
+}
+
+/// A store written by a newer version (a store format above this code's) is refused with a
+/// message naming both formats, and left as it was.
+#[test]
+fn a_store_from_a_newer_version_is_refused() {
+    let dir = fixture_store("v1-sepa");
+    let path = dir.path().join("store");
+    drop(supportmesh::store::Store::open(&path).unwrap());
+    let newer = supportmesh::store::STORE_FORMAT + 7;
+    {
+        // What a newer version would write: its format number in `meta`.
+        let db = crate::helpers::reopen_sled(&path);
+        db.open_tree("meta").unwrap().insert("store_format", &newer.to_be_bytes()[..]).unwrap();
+        db.flush().unwrap();
+    }
+
+    let err = match crate::helpers::open_store_when_unlocked(&path) {
+        Ok(_) => panic!("a store from a newer version opened"),
+        Err(e) => format!("{e:#}"),
+    };
+
+    assert!(err.contains(&format!("store format {newer}")), "{err}");
+    assert!(err.contains(&format!("formats 1 to {}", supportmesh::store::STORE_FORMAT)), "{err}");
+    assert!(err.contains("newer supportmesh"), "{err}");
 }

@@ -1,0 +1,108 @@
+//! The store format: one version number in `meta` for how everything in the store is laid
+//! out, checked at open before anything is read. An older store is migrated in place, step by
+//! step; a store written by a newer supportmesh is refused with a message naming both
+//! versions, never misread.
+//!
+//! - **1**: what supportmesh wrote before formats were recorded (no `store_format` key): JSON
+//!   documents, each record carrying its blocking keys, content hashes over serde's JSON.
+//! - **2**: blocking keys live apart from the documents (`record_blocks`: record key -> its
+//!   keys, beside the `blocks` index), and content hashes are over the listing's canonical
+//!   form (`model::content_hash`), so the next import of an unchanged feed finds every record
+//!   unchanged.
+//!
+//! The group format (`format.rs`) is separate: groups are reassembled by ingest, which needs
+//! the matcher; this file only changes what the store alone can change.
+
+use anyhow::Context;
+
+use super::{read_u64, Store, Trees};
+use crate::model::{content_hash, StoredRecord};
+
+/// The store format this code writes.
+pub const STORE_FORMAT: u64 = 2;
+/// The oldest store format this code migrates from.
+pub const OLDEST_STORE_FORMAT: u64 = 1;
+
+const FORMAT_KEY: &[u8] = b"store_format";
+
+/// Records migrated per sled batch.
+const BATCH: usize = 5000;
+
+/// Why a store was not opened.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error(
+        "the store at {path} is in store format {found}, written by a newer supportmesh; this version reads store \
+         formats {OLDEST_STORE_FORMAT} to {STORE_FORMAT}. Run the newer version, or set [store] path to another store"
+    )]
+    Newer { path: String, found: u64 },
+}
+
+impl Store {
+    /// The store format recorded in the store (always `STORE_FORMAT` once opened).
+    pub fn store_format(&self) -> anyhow::Result<u64> {
+        Ok(read_u64(&self.inner.trees.meta, FORMAT_KEY)?)
+    }
+}
+
+/// The format the store is in: the recorded one; 1 for a store with documents and no format
+/// recorded; `STORE_FORMAT` for an empty store (recorded then).
+pub(super) fn found(t: &Trees) -> anyhow::Result<u64> {
+    let recorded = read_u64(&t.meta, FORMAT_KEY)?;
+    if recorded > 0 {
+        return Ok(recorded);
+    }
+    if t.records.is_empty() && t.groups.is_empty() && t.tombstones.is_empty() {
+        t.meta.insert(FORMAT_KEY, &STORE_FORMAT.to_be_bytes()[..])?;
+        return Ok(STORE_FORMAT);
+    }
+    Ok(1)
+}
+
+/// Brings the store to `STORE_FORMAT`, or refuses it. Each step is idempotent and the new
+/// format is recorded only after its step is flushed, so a migration cut short runs again at
+/// the next open.
+pub(super) fn upgrade(db: &sled::Db, t: &Trees, path: &std::path::Path) -> anyhow::Result<()> {
+    let found = found(t)?;
+    if found > STORE_FORMAT {
+        return Err(FormatError::Newer { path: path.display().to_string(), found }.into());
+    }
+    if found < STORE_FORMAT {
+        tracing::info!(from = found, to = STORE_FORMAT, "migrating the store");
+    }
+    if found < 2 {
+        let n = keys_apart_and_canonical_hashes(t).context("migrating the store from format 1 to 2")?;
+        db.flush().context("flushing the migrated store")?;
+        t.meta.insert(FORMAT_KEY, &2u64.to_be_bytes()[..])?;
+        tracing::info!(records = n, "store format 2: blocking keys apart, canonical content hashes");
+    }
+    db.flush().context("flushing the store format")?;
+    Ok(())
+}
+
+/// Format 1 -> 2: every record's blocking keys move to `record_blocks`, and its hash is
+/// recomputed over the canonical form. Keys are written before the document that drops them,
+/// so a second pass over a half-migrated store finds each record's keys in one place or the
+/// other (a document without keys is left to the keys already moved).
+fn keys_apart_and_canonical_hashes(t: &Trees) -> anyhow::Result<usize> {
+    let (mut docs, mut keys) = (sled::Batch::default(), sled::Batch::default());
+    let mut n = 0;
+    for kv in t.records.iter() {
+        let (k, v) = kv?;
+        let mut rec: StoredRecord = serde_json::from_slice(&v)
+            .with_context(|| format!("decoding stored record {}", String::from_utf8_lossy(&k).replace('\0', "/")))?;
+        if !rec.blocks.is_empty() {
+            keys.insert(k.clone(), super::encode_blocks(&rec.blocks));
+        }
+        rec.hash = content_hash(&rec.listing);
+        docs.insert(k, serde_json::to_vec(&rec)?);
+        n += 1;
+        if n % BATCH == 0 {
+            t.record_blocks.apply_batch(std::mem::take(&mut keys))?;
+            t.records.apply_batch(std::mem::take(&mut docs))?;
+        }
+    }
+    t.record_blocks.apply_batch(keys)?;
+    t.records.apply_batch(docs)?;
+    Ok(n)
+}
