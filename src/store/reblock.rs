@@ -28,6 +28,13 @@ impl Store {
         if t.meta.get(BLOCKING_SCHEME)?.as_deref() == Some(scheme.as_bytes()) {
             return Ok(None);
         }
+        // A store without records (a new one) has nothing to re-key: record the scheme only.
+        // (No empty batches either: sled's `apply_batch` takes a lock shared by every store in
+        // the process.)
+        if t.records.is_empty() {
+            t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
+            return Ok(Some(0));
+        }
         // Each batch swaps its records' old keys for new ones in the index, then rewrites the
         // records' key lists. Done in that order, a run cut short and started again converges: a record
         // still listing its old keys has them removed (again) and the new ones inserted (again).
@@ -55,8 +62,10 @@ impl Store {
                 t.record_blocks.apply_batch(std::mem::take(&mut lists))?;
             }
         }
-        t.blocks.apply_batch(blocks)?;
-        t.record_blocks.apply_batch(lists)?;
+        if count % BATCH != 0 {
+            t.blocks.apply_batch(blocks)?;
+            t.record_blocks.apply_batch(lists)?;
+        }
         t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
         self.inner.db.flush().context("flushing the re-keyed records")?;
         Ok(Some(count))
