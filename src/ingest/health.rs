@@ -3,10 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::RunOutcome;
-use crate::store::RunFilter;
-
 use super::Ingestor;
+use crate::model::RunOutcome;
 
 /// How a source's imports are going.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,9 +29,7 @@ impl Ingestor {
             .take_while(|r| !matches!(r.outcome, RunOutcome::Succeeded | RunOutcome::Unchanged))
             .filter(|r| r.outcome == RunOutcome::Failed)
             .count() as u32;
-        let filter =
-            RunFilter { sources: vec![source_id.to_owned()], outcomes: vec![RunOutcome::Held], unresolved_only: true };
-        let held_runs = store.runs_page(&filter, None, LOOK_BACK)?.runs.len() as u32;
+        let held_runs = self.waiting_held(source_id, "")?.len() as u32;
         Ok(SourceHealth { seconds_since_success, consecutive_failures, held_runs })
     }
 

@@ -6,7 +6,6 @@
 use chrono::Utc;
 
 use crate::model::{HeldResolution, ImportRun, RunOutcome, SourceState, Stamp};
-use crate::store::RunFilter;
 
 use super::import::ReadFeed;
 use super::policy::Removals;
@@ -47,10 +46,7 @@ impl Ingestor {
 
     /// Marks the source's unresolved held runs other than `by` as superseded by run `by`.
     pub(super) fn supersede_held(&self, source_id: &str, by: &str) -> anyhow::Result<()> {
-        let filter =
-            RunFilter { sources: vec![source_id.to_owned()], outcomes: vec![RunOutcome::Held], unresolved_only: true };
-        let page = self.inner.store.runs_page(&filter, None, 100)?;
-        for held in page.runs.into_iter().filter(|r| r.id != by) {
+        for held in self.waiting_held(source_id, by)? {
             let why = format!("superseded by run {by}");
             let stamp = Stamp { at: Utc::now(), by: "supportmesh".into(), reason: Some(why) };
             self.inner.store.put_run(&ImportRun {
@@ -60,6 +56,20 @@ impl Ingestor {
             self.inner.store.remove_held_listings(&held.id)?;
         }
         Ok(())
+    }
+
+    /// The source's held runs nobody has resolved, leaving out run `except`. Only the runs
+    /// since its last applied one are read: an applied (or unchanged, or retiring) run
+    /// supersedes every held run before it, so none can wait further back.
+    pub(super) fn waiting_held(&self, source_id: &str, except: &str) -> anyhow::Result<Vec<ImportRun>> {
+        const LOOK_BACK: usize = 100;
+        let runs = self.inner.store.runs(source_id, LOOK_BACK)?;
+        Ok(runs
+            .into_iter()
+            .filter(|r| r.id != except)
+            .take_while(|r| !matches!(r.outcome, RunOutcome::Succeeded | RunOutcome::Unchanged | RunOutcome::Retired))
+            .filter(|r| r.outcome == RunOutcome::Held && r.resolution.is_none())
+            .collect())
     }
 
     fn unresolved_held(&self, run_id: &str) -> Result<ImportRun, IngestError> {
