@@ -30,14 +30,14 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::CorsOrigins;
-use crate::graphql::{AppSchema, AppState, Caller};
+use crate::graphql::{Api, AppState, Caller};
 use crate::readiness::{Readiness, Verdict};
 use crate::response_cache::{self, Answer, ResponseCache};
 
 /// What the routes need.
 #[derive(Clone)]
 pub struct HttpState {
-    pub schema: AppSchema,
+    pub schema: Api,
     pub app: AppState,
     pub operator_token: Option<String>,
     pub metrics: PrometheusHandle,
@@ -92,7 +92,7 @@ async fn graphql_post(State(s): State<HttpState>, req: Request<Body>) -> Respons
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let caller = Caller::identify(auth, s.operator_token.as_deref(), &s.app.store);
     let (generation, now) = (s.app.store.generation(), Utc::now());
-    let key = auth.is_none().then(|| response_cache::key("post", &body));
+    let key = (auth.is_none() && s.answers.is_on()).then(|| response_cache::key("post", &body));
     let cached = key.as_ref().filter(|_| !sse::wants_event_stream(&headers));
     if let Some(answer) = cached.and_then(|k| s.answers.get(k, generation, now)) {
         return answered(answer.body, "no-store");

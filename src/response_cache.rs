@@ -71,6 +71,11 @@ impl ResponseCache {
         ResponseCache { off: true, ..Default::default() }
     }
 
+    /// Whether answers are kept at all (so a request's key is worth computing).
+    pub fn is_on(&self) -> bool {
+        !self.off
+    }
+
     /// The answer kept for `key`, if it was computed at this generation and minute.
     pub fn get(&self, key: &Key, generation: u64, now: DateTime<Utc>) -> Option<Answer> {
         if self.off {

@@ -15,7 +15,7 @@ use crate::config::ServerSettings;
 use crate::config::Settings;
 use crate::events::EventBus;
 use crate::fetch::Fetcher;
-use crate::graphql::{build_schema, AppState, Budget, Documents, PlaceBook};
+use crate::graphql::{build_api, AppState, Budget, Documents, PlaceBook};
 use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
 use crate::listen::ConnectionLimits;
@@ -82,9 +82,9 @@ impl Application {
             aliases: server.max_aliases,
             introspection: server.introspection,
         };
-        let schema = build_schema(state.clone(), budget, server.request_timeout);
+        let api = build_api(state.clone(), budget, server.request_timeout);
         let http = HttpState {
-            schema,
+            schema: api,
             app: state.clone(),
             operator_token: settings.operator_token.clone(),
             metrics: crate::telemetry::metrics_handle(),

@@ -12,9 +12,7 @@
 //! document that passes here has at most `cost` fields when expanded, which bounds them.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
 use async_graphql::parser::types::{ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, Request, ServerResult, Value as ConstValue, Variables};
 use async_graphql_value::Value;
@@ -109,33 +107,22 @@ impl Budget {
     }
 }
 
-impl ExtensionFactory for Budget {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
-}
-
-/// Runs the check before the schema's own validation; a query that does not parse goes on
-/// as it is, for the schema to report.
-#[async_graphql::async_trait::async_trait]
-impl Extension for Budget {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
+impl Budget {
+    /// Refuses the request when its document asks for more than this budget
+    /// (`QUERY_TOO_COMPLEX`, or `INTROSPECTION_DISABLED`); a query that does not parse goes
+    /// on as it is, for the schema to report.
+    pub fn judge(&self, request: &mut Request) -> ServerResult<()> {
         // Taken out and put back, not cloned: `parsed_query` borrows the request mutably.
         let variables = std::mem::take(&mut request.variables);
         let judged = request.parsed_query().ok().map(|doc| self.check(doc, &variables));
         request.variables = variables;
-        if let Some(judged) = judged {
-            judged.map_err(|m| {
+        match judged {
+            Some(Err(m)) => {
                 let code = if m.starts_with("introspection") { "INTROSPECTION_DISABLED" } else { "QUERY_TOO_COMPLEX" };
-                super::errors::coded(m, code)
-            })?;
+                Err(super::errors::coded(m, code))
+            }
+            _ => Ok(()),
         }
-        next.run(ctx, request).await
     }
 }
 

@@ -2,6 +2,7 @@
 
 use async_graphql::SimpleObject;
 
+use super::serial::Serial;
 use super::types::Group;
 use crate::finder;
 
@@ -10,7 +11,7 @@ use crate::finder;
 pub struct GroupConnection {
     /// How many groups match, over all pages.
     pub total_count: i64,
-    pub edges: Vec<GroupEdge>,
+    pub edges: Vec<Serial<GroupEdge>>,
     pub page_info: PageInfo,
     /// Counts per value of each facet, each counted with the other filters applied and its
     /// own left out (as shops count); null unless selected.
@@ -22,7 +23,7 @@ pub struct GroupEdge {
     pub cursor: String,
     /// Distance from the `near` point, when one was given and the group has a point.
     pub distance_km: Option<f64>,
-    pub node: Group,
+    pub node: Serial<Group>,
 }
 
 #[derive(SimpleObject)]
@@ -37,12 +38,12 @@ pub struct PageInfo {
 /// `IN_PERSON`, `MONDAY`, `EVENING`; languages as BCP 47 tags), most frequent first.
 #[derive(SimpleObject)]
 pub struct Facets {
-    pub topics: Vec<FacetCount>,
-    pub kinds: Vec<FacetCount>,
-    pub attendance: Vec<FacetCount>,
-    pub weekdays: Vec<FacetCount>,
-    pub time_of_day: Vec<FacetCount>,
-    pub languages: Vec<FacetCount>,
+    pub topics: Vec<Serial<FacetCount>>,
+    pub kinds: Vec<Serial<FacetCount>>,
+    pub attendance: Vec<Serial<FacetCount>>,
+    pub weekdays: Vec<Serial<FacetCount>>,
+    pub time_of_day: Vec<Serial<FacetCount>>,
+    pub languages: Vec<Serial<FacetCount>>,
 }
 
 #[derive(SimpleObject)]
@@ -55,7 +56,7 @@ impl From<finder::Facets> for Facets {
     fn from(f: finder::Facets) -> Self {
         let upper = |v: Vec<(String, u64)>| {
             v.into_iter()
-                .map(|(value, count)| FacetCount { value: value.to_ascii_uppercase(), count: count as i64 })
+                .map(|(value, count)| Serial(FacetCount { value: value.to_ascii_uppercase(), count: count as i64 }))
                 .collect()
         };
         Facets {
@@ -67,7 +68,7 @@ impl From<finder::Facets> for Facets {
             languages: f
                 .languages
                 .into_iter()
-                .map(|(value, count)| FacetCount { value, count: count as i64 })
+                .map(|(value, count)| Serial(FacetCount { value, count: count as i64 }))
                 .collect(),
         }
     }

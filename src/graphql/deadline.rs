@@ -3,88 +3,52 @@
 //! WebSocket, SSE).
 //!
 //! Resolvers do their work without waiting on anything, so a request would otherwise run in
-//! one poll to its end: each root field first yields to the runtime, which lets the timer
-//! cancel a request between its root fields and lets other requests run meanwhile.
-//! Mutations are left to finish (an import asked for by an operator is not cut in half).
+//! one poll to its end: the root fields that search first pass a `checkpoint`, which yields
+//! to the runtime (other requests run meanwhile) and refuses to start a search past the
+//! request's time. Mutations are left to finish (an import asked for by an operator is not cut
+//! in half): `super::executor` decides which requests run `within` the budget.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve, ResolveInfo,
-};
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
-use async_graphql::{Response, ServerResult, Value, Variables};
+use async_graphql::Response;
 
-/// The schema extension.
-#[derive(Debug, Clone, Copy)]
-pub struct Deadline(pub Duration);
+tokio::task_local! {
+    /// When the request being resolved on this task must end.
+    static ENDS_AT: Instant;
+}
 
-impl ExtensionFactory for Deadline {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(PerRequest { after: self.0, mutation: AtomicBool::new(false) })
+/// `run`'s response, or a `TIMEOUT` error when it has not finished `after` it started.
+pub async fn within(after: Duration, run: impl Future<Output = Response>) -> Response {
+    let ends_at = Instant::now() + after;
+    match tokio::time::timeout(after, ENDS_AT.scope(ends_at, run)).await {
+        Ok(response) if Instant::now() < ends_at => response,
+        // Over time: cut by the timer, or its last searches refused by their checkpoints.
+        _ => Response::from_errors(vec![super::errors::coded(
+            format!(
+                "the request was cancelled after {} s (server.request_timeout_secs); ask for less",
+                after.as_secs()
+            ),
+            "TIMEOUT",
+        )]),
     }
 }
 
-struct PerRequest {
-    after: Duration,
-    mutation: AtomicBool,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for PerRequest {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let mutation = doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation);
-        self.mutation.store(mutation, Ordering::Relaxed);
-        Ok(doc)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        if self.mutation.load(Ordering::Relaxed) {
-            return next.run(ctx, operation_name).await;
-        }
-        match tokio::time::timeout(self.after, next.run(ctx, operation_name)).await {
-            Ok(response) => response,
-            Err(_) => Response::from_errors(vec![super::errors::coded(
-                format!(
-                    "the request was cancelled after {} s (server.request_timeout_secs); ask for less",
-                    self.after.as_secs()
-                ),
-                "TIMEOUT",
-            )]),
-        }
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        if info.path_node.parent.is_none() {
-            tokio::task::yield_now().await;
-        }
-        next.run(ctx, info).await
+/// Called first by the root fields that search. It yields to the runtime, so other requests
+/// run meanwhile; then a request past its time runs no further search. Root fields run side
+/// by side in one poll, so a timer alone could not stop a request between them.
+pub async fn checkpoint() -> async_graphql::Result<()> {
+    tokio::task::yield_now().await;
+    match ENDS_AT.try_with(|ends_at| Instant::now() >= *ends_at) {
+        Ok(true) => Err(async_graphql::Error::new("the request ran out of time")),
+        _ => Ok(()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use async_graphql::{EmptySubscription, Object, Schema};
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema, Value};
 
     struct Query;
 
@@ -97,25 +61,20 @@ mod tests {
         async fn quick(&self) -> i32 {
             2
         }
-    }
-
-    struct Mutation;
-
-    #[Object]
-    impl Mutation {
-        async fn work(&self) -> i32 {
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            3
+        async fn searches(&self) -> async_graphql::Result<i32> {
+            checkpoint().await?;
+            std::thread::sleep(Duration::from_millis(30));
+            Ok(3)
         }
     }
 
-    fn schema() -> Schema<Query, Mutation, EmptySubscription> {
-        Schema::build(Query, Mutation, EmptySubscription).extension(Deadline(Duration::from_millis(50))).finish()
+    fn schema() -> Schema<Query, EmptyMutation, EmptySubscription> {
+        Schema::build(Query, EmptyMutation, EmptySubscription).finish()
     }
 
     #[tokio::test]
     async fn a_query_past_its_time_is_cancelled_with_a_timeout_error() {
-        let resp = schema().execute("{ quick slow }").await;
+        let resp = within(Duration::from_millis(50), schema().execute("{ quick slow }")).await;
         assert_eq!(resp.errors.len(), 1, "{resp:?}");
         assert!(resp.errors[0].message.contains("cancelled after"), "{:?}", resp.errors);
         let code = resp.errors[0].extensions.as_ref().and_then(|e| e.get("code")).cloned();
@@ -124,10 +83,21 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn quick_queries_and_mutations_finish() {
-        let quick = schema().execute("{ quick }").await;
-        let mutation = schema().execute("mutation { work }").await;
-        assert!(quick.errors.is_empty() && mutation.errors.is_empty(), "{quick:?} {mutation:?}");
-        assert_eq!(mutation.data.to_string(), "{work: 3}");
+    async fn root_fields_that_search_yield_so_the_timer_can_cancel_between_them() {
+        // Each root field works 30 ms without awaiting anything but its checkpoint: the
+        // 50 ms budget ends the request before the 20 fields' 600 ms are done.
+        let fields: String = (0..20).map(|i| format!(" s{i}: searches")).collect();
+        let started = std::time::Instant::now();
+        let resp = within(Duration::from_millis(50), schema().execute(format!("{{{fields} }}"))).await;
+        assert_eq!(resp.errors.len(), 1, "{resp:?}");
+        assert!(resp.errors[0].message.contains("cancelled after"), "{:?}", resp.errors);
+        assert!(started.elapsed() < Duration::from_millis(590), "took {:?}", started.elapsed());
+    }
+
+    #[tokio::test]
+    async fn quick_queries_finish() {
+        let quick = within(Duration::from_millis(50), schema().execute("{ quick }")).await;
+        assert!(quick.errors.is_empty(), "{quick:?}");
+        assert_eq!(quick.data.to_string(), "{quick: 2}");
     }
 }

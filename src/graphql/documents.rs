@@ -15,7 +15,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, ServerError, ServerResult};
 use serde::Deserialize;
@@ -26,7 +25,7 @@ const CAPACITY: usize = 2_000;
 /// Longer queries are parsed every time and never persisted.
 const MAX_QUERY_BYTES: usize = 32 * 1024;
 
-/// The schema extension; cheap to clone.
+/// The documents every request is looked up in (`super::executor`); cheap to clone.
 #[derive(Clone, Default)]
 pub struct Documents {
     cache: Arc<RwLock<HashMap<String, ExecutableDocument>>>,
@@ -59,20 +58,11 @@ struct PersistedQuery {
     sha256_hash: String,
 }
 
-impl ExtensionFactory for Documents {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(self.clone())
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for Documents {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
+impl Documents {
+    /// The request with its document: a persisted query's found by hash (or
+    /// `PERSISTED_QUERY_NOT_FOUND`), a text's from the cache or parsed now and kept; with a
+    /// trusted-only manifest, anything else is refused.
+    pub fn prepare(&self, mut request: Request) -> ServerResult<Request> {
         let persisted = match request.extensions.remove("persistedQuery") {
             Some(value) => Some(async_graphql::from_value::<PersistedQuery>(value).map_err(|_| {
                 error("the persistedQuery extension must be { version: 1, sha256Hash }", "BAD_REQUEST")
@@ -95,10 +85,9 @@ impl Extension for Documents {
                     "PERSISTED_QUERY_NOT_IN_LIST",
                 ));
             };
-            let doc = doc.clone();
-            return next.run(ctx, with(request, doc)).await;
+            return Ok(with(request, doc.clone()));
         }
-        let request = match persisted {
+        Ok(match persisted {
             Some(p) if request.query.is_empty() => match self.get(&p.sha256_hash.to_ascii_lowercase()) {
                 Some(doc) => with(request, doc),
                 None => return Err(error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
@@ -115,12 +104,9 @@ impl Extension for Documents {
                 self.parsed(request, hash)
             }
             None => request,
-        };
-        next.run(ctx, request).await
+        })
     }
-}
 
-impl Documents {
     /// Documents with an operator's manifest of trusted operations; an error names the
     /// operation that does not parse, or what is wrong with the manifest.
     pub fn with_manifest(text: &str, only: bool) -> Result<Documents, String> {
@@ -156,24 +142,33 @@ impl Documents {
     }
 
     fn runs_any(&self, request: &Request, pred: impl Fn(OperationType) -> bool) -> bool {
-        let doc = if request.query.is_empty() {
-            request
+        let runs = |doc: &ExecutableDocument| doc.operations.iter().any(|(_, op)| pred(op.node.ty));
+        if request.query.is_empty() {
+            let hash = request
                 .extensions
                 .get("persistedQuery")
                 .and_then(|v| async_graphql::from_value::<PersistedQuery>(v.clone()).ok())
-                .and_then(|p| self.get(&p.sha256_hash.to_ascii_lowercase()))
-        } else {
-            // Parsed once: the schema then finds it in the cache.
-            self.document(&request.query, sha256(&request.query))
-        };
-        doc.is_some_and(|d| d.operations.iter().any(|(_, op)| pred(op.node.ty)))
+                .map(|p| p.sha256_hash.to_ascii_lowercase());
+            return hash.and_then(|h| self.peek(&h, runs)).unwrap_or(false);
+        }
+        let hash = sha256(&request.query);
+        match self.peek(&hash, runs) {
+            Some(found) => found,
+            // Parsed once: the request then finds it in the cache.
+            None => self.document(&request.query, hash).is_some_and(|d| runs(&d)),
+        }
     }
 
     fn get(&self, hash: &str) -> Option<ExecutableDocument> {
+        self.peek(hash, ExecutableDocument::clone)
+    }
+
+    /// `f` of the document kept under `hash`, without copying it.
+    fn peek<R>(&self, hash: &str, f: impl FnOnce(&ExecutableDocument) -> R) -> Option<R> {
         if let Some(doc) = self.trusted.as_deref().and_then(|t| t.documents.get(hash)) {
-            return Some(doc.clone());
+            return Some(f(doc));
         }
-        self.cache.read().unwrap_or_else(|e| e.into_inner()).get(hash).cloned()
+        self.cache.read().unwrap_or_else(|e| e.into_inner()).get(hash).map(f)
     }
 
     /// The request with its document from the cache, or parsed now and kept; a query that does

@@ -1,45 +1,109 @@
 //! `Meeting` (one slot of a group, in the group's local time) and `Occurrence` (when it
 //! next happens, from any instant). The time arithmetic is `model::occurrence`'s.
 
-use async_graphql::{ComplexObject, Context, SimpleObject};
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::enums::{Recurrence, Weekday};
 use super::errors::OrInternal;
 use super::types::SourceRecord;
 use super::AppState;
-use crate::model::{self, next_occurrence, GroupMeeting, RecordKey};
+use crate::model::{self, next_occurrence, RecordKey, StoredGroup};
 
-/// One meeting of a group, in the group's local time.
-#[derive(SimpleObject)]
-#[graphql(complex)]
+/// One meeting of a group, in the group's local time: the group's document and which of its
+/// meetings, read when a field is asked for (an answer of 20 groups holds about 100 meetings,
+/// and a list shows two or three fields of each).
 pub struct Meeting {
-    pub weekday: Option<Weekday>,
-    /// Local start time, "HH:MM".
-    pub start_time: Option<String>,
-    /// Local end time, "HH:MM", when the source gives one.
-    pub end_time: Option<String>,
-    /// IANA time zone of the times.
-    pub timezone: String,
-    pub recurrence: Recurrence,
-    /// For MONTHLY_NTH: which weeks of the month (1..5, -1 = last).
-    pub weeks_of_month: Vec<i32>,
-    /// For ONCE: the date, "YYYY-MM-DD".
-    pub date: Option<String>,
-    #[graphql(skip)]
-    pub slot: importers::Meeting,
-    #[graphql(skip)]
-    pub record_keys: Vec<RecordKey>,
+    group: Arc<StoredGroup>,
+    /// Below `count(group)`: `new` and `all` only make valid ones.
+    index: usize,
 }
 
-#[ComplexObject]
 impl Meeting {
+    /// Every meeting of the group, in `StoredGroup::meetings` order.
+    pub fn all(group: &Arc<StoredGroup>) -> Vec<Meeting> {
+        (0..count(group)).map(|index| Meeting { group: group.clone(), index }).collect()
+    }
+
+    /// The group's meeting at `index`, if it has one.
+    pub fn new(group: Arc<StoredGroup>, index: usize) -> Option<Meeting> {
+        (index < count(&group)).then_some(Meeting { group, index })
+    }
+
+    /// The slot; a format-1 document has only the merged listing's slots.
+    fn slot(&self) -> &importers::Meeting {
+        match self.group.meetings.get(self.index) {
+            Some(m) => &m.slot,
+            None => &self.group.listing.meetings[self.index],
+        }
+    }
+
+    /// The records that describe it; in a format-1 document, all the group's records.
+    fn record_keys(&self) -> &[RecordKey] {
+        match self.group.meetings.get(self.index) {
+            Some(m) => &m.records,
+            None => &self.group.records,
+        }
+    }
+}
+
+/// How many meetings the group has (as `StoredGroup::meetings` counts them, without cloning).
+fn count(group: &StoredGroup) -> usize {
+    match group.meetings.len() {
+        0 => group.listing.meetings.len(),
+        n => n,
+    }
+}
+
+/// One meeting of a group, in the group's local time.
+#[Object]
+impl Meeting {
+    async fn weekday(&self) -> Option<Weekday> {
+        self.slot().weekday.map(Into::into)
+    }
+    /// Local start time, "HH:MM".
+    async fn start_time(&self) -> Option<String> {
+        self.slot().start.map(hhmm)
+    }
+    /// Local end time, "HH:MM", when the source gives one.
+    async fn end_time(&self) -> Option<String> {
+        self.slot().end.map(hhmm)
+    }
+    /// IANA time zone of the times.
+    async fn timezone(&self) -> &str {
+        &self.slot().timezone
+    }
+    async fn recurrence(&self) -> Recurrence {
+        match &self.slot().recurrence {
+            importers::Recurrence::Weekly => Recurrence::Weekly,
+            importers::Recurrence::MonthlyNth { .. } => Recurrence::MonthlyNth,
+            importers::Recurrence::Once { .. } => Recurrence::Once,
+            importers::Recurrence::ByAppointment => Recurrence::ByAppointment,
+        }
+    }
+    /// For MONTHLY_NTH: which weeks of the month (1..5, -1 = last).
+    async fn weeks_of_month(&self) -> Vec<i32> {
+        match &self.slot().recurrence {
+            importers::Recurrence::MonthlyNth { weeks } => weeks.iter().map(|w| i32::from(*w)).collect(),
+            _ => Vec::new(),
+        }
+    }
+    /// For ONCE: the date, "YYYY-MM-DD".
+    async fn date(&self) -> Option<String> {
+        match &self.slot().recurrence {
+            importers::Recurrence::Once { date } => Some(date.to_string()),
+            _ => None,
+        }
+    }
     /// The source records that describe this meeting, with provenance (duplicate detection
     /// works per meeting: these are the listings found to be this one meeting).
     async fn records(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SourceRecord>> {
         let state = ctx.data::<AppState>()?;
-        let mut out = Vec::with_capacity(self.record_keys.len());
-        for key in &self.record_keys {
+        let keys = self.record_keys();
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
             let rec = state.store.record(key).or_internal()?;
             out.push(SourceRecord::new(key, rec.as_ref(), &state.instance_id));
         }
@@ -50,7 +114,7 @@ impl Meeting {
     /// returned with `inProgress: true`. Null for meetings by appointment, without a start
     /// time, or one-off meetings that are over. A meeting with no end lasts 60 minutes.
     async fn next(&self, from: Option<DateTime<Utc>>) -> Option<Occurrence> {
-        next_occurrence(&self.slot, from.unwrap_or_else(Utc::now)).map(Occurrence::from)
+        next_occurrence(self.slot(), from.unwrap_or_else(Utc::now)).map(Occurrence::from)
     }
 }
 
@@ -84,29 +148,4 @@ impl From<model::Occurrence> for Occurrence {
 fn hhmm(t: chrono::NaiveTime) -> String {
     use chrono::Timelike;
     format!("{:02}:{:02}", t.hour(), t.minute())
-}
-
-impl From<&GroupMeeting> for Meeting {
-    fn from(gm: &GroupMeeting) -> Self {
-        let m = &gm.slot;
-        let (recurrence, weeks, date) = match &m.recurrence {
-            importers::Recurrence::Weekly => (Recurrence::Weekly, Vec::new(), None),
-            importers::Recurrence::MonthlyNth { weeks } => {
-                (Recurrence::MonthlyNth, weeks.iter().map(|w| i32::from(*w)).collect(), None)
-            }
-            importers::Recurrence::Once { date } => (Recurrence::Once, Vec::new(), Some(date.to_string())),
-            importers::Recurrence::ByAppointment => (Recurrence::ByAppointment, Vec::new(), None),
-        };
-        Meeting {
-            weekday: m.weekday.map(Into::into),
-            start_time: m.start.map(hhmm),
-            end_time: m.end.map(hhmm),
-            timezone: m.timezone.clone(),
-            recurrence,
-            weeks_of_month: weeks,
-            date,
-            slot: m.clone(),
-            record_keys: gm.records.clone(),
-        }
-    }
 }

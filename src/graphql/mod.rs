@@ -6,9 +6,10 @@
 //! `source_admin` (sources through the API, with `preview` for dry runs), `runs` and
 //! `access`, merged into the mutation root; `audit` (writing the audit log),
 //! `subscription` (live events), `types`/`enums`/`sources` (objects), `filter` (inputs),
-//! `auth` (operator guard), `budget` (what a query may cost), `deadline` (how long it may run), `errors` (what clients may see), `telemetry` (query shapes, never
-//! variables), `documents` (parsed queries by hash: persisted queries, no re-parsing). HTTP
-//! wiring lives in `crate::http`.
+//! `auth` (operator guard), `executor` (what every request goes through: `documents`, parsed
+//! queries by hash for persisted queries and no re-parsing; `budget`, what a query may cost;
+//! `deadline`, how long it may run; `telemetry`, query shapes, never variables), `errors`
+//! (what clients may see). HTTP wiring lives in `crate::http`.
 
 mod access;
 mod audit;
@@ -19,6 +20,7 @@ mod deadline;
 mod documents;
 mod enums;
 mod errors;
+mod executor;
 mod filter;
 mod meeting;
 mod mutation;
@@ -27,6 +29,7 @@ mod preview;
 mod query;
 mod reviews;
 mod runs;
+mod serial;
 mod source_admin;
 mod sources;
 mod subscription;
@@ -44,6 +47,7 @@ use crate::events::EventBus;
 use crate::ingest::Ingestor;
 use crate::store::Store;
 pub use documents::Documents;
+pub use executor::Api;
 pub use places::PlaceBook;
 
 pub use auth::Caller;
@@ -82,10 +86,12 @@ pub struct AppState {
     pub documents: Documents,
 }
 
-/// Builds the schema that serves `state`: federation v2 enabled, the query budget, a time
-/// budget per request, query-shape logging.
-pub fn build_schema(state: AppState, budget: Budget, timeout: Duration) -> AppSchema {
-    builder(budget, state.documents.clone()).extension(deadline::Deadline(timeout)).data(state).finish()
+/// Builds the API that serves `state`: the schema (federation v2 enabled) with what every
+/// request goes through first (`executor`: documents, the query budget, the time budget,
+/// query-shape telemetry).
+pub fn build_api(state: AppState, budget: Budget, timeout: Duration) -> Api {
+    let documents = state.documents.clone();
+    Api::new(builder(budget).data(state).finish(), documents, budget, timeout)
 }
 
 /// The whole schema as SDL, committed as schema/schema.graphql: every root type
@@ -102,21 +108,14 @@ pub fn subgraph_sdl() -> String {
 
 fn shape() -> AppSchema {
     let budget = Budget { depth: 64, cost: 100_000, page: 100, root_fields: 100, aliases: 100, introspection: true };
-    builder(budget, Documents::default()).finish()
+    builder(budget).finish()
 }
 
-/// The schema's shape without data: what `build_schema` serves and `sdl` prints. The budget
-/// replaces async-graphql's own depth and complexity limits, whose walks expand fragments;
-/// it runs after `documents` has found a persisted query's text.
-fn builder(
-    budget: Budget,
-    documents: Documents,
-) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
-    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
-        .enable_federation()
-        .extension(telemetry::QueryShapeLogger)
-        .extension(documents)
-        .extension(budget);
+/// The schema's shape without data: what `build_api` serves and `sdl` prints. No schema
+/// extension (see `executor`); the budget replaces async-graphql's own depth and complexity
+/// limits, whose walks expand fragments.
+fn builder(budget: Budget) -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot).enable_federation();
     match budget.introspection {
         true => builder,
         false => builder.disable_introspection(),

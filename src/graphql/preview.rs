@@ -88,7 +88,7 @@ pub struct PreviewListing {
     pub kind: String,
     pub topics: Vec<Topic>,
     pub attendance: String,
-    pub location: Option<Location>,
+    pub location: Option<Location<'static>>,
     /// Its meetings, e.g. "Monday 19:00-20:00 Europe/London".
     pub meetings: Vec<String>,
 }
@@ -102,7 +102,7 @@ impl From<&importers::Listing> for PreviewListing {
             kind: format!("{:?}", l.kind).to_ascii_uppercase(),
             topics: l.topics.iter().map(|t| Topic(t.topic.clone())).collect(),
             attendance: format!("{:?}", l.attendance).to_ascii_uppercase(),
-            location: l.location.as_ref().map(Location::from),
+            location: l.location.clone().map(|l| Location(std::borrow::Cow::Owned(l))),
             meetings: l.meetings.iter().map(slot).collect(),
         }
     }

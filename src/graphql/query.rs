@@ -10,6 +10,7 @@ use super::connection::{Facets, GroupConnection, GroupEdge, PageInfo};
 use super::errors::{ApiError, OrInternal};
 use super::filter::{GroupFilter, GroupSort, NearInput};
 use super::places::Place;
+use super::serial::Serial;
 use super::sources::Source;
 use super::types::{Group, Instance};
 use super::upcoming::{UpcomingConnection, UpcomingEdge, UpcomingPageInfo};
@@ -44,6 +45,7 @@ impl GroupsQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<GroupConnection> {
+        super::deadline::checkpoint().await?;
         let state = ctx.data::<AppState>()?;
         let page = |name: &str, n: Option<i32>| -> async_graphql::Result<Option<usize>> {
             let max = state.max_page_size;
@@ -78,7 +80,9 @@ impl GroupsQuery {
                 .items
                 .into_iter()
                 .zip(found.groups)
-                .map(|(hit, group)| GroupEdge { cursor: hit.cursor, distance_km: hit.distance_km, node: Group(group) })
+                .map(|(hit, group)| {
+                    Serial(GroupEdge { cursor: hit.cursor, distance_km: hit.distance_km, node: Serial(Group(group)) })
+                })
                 .collect(),
             page_info: PageInfo {
                 has_next_page: hits.has_next,
@@ -105,6 +109,7 @@ impl GroupsQuery {
         #[graphql(default = 20)] first: i32,
         after: Option<String>,
     ) -> async_graphql::Result<UpcomingConnection> {
+        super::deadline::checkpoint().await?;
         let state = ctx.data::<AppState>()?;
         if first < 0 {
             return Err(ApiError::BadInput("first must be at least 0".to_owned()).extend());
@@ -123,7 +128,7 @@ impl GroupsQuery {
                 .items
                 .into_iter()
                 .zip(found.groups)
-                .filter_map(|(item, g)| UpcomingEdge::new(item, g))
+                .filter_map(|(item, g)| UpcomingEdge::new(item, g).map(Serial))
                 .collect(),
         })
     }
@@ -136,6 +141,7 @@ impl GroupsQuery {
         query: String,
         #[graphql(default = 10)] first: i32,
     ) -> async_graphql::Result<Vec<Place>> {
+        super::deadline::checkpoint().await?;
         let state = ctx.data::<AppState>()?;
         if query.chars().count() > crate::places::MAX_QUERY_CHARS {
             let limit = crate::places::MAX_QUERY_CHARS;

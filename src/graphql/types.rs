@@ -1,5 +1,6 @@
 //! The `Group` entity and the objects it is made of, resolved from stored documents.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, SimpleObject, ID};
@@ -8,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::enums::{Accessibility, Attendance, Audience, GroupKind, GroupStatus};
 use super::errors::OrInternal;
 use super::meeting::Meeting;
+use super::serial::Serial;
 use super::topics::Topic;
 use super::AppState;
 use crate::model::{RecordKey, StoredGroup};
@@ -51,17 +53,11 @@ impl Group {
         self.0.listing.attendance.into()
     }
     /// The group's meetings (its slots), each with the source records that describe it.
-    async fn meetings(&self) -> Vec<Meeting> {
-        // The stored meetings by reference: `StoredGroup::meetings` clones them (it also reads
-        // format 1, which has none stored).
-        if self.0.meetings.is_empty() {
-            self.0.meetings().iter().map(Meeting::from).collect()
-        } else {
-            self.0.meetings.iter().map(Meeting::from).collect()
-        }
+    async fn meetings(&self) -> Vec<Serial<Meeting>> {
+        Meeting::all(&self.0).into_iter().map(Serial).collect()
     }
-    async fn location(&self) -> Option<Location> {
-        self.0.listing.location.as_ref().map(Location::from)
+    async fn location(&self) -> Option<Serial<Location<'_>>> {
+        self.0.listing.location.as_ref().map(|l| Serial(Location(Cow::Borrowed(l))))
     }
     async fn online(&self) -> Option<OnlineAccess> {
         self.0.listing.online.as_ref().map(|o| OnlineAccess {
@@ -144,39 +140,46 @@ pub struct TopicTag {
     pub rule: String,
 }
 
-#[derive(SimpleObject)]
-pub struct Location {
-    /// Building or landmark.
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub locality: Option<String>,
-    pub region: Option<String>,
-    pub postcode: Option<String>,
-    pub country: Option<String>,
-    /// The whole address on one line.
-    pub formatted: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    /// True when the point is only city- or region-level.
-    pub approximate: bool,
-    pub notes: Option<String>,
-}
+/// Where a group meets: read from the listing when a field is asked for.
+pub struct Location<'a>(pub Cow<'a, importers::Location>);
 
-impl From<&importers::Location> for Location {
-    fn from(l: &importers::Location) -> Self {
-        Location {
-            name: l.name.clone(),
-            address: l.address.clone(),
-            locality: l.locality.clone(),
-            region: l.region.clone(),
-            postcode: l.postcode.clone(),
-            country: l.country.clone(),
-            formatted: l.formatted.clone(),
-            latitude: l.latitude,
-            longitude: l.longitude,
-            approximate: l.approximate,
-            notes: l.notes.clone(),
-        }
+#[Object]
+impl Location<'_> {
+    /// Building or landmark.
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    async fn locality(&self) -> Option<&str> {
+        self.0.locality.as_deref()
+    }
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+    async fn postcode(&self) -> Option<&str> {
+        self.0.postcode.as_deref()
+    }
+    async fn country(&self) -> Option<&str> {
+        self.0.country.as_deref()
+    }
+    /// The whole address on one line.
+    async fn formatted(&self) -> Option<&str> {
+        self.0.formatted.as_deref()
+    }
+    async fn latitude(&self) -> Option<f64> {
+        self.0.latitude
+    }
+    async fn longitude(&self) -> Option<f64> {
+        self.0.longitude
+    }
+    /// True when the point is only city- or region-level.
+    async fn approximate(&self) -> bool {
+        self.0.approximate
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
     }
 }
 

@@ -7,6 +7,7 @@ use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
 
 use super::meeting::{Meeting, Occurrence};
+use super::serial::Serial;
 use super::types::Group;
 use crate::finder::Upcoming;
 use crate::model::StoredGroup;
@@ -14,7 +15,7 @@ use crate::model::StoredGroup;
 /// A page of upcoming occurrences.
 #[derive(SimpleObject)]
 pub struct UpcomingConnection {
-    pub edges: Vec<UpcomingEdge>,
+    pub edges: Vec<Serial<UpcomingEdge>>,
     pub page_info: UpcomingPageInfo,
     /// The instant the list is from (later pages keep the first page's).
     pub from: DateTime<Utc>,
@@ -31,26 +32,30 @@ pub struct UpcomingEdge {
     pub cursor: String,
     /// Distance from the `near` point, when one was given and the group has a point.
     pub distance_km: Option<f64>,
-    pub node: UpcomingMeeting,
+    pub node: Serial<UpcomingMeeting>,
 }
 
 /// One occurrence of one meeting of a group.
 #[derive(SimpleObject)]
 pub struct UpcomingMeeting {
-    pub occurrence: Occurrence,
-    pub meeting: Meeting,
-    pub group: Group,
+    pub occurrence: Serial<Occurrence>,
+    pub meeting: Serial<Meeting>,
+    pub group: Serial<Group>,
 }
 
 impl UpcomingEdge {
     /// The edge of one occurrence; `None` when the group no longer has the meeting the index
     /// named (the finder indexes the group's meetings in `StoredGroup::meetings` order).
     pub fn new(item: Upcoming, group: Arc<StoredGroup>) -> Option<Self> {
-        let meeting = group.meetings().get(item.meeting).map(Meeting::from)?;
+        let meeting = Meeting::new(group.clone(), item.meeting)?;
         Some(UpcomingEdge {
             cursor: item.cursor,
             distance_km: item.distance_km,
-            node: UpcomingMeeting { occurrence: item.occurrence.into(), meeting, group: Group(group) },
+            node: Serial(UpcomingMeeting {
+                occurrence: Serial(item.occurrence.into()),
+                meeting: Serial(meeting),
+                group: Serial(Group(group)),
+            }),
         })
     }
 }

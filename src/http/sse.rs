@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{stream, FutureExt, StreamExt};
 use serde_json::Value;
 
-use crate::graphql::AppSchema;
+use crate::graphql::Api;
 
 /// How long the stream may stay silent before a keep-alive comment.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -42,8 +42,8 @@ pub fn wants_event_stream(headers: &HeaderMap) -> bool {
 }
 
 /// Runs `request` and streams its results, or answers `400` when it fails before running.
-pub async fn respond(schema: &AppSchema, request: Request) -> Response {
-    let mut results = schema.execute_stream(request);
+pub async fn respond(schema: &Api, request: Request) -> Response {
+    let mut results = schema.execute_stream(request, None);
     // Parsing, validation and the variables are checked synchronously when the stream is
     // first polled (no extension of ours awaits anything before execution), so a request that
     // fails before it runs has its one result ready now. A result that is not ready yet comes

@@ -41,17 +41,12 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, Notify};
 
-use crate::graphql::{AppSchema, SubscriptionSlots};
+use crate::graphql::{Api, SubscriptionSlots};
 
 /// Upgrades the request to a GraphQL WebSocket connection served by `schema`. The client has
 /// `handshake` to send `connection_init`, or the socket is closed; the connection may hold
 /// `most_subscriptions` at once.
-pub async fn upgrade(
-    schema: AppSchema,
-    req: Request<Body>,
-    handshake: Duration,
-    most_subscriptions: usize,
-) -> Response {
+pub async fn upgrade(schema: Api, req: Request<Body>, handshake: Duration, most_subscriptions: usize) -> Response {
     let (mut parts, _body) = req.into_parts();
     let corrected = offered_protocol(&parts.headers) == Some(WebSocketProtocols::GraphQLWS);
     let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &()).await {

@@ -1,0 +1,130 @@
+//! How every request runs, whichever transport brought it (POST, GET, WebSocket, SSE): its
+//! document found by hash or parsed once (`documents`), judged against the budget before
+//! anything runs (`budget`), run within the time budget (`deadline`; mutations are left to
+//! finish), and counted by its shape (`telemetry`).
+//!
+//! These steps wrap the schema rather than being schema extensions. Once a schema has any
+//! extension, async-graphql runs every field of every answer through each extension's
+//! `resolve` hook (a boxed future per field and extension, and two registry lookups): with
+//! four extensions that was a large share of a search's CPU, for hooks that only ever needed
+//! the request. The schema this wraps has no extension.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::{Data, Executor, Request, Response, ServerError};
+use futures_util::stream::{self, BoxStream, StreamExt};
+
+use super::{deadline, telemetry, AppSchema, Budget, Documents};
+
+/// The schema with the steps every request goes through; cheap to clone.
+#[derive(Clone)]
+pub struct Api {
+    schema: AppSchema,
+    documents: Documents,
+    budget: Budget,
+    timeout: Duration,
+}
+
+/// A request ready to run: its document found and judged.
+struct Prepared {
+    request: Request,
+    /// The query's shape for telemetry (operation type and root fields, never arguments).
+    shape: String,
+    /// The operation that will run, when the document parsed and names one.
+    operation: Option<OperationType>,
+}
+
+impl Api {
+    pub(super) fn new(schema: AppSchema, documents: Documents, budget: Budget, timeout: Duration) -> Api {
+        Api { schema, documents, budget, timeout }
+    }
+
+    /// Runs a query or a mutation: a refused request is answered with its error and nothing
+    /// runs.
+    pub async fn execute(&self, request: Request) -> Response {
+        let prepared = match self.prepare(request) {
+            Ok(p) => p,
+            Err(refused) => return Response::from_errors(vec![refused]),
+        };
+        let mutation = prepared.operation == Some(OperationType::Mutation);
+        let run = self.schema.execute(prepared.request);
+        self.timed(&prepared.shape, mutation, run).await
+    }
+
+    /// Runs a subscription as a stream of results; a query or a mutation sent this way
+    /// (graphql-ws, SSE) gives one result, run as `execute` runs it.
+    pub fn execute_stream(&self, request: Request, session: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        let prepared = match self.prepare(request) {
+            Ok(p) => p,
+            Err(refused) => return stream::once(async move { Response::from_errors(vec![refused]) }).boxed(),
+        };
+        let mut results = match session {
+            Some(data) => self.schema.execute_stream_with_session_data(prepared.request, data),
+            None => self.schema.execute_stream(prepared.request),
+        };
+        match prepared.operation {
+            Some(OperationType::Subscription) => results,
+            operation => {
+                let api = self.clone();
+                let mutation = operation == Some(OperationType::Mutation);
+                stream::once(async move {
+                    let one = async move { results.next().await.unwrap_or_default() };
+                    api.timed(&prepared.shape, mutation, one).await
+                })
+                .boxed()
+            }
+        }
+    }
+
+    /// Finds the document (persisted or cached) and judges it; a request that does not parse
+    /// goes on as it is, for the schema to report.
+    fn prepare(&self, request: Request) -> Result<Prepared, ServerError> {
+        let mut request = self.documents.prepare(request)?;
+        self.budget.judge(&mut request)?;
+        let name = request.operation_name.clone();
+        let (shape, operation) = match request.parsed_query() {
+            Ok(doc) => (telemetry::shape_of(doc), operation_type(doc, name.as_deref())),
+            Err(_) => (String::from("unparsed"), None),
+        };
+        Ok(Prepared { request, shape, operation })
+    }
+
+    /// Runs `run` within the time budget (a mutation without one) and records it.
+    async fn timed(&self, shape: &str, mutation: bool, run: impl std::future::Future<Output = Response>) -> Response {
+        let started = Instant::now();
+        let resp = match mutation {
+            true => run.await,
+            false => deadline::within(self.timeout, run).await,
+        };
+        telemetry::record(shape, started.elapsed(), resp.errors.len());
+        resp
+    }
+}
+
+/// The type of the operation that runs: the one named, or the document's only one.
+fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    let mut ops = doc.operations.iter();
+    match name {
+        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, op)| op.node.ty),
+        None => {
+            let first = ops.next().map(|(_, op)| op.node.ty);
+            if ops.next().is_some() {
+                None
+            } else {
+                first
+            }
+        }
+    }
+}
+
+impl Executor for Api {
+    async fn execute(&self, request: Request) -> Response {
+        Api::execute(self, request).await
+    }
+
+    fn execute_stream(&self, request: Request, session_data: Option<Arc<Data>>) -> BoxStream<'static, Response> {
+        Api::execute_stream(self, request, session_data)
+    }
+}
