@@ -46,6 +46,7 @@ pub struct HttpState {
     pub cache_max_age_secs: u64,
     pub handshake_timeout: std::time::Duration,
     pub max_subscriptions_per_connection: usize,
+    pub max_websocket_backlog: usize,
     /// Answers kept for repeated anonymous requests.
     pub answers: ResponseCache,
     pub readiness: Readiness,
@@ -133,7 +134,12 @@ fn answered(body: Bytes, cache_control: &str) -> Response {
 async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response {
     let upgrade = req.headers().get(header::UPGRADE).and_then(|v| v.to_str().ok());
     if upgrade.is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
-        return ws::upgrade(s.schema.clone(), req, s.handshake_timeout, s.max_subscriptions_per_connection).await;
+        let limits = ws::Limits {
+            handshake: s.handshake_timeout,
+            most_subscriptions: s.max_subscriptions_per_connection,
+            backlog: s.max_websocket_backlog,
+        };
+        return ws::upgrade(s.schema.clone(), req, limits).await;
     }
     let Some(query_string) = req.uri().query().filter(|q| q.contains("query=")) else {
         return crate::graphiql::page().await.into_response();

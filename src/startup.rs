@@ -92,6 +92,7 @@ impl Application {
             cache_max_age_secs: settings.server.cache_max_age_secs,
             handshake_timeout: settings.server.handshake_timeout,
             max_subscriptions_per_connection: settings.server.max_subscriptions_per_connection,
+            max_websocket_backlog: settings.server.max_websocket_backlog,
             answers: match settings.server.response_cache {
                 true => ResponseCache::default(),
                 false => ResponseCache::off(),

@@ -23,7 +23,7 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 31] = [
+const KEYS: [&str; 32] = [
     "server.listen",
     "server.cors_origins",
     "server.max_page_size",
@@ -40,6 +40,7 @@ const KEYS: [&str; 31] = [
     "server.handshake_timeout_secs",
     "server.max_connections",
     "server.max_subscriptions_per_connection",
+    "server.max_websocket_backlog",
     "server.ready_after_secs",
     "server.map_tiles",
     "server.instance_id",
@@ -119,6 +120,7 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         "server.handshake_timeout_secs" => raw.server.handshake_timeout_secs = whole(var, value)?,
         "server.max_connections" => raw.server.max_connections = whole(var, value)?,
         "server.max_subscriptions_per_connection" => raw.server.max_subscriptions_per_connection = whole(var, value)?,
+        "server.max_websocket_backlog" => raw.server.max_websocket_backlog = whole(var, value)?,
         "server.ready_after_secs" => raw.server.ready_after_secs = whole(var, value)?,
         "server.map_tiles" => raw.server.map_tiles = value.to_owned(),
         "server.instance_id" => raw.server.instance_id = Some(value.to_owned()),

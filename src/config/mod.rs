@@ -83,6 +83,9 @@ pub struct ServerSettings {
     /// Open connections beyond this are refused at accept.
     pub max_connections: usize,
     pub max_subscriptions_per_connection: usize,
+    /// Messages queued for one WebSocket beyond what its socket has taken; a client that lets
+    /// more pile up has stopped reading and is dropped.
+    pub max_websocket_backlog: usize,
     /// Origins whose pages may call `/graphql` from a browser: `["*"]` (any) or exact origins.
     pub cors_origins: CorsOrigins,
     /// `/readyz` answers ready this long after start even if some source has never run.

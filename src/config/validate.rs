@@ -86,6 +86,7 @@ fn server(cx: &Context, raw: RawServer) -> Result<ServerSettings, ConfigError> {
             "server.max_subscriptions_per_connection",
             raw.max_subscriptions_per_connection,
         )?,
+        max_websocket_backlog: websocket_backlog(cx, raw.max_websocket_backlog)?,
         cors_origins: cors_origins(cx, &raw.cors_origins)?,
         ready_after: Duration::from_secs(raw.ready_after_secs),
         map_tiles: map_tiles(cx, &raw.map_tiles)?,
@@ -297,6 +298,19 @@ impl<'a> Context<'a> {
             false => Err(self.invalid(key, value.to_string(), format!("must be at least {min}"))),
         }
     }
+}
+
+/// The most messages queued for one WebSocket: at least 1, and at most `MAX_WEBSOCKET_BACKLOG`
+/// (a backlog so long that it never fills would let a stalled client hold memory for good).
+fn websocket_backlog(cx: &Context, value: u64) -> Result<usize, ConfigError> {
+    const MAX_WEBSOCKET_BACKLOG: u64 = 65_536;
+    let value = cx.at_least("server.max_websocket_backlog", value, 1)?;
+    if value > MAX_WEBSOCKET_BACKLOG {
+        let why =
+            format!("must be at most {MAX_WEBSOCKET_BACKLOG}: a client that lets more pile up has stopped reading");
+        return Err(cx.invalid("server.max_websocket_backlog", value.to_string(), why));
+    }
+    Ok(value as usize)
 }
 
 pub(super) fn quoted(text: &str) -> Option<String> {

@@ -20,6 +20,9 @@ pub struct Search {
     pub before: Option<String>,
     /// Count facet values (`Hits::facets`).
     pub facets: bool,
+    /// Leave each hit's `cursor` empty (a list that shows no per-item cursor need not encode
+    /// them); `Hits::start_cursor` and `end_cursor` are always given.
+    pub skip_item_cursors: bool,
 }
 
 /// Where: groups with a point within a radius of this one, or the nearest N.

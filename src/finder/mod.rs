@@ -69,7 +69,7 @@ pub struct Hits {
 }
 
 /// One hit: the group's id (load the group from the store), its distance from the `near`
-/// point when it has one, and the cursor to page from it.
+/// point when it has one, and the cursor to page from it (empty with `Search::skip_item_cursors`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     pub id: String,

@@ -57,14 +57,18 @@ impl Index {
                     (_, Some(near)) => self.distance(*ord, near.latitude, near.longitude),
                     (_, None) => None,
                 };
-                let cursor = Cursor::encode(sort, fingerprint, *key);
+                let cursor = match s.skip_item_cursors {
+                    true => String::new(),
+                    false => Cursor::encode(sort, fingerprint, *key),
+                };
                 Hit { id: self.slot(*ord).id.to_string(), distance_km, cursor }
             })
             .collect();
+        let cursor = |item: Option<&(Key<'_>, u32)>| item.map(|(key, _)| Cursor::encode(sort, fingerprint, *key));
         Ok(Hits {
             total: eval.hits.len(),
-            start_cursor: items.first().map(|h| h.cursor.clone()),
-            end_cursor: items.last().map(|h| h.cursor.clone()),
+            start_cursor: cursor(page.items.first()),
+            end_cursor: cursor(page.items.last()),
             items,
             has_next: page.has_next,
             has_previous: page.has_previous,
@@ -73,29 +77,27 @@ impl Index {
     }
 
     pub(super) fn evaluate<'a>(&'a self, q: &Query, near: Option<&Near>, facets: bool) -> Eval<'a> {
-        let mut base = self.live.clone();
-        for (facet, values) in q.lists.iter().filter(|(f, _)| !FACETED.contains(f)) {
-            base &= &*self.list_bits(*facet, values);
-        }
-        for code in &q.exclude_codes {
-            base -= self.postings(Facet::Code).get(code);
-        }
-        if let Some(range) = q.starts {
-            let starts = self.postings(Facet::Start);
-            let ids = range.spans().into_iter().flat_map(|(lo, hi)| {
-                let (lo, hi) = (start_key(lo), start_key(hi));
-                starts
-                    .range(std::ops::Bound::Included(&lo), std::ops::Bound::Included(&hi))
-                    .map(|(_, id)| id)
-                    .collect::<Vec<_>>()
-            });
-            base &= starts.union(ids);
-        }
+        let rules = self.base_rules(q);
         let mut placed = Vec::new();
-        if let Some(Near { latitude, longitude, within: Within::Km(km), include_online }) = near.copied() {
-            placed = self.grid.within(latitude, longitude, km, |o| base.contains(o));
-            base = self.around(&base, &placed, include_online);
-        }
+        let mut base = match near.copied() {
+            // Near a point: the base is what the circle holds, so the whole index is never
+            // copied; each point in it is checked against the rules.
+            Some(Near { latitude, longitude, within: Within::Km(km), include_online }) => {
+                placed = self.grid.within(latitude, longitude, km, |o| rules.admit(o));
+                let mut base = self.placed_bits(&placed);
+                if include_online {
+                    let mut online = self.postings(Facet::Online).get("yes").clone();
+                    rules.apply(&mut online);
+                    base |= online;
+                }
+                base
+            }
+            _ => {
+                let mut base = self.live.clone();
+                rules.apply(&mut base);
+                base
+            }
+        };
         if let Some(text) = &q.text {
             base = self.text_bits(text, base);
         }
@@ -131,11 +133,47 @@ impl Index {
 
     /// The placed ordinals, plus the online ones of `of` when asked.
     fn around(&self, of: &RoaringBitmap, placed: &[(u32, f64)], include_online: bool) -> RoaringBitmap {
-        let mut out: RoaringBitmap = placed.iter().map(|(o, _)| *o).collect();
+        let mut out = self.placed_bits(placed);
         if include_online {
             out |= self.postings(Facet::Online).get("yes") & of;
         }
         out
+    }
+
+    /// The ordinals of placed hits, as a bitmap (sorted first: appending is much cheaper than
+    /// inserting in the grid's order).
+    fn placed_bits(&self, placed: &[(u32, f64)]) -> RoaringBitmap {
+        let mut ords: Vec<u32> = placed.iter().map(|(o, _)| *o).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        RoaringBitmap::from_sorted_iter(ords).unwrap_or_default()
+    }
+
+    /// What every group of the base must pass: live, the non-faceted lists, none of the
+    /// excluded codes, a start in the range.
+    fn base_rules(&self, q: &Query) -> BaseRules<'_> {
+        let starts = q.starts.map(|range| {
+            let starts = self.postings(Facet::Start);
+            let ids = range.spans().into_iter().flat_map(|(lo, hi)| {
+                let (lo, hi) = (start_key(lo), start_key(hi));
+                starts
+                    .range(std::ops::Bound::Included(&lo), std::ops::Bound::Included(&hi))
+                    .map(|(_, id)| id)
+                    .collect::<Vec<_>>()
+            });
+            starts.union(ids)
+        });
+        BaseRules {
+            live: &self.live,
+            lists: q
+                .lists
+                .iter()
+                .filter(|(f, _)| !FACETED.contains(f))
+                .map(|(facet, values)| self.list_bits(*facet, values))
+                .collect(),
+            excluded: q.exclude_codes.iter().map(|code| self.postings(Facet::Code).get(code)).collect(),
+            starts,
+        }
     }
 
     /// The groups under any of these values of a facet.
@@ -201,4 +239,35 @@ pub(super) struct Eval<'a> {
     pub(super) hits: RoaringBitmap,
     /// Hits found by place, with their distances.
     placed: Vec<(u32, f64)>,
+}
+
+/// The conditions of a search's base, kept apart so that a point can be checked against them
+/// one by one (`admit`) or a set narrowed by them all at once (`apply`).
+struct BaseRules<'a> {
+    live: &'a RoaringBitmap,
+    lists: Vec<Cow<'a, RoaringBitmap>>,
+    excluded: Vec<&'a RoaringBitmap>,
+    starts: Option<RoaringBitmap>,
+}
+
+impl BaseRules<'_> {
+    fn admit(&self, o: u32) -> bool {
+        self.live.contains(o)
+            && self.lists.iter().all(|bits| bits.contains(o))
+            && !self.excluded.iter().any(|bits| bits.contains(o))
+            && self.starts.as_ref().is_none_or(|bits| bits.contains(o))
+    }
+
+    fn apply(&self, bits: &mut RoaringBitmap) {
+        *bits &= self.live;
+        for list in &self.lists {
+            *bits &= &**list;
+        }
+        for excluded in &self.excluded {
+            *bits -= *excluded;
+        }
+        if let Some(starts) = &self.starts {
+            *bits &= starts;
+        }
+    }
 }

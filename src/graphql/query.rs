@@ -65,6 +65,7 @@ impl GroupsQuery {
             last,
             before,
             facets: ctx.look_ahead().field("facets").exists(),
+            skip_item_cursors: !ctx.look_ahead().field("edges").field("cursor").exists(),
             ..search_of(state, filter, near).await?
         };
         let found = if sort == Some(GroupSort::NextMeeting) {

@@ -14,7 +14,7 @@
 //! each connection holds at most `max_subscriptions_per_connection` subscriptions
 //! (`SubscriptionSlots`, in the connection's data).
 //!
-//! Outgoing messages wait for the socket in a queue of at most `MAX_BACKLOG` messages, written
+//! Outgoing messages wait for the socket in a queue of at most `server.max_websocket_backlog` messages, written
 //! by their own task. A client that stops reading (its TCP window stays shut) fills it; the
 //! connection is then dropped, with the reason in the log and in
 //! `supportmesh_websockets_dropped_total{reason="slow reader"}`. So a subscriber that never
@@ -43,10 +43,21 @@ use tokio::sync::{mpsc, Notify};
 
 use crate::graphql::{Api, SubscriptionSlots};
 
-/// Upgrades the request to a GraphQL WebSocket connection served by `schema`. The client has
-/// `handshake` to send `connection_init`, or the socket is closed; the connection may hold
-/// `most_subscriptions` at once.
-pub async fn upgrade(schema: Api, req: Request<Body>, handshake: Duration, most_subscriptions: usize) -> Response {
+/// What one WebSocket connection may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Time to send `connection_init`, or the socket is closed.
+    pub handshake: Duration,
+    /// Subscriptions held at once.
+    pub most_subscriptions: usize,
+    /// Messages queued beyond what the socket has taken: a client that lets this many pile up
+    /// has stopped reading and is dropped.
+    pub backlog: usize,
+}
+
+/// Upgrades the request to a GraphQL WebSocket connection served by `schema`, within `limits`.
+pub async fn upgrade(schema: Api, req: Request<Body>, limits: Limits) -> Response {
+    let Limits { handshake, most_subscriptions, backlog: most_queued } = limits;
     let (mut parts, _body) = req.into_parts();
     let corrected = offered_protocol(&parts.headers) == Some(WebSocketProtocols::GraphQLWS);
     let protocol = match GraphQLProtocol::from_request_parts(&mut parts, &()).await {
@@ -67,7 +78,7 @@ pub async fn upgrade(schema: Api, req: Request<Body>, handshake: Duration, most_
             } else {
                 Box::pin(sink)
             };
-            let (queue, mut backlog) = mpsc::channel::<Message>(MAX_BACKLOG);
+            let (queue, mut backlog) = mpsc::channel::<Message>(most_queued);
             let write = async move {
                 while let Some(msg) = backlog.recv().await {
                     if sink.send(msg).await.is_err() {
@@ -125,17 +136,13 @@ pub async fn upgrade(schema: Api, req: Request<Body>, handshake: Duration, most_
                         write.await;
                     } else if drain {
                         metrics::counter!("supportmesh_websockets_dropped_total", "reason" => "slow reader").increment(1);
-                        tracing::info!(backlog = MAX_BACKLOG, "dropped a WebSocket client that stopped reading: its backlog of messages was full");
+                        tracing::info!(backlog = most_queued, "dropped a WebSocket client that stopped reading: its backlog of messages was full");
                     }
                 }
             }
         })
         .into_response()
 }
-
-/// Messages queued for one client, beyond what its socket has taken: a client that lets this
-/// many pile up has stopped reading and is dropped.
-pub const MAX_BACKLOG: usize = 256;
 
 /// A message the queue did not take (full, or its writer gone).
 #[derive(Debug)]

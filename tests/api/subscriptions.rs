@@ -165,7 +165,9 @@ async fn a_subscriber_that_never_reads_is_dropped_after_a_bounded_backlog() {
     let groups = crate::helpers::feed_groups(&rows).len();
     let feeds = crate::helpers::FeedServer::start().await;
     feeds.put("many.json", serde_json::to_vec(&rows).unwrap());
-    let app = crate::helpers::spawn_app_with(feeds, &[crate::helpers::source("many", "many.json")]).await;
+    // A short backlog (the setting), so the stalled client is dropped early in the import.
+    let env = [("SUPPORTMESH_SERVER_MAX_WEBSOCKET_BACKLOG", "32")];
+    let app = crate::helpers::spawn_app_with_env(feeds, &[crate::helpers::source("many", "many.json")], &env).await;
 
     // The stalled client: a tiny receive window, every subscription it may hold, each asking
     // for a large document per event, and it never reads after the handshake.
