@@ -73,7 +73,9 @@ impl Grid {
         let mut out = Vec::new();
         let mut visit = |points: &[(u32, f64, f64)]| {
             for &(ord, plat, plon) in points {
-                if accept(ord) {
+                // Past the latitude band no point can be within reach: no need for the
+                // trigonometry (most points of the cells along the edge of the circle).
+                if (plat - lat).abs() <= dlat && accept(ord) {
                     let d = haversine_km(lat, lon, plat, plon);
                     if d <= km {
                         out.push((ord, d));

@@ -194,7 +194,7 @@ impl Index {
             Sort::Id => window.select(eval.hits.iter().map(|o| (key(&self.slot(o).id), o))),
             Sort::Name => window.select(eval.hits.iter().map(|o| (key(&self.slot(o).sort_name), o))),
             Sort::Distance => {
-                let placed_bits: RoaringBitmap = eval.placed.iter().map(|(o, _)| *o).collect();
+                let placed_bits = self.placed_bits(&eval.placed);
                 let online = &eval.hits - &placed_bits;
                 let by_place =
                     eval.placed.iter().map(|&(o, d)| (Key { bucket: 0, dist: d.to_bits(), text: &self.slot(o).id }, o));
