@@ -20,6 +20,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::errors::ApiError;
 use super::filter::{GroupFilter, NearInput};
 use super::query::{search_error, search_of};
+use super::serial::Serial;
 use super::types::Group;
 use super::AppState;
 use crate::events::ChangeKind;
@@ -36,7 +37,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Group>>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Serial<Group>>>> {
         events(ctx, ChangeKind::Added, filter, near).await
     }
 
@@ -46,7 +47,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Group>>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Serial<Group>>>> {
         events(ctx, ChangeKind::Updated, filter, near).await
     }
 
@@ -56,7 +57,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Group>>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Serial<Group>>>> {
         events(ctx, ChangeKind::Removed, filter, near).await
     }
 }
@@ -66,7 +67,7 @@ async fn events(
     kind: ChangeKind,
     filter: Option<GroupFilter>,
     near: Option<NearInput>,
-) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Group>>> {
+) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Serial<Group>>>> {
     let state = ctx.data::<AppState>()?;
     let search = search_of(state, filter, near).await?;
     search.validate().map_err(|e| search_error(e).extend())?;
@@ -84,7 +85,9 @@ async fn events(
     let stream = BroadcastStream::new(rx)
         .filter_map(move |ev| {
             let out = match ev {
-                Ok(ev) if ev.kind == kind && belongs(&search, kind, &ev.group) => Some(Ok(Group(ev.group.clone()))),
+                Ok(ev) if ev.kind == kind && belongs(&search, kind, &ev.group) => {
+                    Some(Ok(Serial(Group(ev.group.clone()))))
+                }
                 Ok(_) => None,
                 Err(BroadcastStreamRecvError::Lagged(missed)) => Some(Err(ApiError::BadInput(format!(
                     "this subscriber fell {missed} events behind and was dropped; subscribe again"
