@@ -14,6 +14,9 @@
 //! each connection holds at most `max_subscriptions_per_connection` subscriptions
 //! (`SubscriptionSlots`, in the connection's data).
 //!
+//! Each connection starts with 8 KiB read and write buffers, and a client message may be at
+//! most 256 KiB (as an HTTP request body); a larger one closes the connection.
+//!
 //! Outgoing messages wait for the socket in a queue of at most `server.max_websocket_backlog` messages, written
 //! by their own task. A client that stops reading (its TCP window stays shut) fills it; the
 //! connection is then dropped, with the reason in the log and in
@@ -43,6 +46,15 @@ use tokio::sync::{mpsc, Notify};
 
 use crate::graphql::{Api, SubscriptionSlots};
 
+/// The read and write buffers each connection starts with (tungstenite's default is 128 KiB
+/// each: 10,000 subscribers held 2.5 GB of buffers for messages of a few hundred bytes). They
+/// grow for a larger message, up to `MAX_MESSAGE_BYTES`.
+const BUFFER_BYTES: usize = 8 * 1024;
+
+/// The largest message (and frame) a client may send, as for an HTTP request body; a larger
+/// one closes the connection (tungstenite's default is 64 MiB).
+const MAX_MESSAGE_BYTES: usize = 256 * 1024;
+
 /// What one WebSocket connection may take.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -70,6 +82,10 @@ pub async fn upgrade(schema: Api, req: Request<Body>, limits: Limits) -> Respons
     };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .read_buffer_size(BUFFER_BYTES)
+        .write_buffer_size(BUFFER_BYTES)
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             let (sink, incoming) = socket.split();
             let mut sink: Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>> = if corrected {

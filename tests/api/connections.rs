@@ -110,6 +110,22 @@ async fn a_websocket_that_never_initialises_is_closed() {
 }
 
 #[tokio::test]
+async fn a_websocket_message_over_the_request_limit_closes_that_connection_only() {
+    let app = app_with(&[]).await;
+    let mut big = WsClient::connect(&app, "graphql-transport-ws").await;
+    let query = format!("subscription {{ groupAdded {{ id }} }} # {}", "x".repeat(300 * 1024));
+    big.subscribe("1", &query, json!({})).await;
+
+    let closed = big.closed_within(Duration::from_secs(10)).await;
+
+    assert!(closed, "a 300 KiB message did not close the connection");
+    let mut small = WsClient::connect(&app, "graphql-transport-ws").await;
+    small.subscribe("1", "subscription { groupAdded { id } } # {}", json!({})).await;
+    let reply = small.next_json(Duration::from_millis(500)).await;
+    assert!(reply.is_none(), "a small subscription is accepted and waits for events: {reply:?}");
+}
+
+#[tokio::test]
 async fn a_connection_holds_at_most_its_share_of_subscriptions() {
     let app = app_with(&[("SUPPORTMESH_SERVER_MAX_SUBSCRIPTIONS_PER_CONNECTION", "2")]).await;
     let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;

@@ -397,6 +397,19 @@ impl WsClient {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
+    /// Whether the server closes the connection within `wait` (a close frame, or the stream
+    /// ends or fails), whatever else it sends first.
+    pub async fn closed_within(&mut self, wait: Duration) -> bool {
+        let closed = async {
+            while let Some(Ok(msg)) = self.ws.next().await {
+                if msg.is_close() {
+                    return;
+                }
+            }
+        };
+        tokio::time::timeout(wait, closed).await.is_ok()
+    }
+
     /// The next data payload, or None when nothing arrives within `wait`.
     pub async fn next_data(&mut self, wait: Duration) -> Option<Value> {
         loop {
