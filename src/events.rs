@@ -5,10 +5,11 @@
 //! application state. A slow subscriber that falls behind loses old events, never blocks
 //! ingest.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::broadcast;
 
+use crate::finder::GroupFacts;
 use crate::model::StoredGroup;
 
 /// What happened to a group.
@@ -24,6 +25,21 @@ pub enum ChangeKind {
 pub struct GroupEvent {
     pub kind: ChangeKind,
     pub group: Arc<StoredGroup>,
+    /// The group's facts as it was while listed, computed by the first subscriber that judges
+    /// the event and shared by every other (each clone of the event holds the same cell).
+    facts: Arc<OnceLock<GroupFacts>>,
+}
+
+impl GroupEvent {
+    pub fn new(kind: ChangeKind, group: Arc<StoredGroup>) -> Self {
+        GroupEvent { kind, group, facts: Arc::default() }
+    }
+
+    /// What the finder would hold of the group while it was listed (a removed group is
+    /// judged as it was before it went), for subscribers' filters.
+    pub fn facts(&self) -> &GroupFacts {
+        self.facts.get_or_init(|| GroupFacts::as_listed(&self.group))
+    }
 }
 
 /// The broadcast channel of group events; cheap to clone.

@@ -70,6 +70,11 @@ pub(crate) fn indexed(status: GroupStatus) -> bool {
 }
 
 pub(crate) fn facts(g: &StoredGroup) -> Facts {
+    facts_as(g, g.status)
+}
+
+/// The facts of `g` as if its status were `status`.
+pub(crate) fn facts_as(g: &StoredGroup, status: GroupStatus) -> Facts {
     let l = &g.listing;
     let mut keys: Vec<(Facet, String)> = Vec::new();
     let mut key = |f: Facet, v: &str| keys.push((f, v.to_owned()));
@@ -121,7 +126,7 @@ pub(crate) fn facts(g: &StoredGroup) -> Facts {
             key(facet, &folded);
         }
     }
-    key(Facet::Status, status_name(g.status));
+    key(Facet::Status, status_name(status));
     let point = point(l);
     if is_online(l, point) {
         key(Facet::Online, "yes");

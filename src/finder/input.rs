@@ -103,7 +103,7 @@ impl Search {
     /// The filter and `near` of this search on one group (paging and the nearest-N rank
     /// aside): what subscriptions use to tell whether a changed group belongs to the list.
     pub fn matches_group(&self, g: &StoredGroup) -> bool {
-        self.filter.matches_group(g) && self.near.is_none_or(|n| n.admits_group(g))
+        self.matcher().matches(g, &super::GroupFacts::of(g))
     }
 
     /// Checks every bound and returns the sort in force.

@@ -21,6 +21,7 @@ mod fold;
 mod geo;
 mod index;
 mod input;
+mod matcher;
 mod next;
 mod page;
 mod postings;
@@ -35,6 +36,7 @@ pub use crate::model::TimeOfDay;
 pub use filter::{Filter, Openness};
 pub use index::Index;
 pub use input::{Near, Search, Sort, Within};
+pub use matcher::{GroupFacts, Matcher};
 pub use upcoming::{Upcoming, UpcomingPage, MAX_UPCOMING_PAGE, MAX_WITHIN_HOURS};
 
 /// At most this many characters of `Filter::text`.

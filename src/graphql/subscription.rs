@@ -1,6 +1,7 @@
 //! Subscriptions: live group events from the broadcast channel in the application state,
-//! filtered per subscriber with the same rules as the `groups` query (`Search::matches_group`,
-//! the finder's rules on one group).
+//! filtered per subscriber with the same rules as the `groups` query (`finder::Matcher`, the
+//! finder's rules on one group: the search compiled once per subscription, each event's facts
+//! computed once for all its subscribers).
 //!
 //! Each subscriber reads the channel at its own pace and yields to the runtime after each
 //! event it delivers, so a burst to thousands of subscribers shares the machine with queries
@@ -24,8 +25,6 @@ use super::serial::Serial;
 use super::types::Group;
 use super::AppState;
 use crate::events::ChangeKind;
-use crate::finder;
-use crate::model::{GroupStatus, StoredGroup};
 
 pub struct SubscriptionRoot;
 
@@ -81,11 +80,13 @@ async fn events(
         })?),
         None => None,
     };
+    let matcher = search.matcher();
     let rx = state.events.subscribe();
     let stream = BroadcastStream::new(rx)
         .filter_map(move |ev| {
             let out = match ev {
-                Ok(ev) if ev.kind == kind && belongs(&search, kind, &ev.group) => {
+                // A removed group is judged as it was while listed (`GroupEvent::facts`).
+                Ok(ev) if ev.kind == kind && matcher.matches(&ev.group, ev.facts()) => {
                     Some(Ok(Serial(Group(ev.group.clone()))))
                 }
                 Ok(_) => None,
@@ -120,14 +121,4 @@ impl SubscriptionSlots {
     pub fn new(most: usize) -> Self {
         SubscriptionSlots(Arc::new(Semaphore::new(most)), most)
     }
-}
-
-/// Whether the group of an event belongs to the subscriber's list; a removed group is judged
-/// as it was while listed.
-fn belongs(search: &finder::Search, kind: ChangeKind, group: &StoredGroup) -> bool {
-    if kind == ChangeKind::Removed && group.status == GroupStatus::Removed {
-        let listed = StoredGroup { status: GroupStatus::Active, ..group.clone() };
-        return search.matches_group(&listed);
-    }
-    search.matches_group(group)
 }

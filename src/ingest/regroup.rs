@@ -163,7 +163,7 @@ pub fn regroup(
         }
         if let Some(kind) = kind {
             let group = Arc::new(group);
-            out.events.push(GroupEvent { kind, group: group.clone() });
+            out.events.push(GroupEvent::new(kind, group.clone()));
             out.groups_put.push(group);
         }
     }
@@ -179,7 +179,7 @@ pub fn regroup(
     for old in plan.removed {
         if let Some(prev) = old_groups.get(&old) {
             let tomb = Arc::new(StoredGroup { status: GroupStatus::Removed, updated_at: now, ..prev.clone() });
-            out.events.push(GroupEvent { kind: ChangeKind::Removed, group: tomb.clone() });
+            out.events.push(GroupEvent::new(ChangeKind::Removed, tomb.clone()));
             out.groups_tombstone.push(tomb);
         }
     }

@@ -109,3 +109,56 @@ async fn group_added_sends_what_the_same_query_newly_finds() {
         assert_eq!(got, want, "groupAdded(filter: {filter}, near: {near})");
     }
 }
+
+/// `groupRemoved(filter:, near:)` judges a removed group as it was while listed: each
+/// subscriber is sent exactly the removed groups its query found before they went.
+#[tokio::test]
+async fn group_removed_sends_the_gone_groups_the_same_query_found() {
+    let feeds = FeedServer::start().await;
+    let mut rows = city_rows();
+    rows.extend(new_rows());
+    feeds.put("city.json", feed(&rows));
+    let toml = "[ingest]\nmissing_grace_days = 0\nmax_removal_share = 1.0\n";
+    let app = crate::helpers::spawn_app_with_toml(feeds, &[source("city", "city.json")], toml).await;
+    app.import("city").await;
+    let near = json!({ "latitude": CENTRE.0, "longitude": CENTRE.1, "radiusKm": 30 });
+    let subscriptions: Vec<(Value, Value)> = vec![
+        (json!({ "languages": ["es"] }), Value::Null),
+        (json!({ "languages": ["de"] }), Value::Null),
+        (json!({ "text": "serenity" }), Value::Null),
+        (json!({ "attendance": ["ONLINE"] }), Value::Null),
+        (json!({}), near),
+    ];
+    let mut clients = Vec::new();
+    let mut before = Vec::new();
+    for (i, (filter, near)) in subscriptions.iter().enumerate() {
+        let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;
+        ws.subscribe(
+            &i.to_string(),
+            "subscription($f: GroupFilter, $n: NearInput) { groupRemoved(filter: $f, near: $n) { name } }",
+            json!({ "f": filter, "n": near }),
+        )
+        .await;
+        clients.push(ws);
+        before.push(found(&app, filter, near).await);
+    }
+    app.feeds.put("city.json", feed(&city_rows()));
+
+    app.import("city").await;
+    let run = app.import("city").await;
+
+    assert_eq!(run.counts.removed as usize, new_rows().len(), "the second run removes what went missing: {run:?}");
+    let mut sent = 0;
+    for (((filter, near), ws), before) in subscriptions.iter().zip(&mut clients).zip(&before) {
+        let now = found(&app, filter, near).await;
+        let want: Vec<String> = before.iter().filter(|n| !now.contains(n)).cloned().collect();
+        let mut got = Vec::new();
+        while let Some(d) = ws.next_data(Duration::from_millis(if got.len() < want.len() { 3000 } else { 700 })).await {
+            got.push(d["groupRemoved"]["name"].as_str().unwrap().to_owned());
+        }
+        got.sort();
+        assert_eq!(got, want, "groupRemoved(filter: {filter}, near: {near})");
+        sent += got.len();
+    }
+    assert!(sent >= 3, "the removed groups reached their subscribers ({sent} sent)");
+}
