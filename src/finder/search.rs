@@ -84,7 +84,7 @@ impl Index {
             // copied; each point in it is checked against the rules.
             Some(Near { latitude, longitude, within: Within::Km(km), include_online }) => {
                 placed = self.grid.within(latitude, longitude, km, |o| rules.admit(o));
-                let mut base = self.placed_bits(&placed);
+                let mut base = placed_bits(&placed);
                 if include_online {
                     let mut online = self.postings(Facet::Online).get("yes").clone();
                     rules.apply(&mut online);
@@ -133,20 +133,11 @@ impl Index {
 
     /// The placed ordinals, plus the online ones of `of` when asked.
     fn around(&self, of: &RoaringBitmap, placed: &[(u32, f64)], include_online: bool) -> RoaringBitmap {
-        let mut out = self.placed_bits(placed);
+        let mut out = placed_bits(placed);
         if include_online {
             out |= self.postings(Facet::Online).get("yes") & of;
         }
         out
-    }
-
-    /// The ordinals of placed hits, as a bitmap (sorted first: appending is much cheaper than
-    /// inserting in the grid's order).
-    fn placed_bits(&self, placed: &[(u32, f64)]) -> RoaringBitmap {
-        let mut ords: Vec<u32> = placed.iter().map(|(o, _)| *o).collect();
-        ords.sort_unstable();
-        ords.dedup();
-        RoaringBitmap::from_sorted_iter(ords).unwrap_or_default()
     }
 
     /// What every group of the base must pass: live, the non-faceted lists, none of the
@@ -194,7 +185,7 @@ impl Index {
             Sort::Id => window.select(eval.hits.iter().map(|o| (key(&self.slot(o).id), o))),
             Sort::Name => window.select(eval.hits.iter().map(|o| (key(&self.slot(o).sort_name), o))),
             Sort::Distance => {
-                let placed_bits = self.placed_bits(&eval.placed);
+                let placed_bits = placed_bits(&eval.placed);
                 let online = &eval.hits - &placed_bits;
                 let by_place =
                     eval.placed.iter().map(|&(o, d)| (Key { bucket: 0, dist: d.to_bits(), text: &self.slot(o).id }, o));
@@ -239,6 +230,15 @@ pub(super) struct Eval<'a> {
     pub(super) hits: RoaringBitmap,
     /// Hits found by place, with their distances.
     placed: Vec<(u32, f64)>,
+}
+
+/// The ordinals of placed hits, as a bitmap (sorted first: appending is much cheaper than
+/// inserting in the grid's order).
+fn placed_bits(placed: &[(u32, f64)]) -> RoaringBitmap {
+    let mut ords: Vec<u32> = placed.iter().map(|(o, _)| *o).collect();
+    ords.sort_unstable();
+    ords.dedup();
+    RoaringBitmap::from_sorted_iter(ords).unwrap_or_default()
 }
 
 /// The conditions of a search's base, kept apart so that a point can be checked against them

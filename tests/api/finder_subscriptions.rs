@@ -61,6 +61,29 @@ async fn found(app: &TestApp, filter: &Value, near: &Value) -> Vec<String> {
     v
 }
 
+/// One subscriber per `(filter, near)` to `field` (groupAdded, groupRemoved), each with the
+/// names the same `groups` query finds now.
+async fn subscribe_each(app: &TestApp, field: &str, subscriptions: &[(Value, Value)]) -> Vec<(WsClient, Vec<String>)> {
+    let query = format!("subscription($f: GroupFilter, $n: NearInput) {{ {field}(filter: $f, near: $n) {{ name }} }}");
+    let mut out = Vec::new();
+    for (i, (filter, near)) in subscriptions.iter().enumerate() {
+        let mut ws = WsClient::connect(app, "graphql-transport-ws").await;
+        ws.subscribe(&i.to_string(), &query, json!({ "f": filter, "n": near })).await;
+        out.push((ws, found(app, filter, near).await));
+    }
+    out
+}
+
+/// The names a subscriber is sent on `field`, sorted: waits while fewer than `expected` came.
+async fn received(ws: &mut WsClient, field: &str, expected: usize) -> Vec<String> {
+    let mut got = Vec::new();
+    while let Some(d) = ws.next_data(Duration::from_millis(if got.len() < expected { 3000 } else { 700 })).await {
+        got.push(d[field]["name"].as_str().unwrap().to_owned());
+    }
+    got.sort();
+    got
+}
+
 #[tokio::test]
 async fn group_added_sends_what_the_same_query_newly_finds() {
     let app = app().await;
@@ -79,19 +102,7 @@ async fn group_added_sends_what_the_same_query_newly_finds() {
         (json!({}), near(30.0, false)),
         (json!({}), json!({ "place": "saint etienne", "radiusKm": 10 })),
     ];
-    let mut clients = Vec::new();
-    let mut before = Vec::new();
-    for (i, (filter, near)) in subscriptions.iter().enumerate() {
-        let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;
-        ws.subscribe(
-            &i.to_string(),
-            "subscription($f: GroupFilter, $n: NearInput) { groupAdded(filter: $f, near: $n) { name } }",
-            json!({ "f": filter, "n": near }),
-        )
-        .await;
-        clients.push(ws);
-        before.push(found(&app, filter, near).await);
-    }
+    let mut clients = subscribe_each(&app, "groupAdded", &subscriptions).await;
     let mut rows = city_rows();
     rows.extend(new_rows());
     app.feeds.put("city.json", feed(&rows));
@@ -99,13 +110,9 @@ async fn group_added_sends_what_the_same_query_newly_finds() {
     let run = app.import("city").await;
     assert_eq!(run.counts.added as usize, new_rows().len(), "{run:?}");
 
-    for (((filter, near), ws), before) in subscriptions.iter().zip(&mut clients).zip(&before) {
+    for ((filter, near), (ws, before)) in subscriptions.iter().zip(&mut clients) {
         let want: Vec<String> = found(&app, filter, near).await.into_iter().filter(|n| !before.contains(n)).collect();
-        let mut got = Vec::new();
-        while let Some(d) = ws.next_data(Duration::from_millis(if got.len() < want.len() { 3000 } else { 700 })).await {
-            got.push(d["groupAdded"]["name"].as_str().unwrap().to_owned());
-        }
-        got.sort();
+        let got = received(ws, "groupAdded", want.len()).await;
         assert_eq!(got, want, "groupAdded(filter: {filter}, near: {near})");
     }
 }
@@ -129,19 +136,7 @@ async fn group_removed_sends_the_gone_groups_the_same_query_found() {
         (json!({ "attendance": ["ONLINE"] }), Value::Null),
         (json!({}), near),
     ];
-    let mut clients = Vec::new();
-    let mut before = Vec::new();
-    for (i, (filter, near)) in subscriptions.iter().enumerate() {
-        let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;
-        ws.subscribe(
-            &i.to_string(),
-            "subscription($f: GroupFilter, $n: NearInput) { groupRemoved(filter: $f, near: $n) { name } }",
-            json!({ "f": filter, "n": near }),
-        )
-        .await;
-        clients.push(ws);
-        before.push(found(&app, filter, near).await);
-    }
+    let mut clients = subscribe_each(&app, "groupRemoved", &subscriptions).await;
     app.feeds.put("city.json", feed(&city_rows()));
 
     app.import("city").await;
@@ -149,14 +144,10 @@ async fn group_removed_sends_the_gone_groups_the_same_query_found() {
 
     assert_eq!(run.counts.removed as usize, new_rows().len(), "the second run removes what went missing: {run:?}");
     let mut sent = 0;
-    for (((filter, near), ws), before) in subscriptions.iter().zip(&mut clients).zip(&before) {
+    for ((filter, near), (ws, before)) in subscriptions.iter().zip(&mut clients) {
         let now = found(&app, filter, near).await;
         let want: Vec<String> = before.iter().filter(|n| !now.contains(n)).cloned().collect();
-        let mut got = Vec::new();
-        while let Some(d) = ws.next_data(Duration::from_millis(if got.len() < want.len() { 3000 } else { 700 })).await {
-            got.push(d["groupRemoved"]["name"].as_str().unwrap().to_owned());
-        }
-        got.sort();
+        let got = received(ws, "groupRemoved", want.len()).await;
         assert_eq!(got, want, "groupRemoved(filter: {filter}, near: {near})");
         sent += got.len();
     }
