@@ -88,6 +88,13 @@ pub async fn upgrade(schema: Api, req: Request<Body>, limits: Limits) -> Respons
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             let (sink, incoming) = socket.split();
+            // A client message the socket refuses (over `MAX_MESSAGE_BYTES`, a broken frame)
+            // ends the connection; the log says why (sizes and kinds only, never content).
+            let incoming = incoming.inspect(|msg| {
+                if let Err(e) = msg {
+                    tracing::info!(error = %e, "closed a WebSocket: its client sent what the socket refuses");
+                }
+            });
             let mut sink: Pin<Box<dyn Sink<Message, Error = axum::Error> + Send>> = if corrected {
                 let mut corrector = Corrector::default();
                 Box::pin(sink.with_flat_map(move |msg| stream::iter(corrector.correct(msg).map(Ok))))
