@@ -19,6 +19,7 @@ pub mod http;
 pub mod ingest;
 pub mod listen;
 pub mod model;
+pub mod parallel;
 pub mod places;
 pub mod publish;
 pub mod readiness;

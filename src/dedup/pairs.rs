@@ -15,6 +15,7 @@ use std::hash::{DefaultHasher, Hasher};
 use std::ops::Range;
 
 use super::{blocking, features::Features, verdict, NameTable, Records};
+use crate::parallel::{join, par_map, threads, PARALLEL_FROM};
 
 /// A matching pair: score, the two record indexes (first < second), evidence.
 pub(super) type Edge = (f64, usize, usize, Vec<String>);
@@ -22,9 +23,6 @@ pub(super) type Edge = (f64, usize, usize, Vec<String>);
 /// Buckets larger than this are not compared pairwise (other keys still are); an import's
 /// regroup skips such keys too, so it finds the pairs a rebuild finds.
 pub const MAX_BUCKET: usize = 1000;
-
-/// Below this many items, threads cost more than they save.
-const PARALLEL_FROM: usize = 4096;
 
 /// Meeting times are batched until a batch holds about this many (record, time) entries.
 const BATCH: usize = 100_000;
@@ -158,31 +156,6 @@ fn scored_batch<R: Records + ?Sized>(records: &R, members: &[u32], slots: &[Stri
         let handles: Vec<_> = parts.into_iter().map(|part| s.spawn(move || score_part(part))).collect();
         handles.into_iter().flat_map(join).collect()
     })
-}
-
-/// `f` over `items` in order, on every core when there are enough of them.
-pub(super) fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = threads();
-    if items.len() < PARALLEL_FROM || threads < 2 {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(items.len().div_ceil(threads))
-            .map(|chunk| s.spawn(move || chunk.iter().map(f).collect::<Vec<U>>()))
-            .collect();
-        handles.into_iter().flat_map(join).collect()
-    })
-}
-
-/// A worker's result; a panic in a worker goes on in the caller.
-fn join<R>(h: std::thread::ScopedJoinHandle<'_, R>) -> R {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
-fn threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
 /// Splits the buckets into at most `n` consecutive runs holding about equal numbers of pairs.

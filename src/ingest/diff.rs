@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use importers::{Listing, Problem};
 
 use crate::dedup::{blocking_keys, listing_hash};
-use crate::model::{RecordKey, RunCounts, RunProblems, StoredRecord};
+use crate::model::{RecordAge, RecordKey, RunCounts, RunProblems, StoredRecord};
+use crate::parallel::{par_for_each, par_map};
 
 use super::losses::Losses;
 
@@ -47,7 +48,10 @@ pub fn diff(
         existing.into_iter().map(|r| (r.key.external_id.clone(), r)).collect();
     out.previously_present = old.values().filter(|r| r.missing_since.is_none()).count();
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    for listing in listings {
+    // Hashes and keys, the costly part, are computed on every core: hashes of every listing
+    // first, keys of the records that change once they are known.
+    let hashes = par_map(&listings, listing_hash);
+    for (listing, hash) in listings.into_iter().zip(hashes) {
         out.counts.seen += 1;
         if !seen.insert(listing.external_id.clone()) {
             out.problems.push(Problem::dropped(
@@ -57,7 +61,6 @@ pub fn diff(
             ));
             continue;
         }
-        let hash = listing_hash(&listing);
         match old.remove(&listing.external_id) {
             Some(prev) if prev.hash == hash && prev.missing_since.is_none() => out.unchanged += 1,
             Some(prev) => {
@@ -66,7 +69,7 @@ pub fn diff(
                 }
                 out.counts.updated += 1;
                 out.put.push(StoredRecord {
-                    blocks: blocking_keys(&listing),
+                    blocks: Vec::new(),
                     listing,
                     hash,
                     last_seen: now,
@@ -78,7 +81,7 @@ pub fn diff(
                 out.counts.added += 1;
                 out.put.push(StoredRecord {
                     key: RecordKey::new(source_id, listing.external_id.clone()),
-                    blocks: blocking_keys(&listing),
+                    blocks: Vec::new(),
                     listing,
                     hash,
                     first_seen: now,
@@ -90,6 +93,8 @@ pub fn diff(
         }
     }
     out.counts.unchanged = out.unchanged as u64;
+    // Every record put so far is in the feed, added or changed: its keys follow its listing.
+    par_for_each(&mut out.put, |r| r.blocks = blocking_keys(&r.listing));
     for (_, rec) in old {
         match rec.missing_since {
             None => {
@@ -109,10 +114,16 @@ pub fn diff(
 
 /// A run whose feed did not change (304, or the same document hash): the records still in
 /// the feed are unchanged, those missing within the grace period stay missing, and those
-/// missing past it are removed, as a changed run would remove them.
-pub fn unchanged_feed(existing: Vec<StoredRecord>, now: DateTime<Utc>, grace: chrono::Duration) -> RecordChanges {
+/// missing past it are removed, as a changed run would remove them. Reads only each record's
+/// age; returns the keys of the records to remove, for the caller to load into `delete`.
+pub fn unchanged_feed(
+    existing: Vec<RecordAge>,
+    now: DateTime<Utc>,
+    grace: chrono::Duration,
+) -> (RecordChanges, Vec<RecordKey>) {
     let previously_present = existing.iter().filter(|r| r.missing_since.is_none()).count();
     let mut out = RecordChanges { previously_present, ..Default::default() };
+    let mut expired = Vec::new();
     for rec in existing {
         match rec.missing_since {
             None => {
@@ -121,13 +132,13 @@ pub fn unchanged_feed(existing: Vec<StoredRecord>, now: DateTime<Utc>, grace: ch
             }
             Some(since) if now - since > grace => {
                 out.counts.removed += 1;
-                out.delete.push(rec);
+                expired.push(rec.key);
             }
             Some(_) => out.counts.missing += 1,
         }
     }
     out.counts.unchanged = out.unchanged as u64;
-    out
+    (out, expired)
 }
 
 impl RecordChanges {

@@ -140,7 +140,8 @@ impl Ingestor {
     ) -> anyhow::Result<ImportRun> {
         let _commit = self.inner.commit_lock.lock().await;
         let store = &self.inner.store;
-        let changes = unchanged_feed(store.records_of_source(&source.id)?, run.started_at, self.grace());
+        let (mut changes, expired) = unchanged_feed(store.record_ages(&source.id)?, run.started_at, self.grace());
+        changes.delete = store.records_by_key(&expired)?;
         run.counts = changes.counts.clone();
         let state = SourceState { last_run: Some(run.clone()), last_success_at: Some(run.finished_at), ..state };
         if changes.delete.is_empty() {

@@ -34,6 +34,14 @@ impl std::fmt::Display for RecordKey {
     }
 }
 
+/// What a run of an unchanged feed reads of a stored record: its key and since when it is
+/// missing (not its listing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordAge {
+    pub key: RecordKey,
+    pub missing_since: Option<DateTime<Utc>>,
+}
+
 /// One source's listing as last seen, and the group it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredRecord {

@@ -33,7 +33,7 @@ use anyhow::Context;
 use serde::de::DeserializeOwned;
 
 use crate::finder;
-use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
+use crate::model::{Correction, ImportRun, RecordAge, RecordKey, SourceState, StoredGroup, StoredRecord};
 
 pub use commit::{RunCommit, RunLog};
 pub use operators::{HeldListings, RunCursor, RunFilter, RunPage};
@@ -293,6 +293,32 @@ impl Store {
             out.push(rec);
         }
         Ok(out)
+    }
+
+    /// Every record of one source as its age (`RecordAge`), in key order: what a run of an
+    /// unchanged feed needs, read without decoding the listings.
+    pub fn record_ages(&self, source_id: &str) -> anyhow::Result<Vec<RecordAge>> {
+        /// The one field read of a stored record; serde skips the rest without building it.
+        #[derive(serde::Deserialize)]
+        struct Age {
+            #[serde(default)]
+            missing_since: Option<chrono::DateTime<chrono::Utc>>,
+        }
+        let _r = self.read();
+        let mut prefix = source_id.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.inner.trees.records.scan_prefix(&prefix) {
+            let (k, v) = kv?;
+            let age: Age = serde_json::from_slice(&v).context("decoding a stored record")?;
+            out.push(RecordAge { key: decode_record_key(&k)?, missing_since: age.missing_since });
+        }
+        Ok(out)
+    }
+
+    /// The stored records of `keys`, in that order; keys with no record are skipped.
+    pub fn records_by_key(&self, keys: &[RecordKey]) -> anyhow::Result<Vec<StoredRecord>> {
+        keys.iter().filter_map(|k| self.record(k).transpose()).collect()
     }
 
     /// Records that share a matching blocking key.
