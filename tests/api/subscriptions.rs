@@ -80,7 +80,7 @@ async fn the_legacy_graphql_ws_protocol_works_too() {
 async fn over_graphql_transport_ws_a_request_error_is_an_error_message_and_a_resolver_error_stays_in_next() {
     let app = spawn_app().await;
     let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;
-    let wait = Duration::from_secs(3);
+    let wait = Duration::from_secs(10);
 
     ws.subscribe("1", "subscription { groupAdded { nope } }", json!({})).await;
     ws.subscribe(
