@@ -14,7 +14,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use super::undo::{self, Entries, Slot};
-use super::writes::Writes;
+use super::writes::{apply_all, Writes};
 use super::{decode_blocks, encode_blocks, read_u64, record_key, Trees, LIVE_GROUPS};
 use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 
@@ -147,9 +147,7 @@ fn put_records(t: &Trees, mut log: Entries<'_>, records: &[StoredRecord]) -> any
     // The key lists first: what rollback reads to repair `blocks` must name every entry
     // written after it.
     lists.apply(&t.record_blocks)?;
-    index.apply(&t.blocks)?;
-    docs.apply(&t.records)?;
-    derived.apply(&t.derived)?;
+    apply_all(vec![(&t.blocks, index), (&t.records, docs), (&t.derived, derived)])?;
     Ok(())
 }
 
@@ -171,10 +169,8 @@ fn delete_records(t: &Trees, mut log: Entries<'_>, keys: &[RecordKey]) -> anyhow
     log.write(t)?;
     // The `blocks` entries go first here: what rollback reads to repair them is the key list,
     // which must still name the entries until they are gone.
-    index.apply(&t.blocks)?;
-    lists.apply(&t.record_blocks)?;
-    docs.apply(&t.records)?;
-    derived.apply(&t.derived)?;
+    apply_all(vec![(&t.blocks, index)])?;
+    apply_all(vec![(&t.record_blocks, lists), (&t.records, docs), (&t.derived, derived)])?;
     Ok(())
 }
 
@@ -201,7 +197,7 @@ fn put_groups(t: &Trees, mut log: Entries<'_>, groups: &[Arc<StoredGroup>], live
     log.write(t)?;
     tombs.apply(&t.tombstones)?;
     redirects.apply(&t.redirects)?;
-    docs.apply(&t.groups)?;
+    apply_all(vec![(&t.groups, docs)])?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use anyhow::Context;
 use importers::Listing;
 
 use super::commit::block_key;
-use super::writes::Writes;
+use super::writes::{apply_all, Writes};
 use super::{decode_blocks, encode_blocks, Store};
 use crate::model::StoredRecord;
 
@@ -57,12 +57,12 @@ impl Store {
             }
             count += 1;
             if count % BATCH == 0 {
-                std::mem::take(&mut blocks).apply(&t.blocks)?;
-                std::mem::take(&mut lists).apply(&t.record_blocks)?;
+                apply_all(vec![(&t.blocks, std::mem::take(&mut blocks))])?;
+                apply_all(vec![(&t.record_blocks, std::mem::take(&mut lists))])?;
             }
         }
-        blocks.apply(&t.blocks)?;
-        lists.apply(&t.record_blocks)?;
+        apply_all(vec![(&t.blocks, blocks)])?;
+        apply_all(vec![(&t.record_blocks, lists)])?;
         t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
         self.inner.db.flush().context("flushing the re-keyed records")?;
         Ok(Some(count))

@@ -15,7 +15,7 @@
 
 use anyhow::Context;
 
-use super::writes::Writes;
+use super::writes::{apply_all, Writes};
 use super::{read_u64, Store, Trees};
 use crate::model::{content_hash, StoredRecord};
 
@@ -99,11 +99,11 @@ fn keys_apart_and_canonical_hashes(t: &Trees) -> anyhow::Result<usize> {
         docs.insert(k.to_vec(), serde_json::to_vec(&rec)?);
         n += 1;
         if n % BATCH == 0 {
-            std::mem::take(&mut keys).apply(&t.record_blocks)?;
-            std::mem::take(&mut docs).apply(&t.records)?;
+            apply_all(vec![(&t.record_blocks, std::mem::take(&mut keys))])?;
+            apply_all(vec![(&t.records, std::mem::take(&mut docs))])?;
         }
     }
-    keys.apply(&t.record_blocks)?;
-    docs.apply(&t.records)?;
+    apply_all(vec![(&t.record_blocks, keys)])?;
+    apply_all(vec![(&t.records, docs)])?;
     Ok(n)
 }
