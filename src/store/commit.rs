@@ -12,9 +12,9 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use sled::Batch;
 
 use super::undo::{self, Entries, Slot};
-use super::writes::{apply_all, Writes};
 use super::{decode_blocks, encode_blocks, read_u64, record_key, Trees, LIVE_GROUPS};
 use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 
@@ -92,9 +92,9 @@ fn apply_logged(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
         redirect_groups(t, log.entries(), chunk, &mut live)?;
     }
     let mut last = log.entries();
-    let mut runs = Writes::default();
-    let mut sources = Writes::default();
-    let mut corrections = Writes::default();
+    let mut runs = Batch::default();
+    let mut sources = Batch::default();
+    let mut corrections = Batch::default();
     if let Some(l) = &c.run {
         let key = run_key(&l.run);
         last.log(Slot::Runs, &key, t.runs.get(&key)?.as_deref());
@@ -110,9 +110,9 @@ fn apply_logged(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
     }
     last.log(Slot::Meta, LIVE_GROUPS, t.meta.get(LIVE_GROUPS)?.as_deref());
     last.write(t)?;
-    runs.apply(&t.runs)?;
-    sources.apply(&t.sources)?;
-    corrections.apply(&t.corrections)?;
+    t.runs.apply_batch(runs)?;
+    t.sources.apply_batch(sources)?;
+    t.corrections.apply_batch(corrections)?;
     t.meta.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
     undo::finish(t)?;
     Ok(())
@@ -122,7 +122,7 @@ fn apply_logged(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
 /// ones in), then the documents and derived ids.
 fn put_records(t: &Trees, mut log: Entries<'_>, records: &[StoredRecord]) -> anyhow::Result<()> {
     let (mut docs, mut lists, mut index, mut derived) =
-        (Writes::default(), Writes::default(), Writes::default(), Writes::default());
+        (Batch::default(), Batch::default(), Batch::default(), Batch::default());
     for r in records {
         let key = record_key(&r.key);
         let old_doc = t.records.get(&key)?;
@@ -144,16 +144,16 @@ fn put_records(t: &Trees, mut log: Entries<'_>, records: &[StoredRecord]) -> any
         derived.insert(r.key.group_id().as_bytes(), key);
     }
     log.write(t)?;
-    // The key lists first: what rollback reads to repair `blocks` must name every entry
-    // written after it.
-    lists.apply(&t.record_blocks)?;
-    apply_all(vec![(&t.blocks, index), (&t.records, docs), (&t.derived, derived)])?;
+    t.record_blocks.apply_batch(lists)?;
+    t.blocks.apply_batch(index)?;
+    t.records.apply_batch(docs)?;
+    t.derived.apply_batch(derived)?;
     Ok(())
 }
 
 fn delete_records(t: &Trees, mut log: Entries<'_>, keys: &[RecordKey]) -> anyhow::Result<()> {
     let (mut docs, mut lists, mut index, mut derived) =
-        (Writes::default(), Writes::default(), Writes::default(), Writes::default());
+        (Batch::default(), Batch::default(), Batch::default(), Batch::default());
     for k in keys {
         let key = record_key(k);
         let old_doc = t.records.get(&key)?;
@@ -167,15 +167,17 @@ fn delete_records(t: &Trees, mut log: Entries<'_>, keys: &[RecordKey]) -> anyhow
         derived.remove(k.group_id().as_bytes());
     }
     log.write(t)?;
-    // The `blocks` entries go first here: what rollback reads to repair them is the key list,
-    // which must still name the entries until they are gone.
-    apply_all(vec![(&t.blocks, index)])?;
-    apply_all(vec![(&t.record_blocks, lists), (&t.records, docs), (&t.derived, derived)])?;
+    // The documents and key lists go first here: what rollback reads to repair `blocks` is the
+    // key list, which must still name the entries until they are gone.
+    t.blocks.apply_batch(index)?;
+    t.record_blocks.apply_batch(lists)?;
+    t.records.apply_batch(docs)?;
+    t.derived.apply_batch(derived)?;
     Ok(())
 }
 
 fn put_groups(t: &Trees, mut log: Entries<'_>, groups: &[Arc<StoredGroup>], live: &mut u64) -> anyhow::Result<()> {
-    let (mut docs, mut tombs, mut redirects) = (Writes::default(), Writes::default(), Writes::default());
+    let (mut docs, mut tombs, mut redirects) = (Batch::default(), Batch::default(), Batch::default());
     for g in groups {
         let id = g.id.as_bytes();
         let old = t.groups.get(id)?;
@@ -195,9 +197,9 @@ fn put_groups(t: &Trees, mut log: Entries<'_>, groups: &[Arc<StoredGroup>], live
         docs.insert(id, serde_json::to_vec(&**g)?);
     }
     log.write(t)?;
-    tombs.apply(&t.tombstones)?;
-    redirects.apply(&t.redirects)?;
-    apply_all(vec![(&t.groups, docs)])?;
+    t.tombstones.apply_batch(tombs)?;
+    t.redirects.apply_batch(redirects)?;
+    t.groups.apply_batch(docs)?;
     Ok(())
 }
 
@@ -207,7 +209,7 @@ fn tombstone_groups(
     groups: &[Arc<StoredGroup>],
     live: &mut u64,
 ) -> anyhow::Result<()> {
-    let (mut docs, mut tombs) = (Writes::default(), Writes::default());
+    let (mut docs, mut tombs) = (Batch::default(), Batch::default());
     for g in groups {
         let id = g.id.as_bytes();
         if let Some(old) = t.groups.get(id)? {
@@ -219,8 +221,8 @@ fn tombstone_groups(
         tombs.insert(id, serde_json::to_vec(&**g)?);
     }
     log.write(t)?;
-    docs.apply(&t.groups)?;
-    tombs.apply(&t.tombstones)?;
+    t.groups.apply_batch(docs)?;
+    t.tombstones.apply_batch(tombs)?;
     Ok(())
 }
 
@@ -230,7 +232,7 @@ fn redirect_groups(
     redirects: &[(String, String)],
     live: &mut u64,
 ) -> anyhow::Result<()> {
-    let (mut docs, mut tombs, mut links) = (Writes::default(), Writes::default(), Writes::default());
+    let (mut docs, mut tombs, mut links) = (Batch::default(), Batch::default(), Batch::default());
     for (from, to) in redirects {
         let id = from.as_bytes();
         if let Some(old) = t.groups.get(id)? {
@@ -246,9 +248,9 @@ fn redirect_groups(
         links.insert(id, to.as_bytes());
     }
     log.write(t)?;
-    docs.apply(&t.groups)?;
-    tombs.apply(&t.tombstones)?;
-    links.apply(&t.redirects)?;
+    t.groups.apply_batch(docs)?;
+    t.tombstones.apply_batch(tombs)?;
+    t.redirects.apply_batch(links)?;
     Ok(())
 }
 

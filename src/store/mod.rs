@@ -23,7 +23,6 @@ mod reblock;
 mod search;
 mod undo;
 mod version;
-mod writes;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -7,7 +7,6 @@ use anyhow::Context;
 use importers::Listing;
 
 use super::commit::block_key;
-use super::writes::{apply_all, Writes};
 use super::{decode_blocks, encode_blocks, Store};
 use crate::model::StoredRecord;
 
@@ -30,6 +29,8 @@ impl Store {
             return Ok(None);
         }
         // A store without records (a new one) has nothing to re-key: record the scheme only.
+        // (No empty batches either: sled's `apply_batch` takes a lock shared by every store in
+        // the process.)
         if t.records.is_empty() {
             t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
             return Ok(Some(0));
@@ -38,7 +39,7 @@ impl Store {
         // records' key lists. Done in that order, a run cut short and started again converges: a record
         // still listing its old keys has them removed (again) and the new ones inserted (again).
         let mut count = 0;
-        let (mut lists, mut blocks) = (Writes::default(), Writes::default());
+        let (mut lists, mut blocks) = (sled::Batch::default(), sled::Batch::default());
         for kv in t.records.iter() {
             let (key, v) = kv?;
             let rec: StoredRecord = serde_json::from_slice(&v).with_context(|| {
@@ -53,16 +54,18 @@ impl Store {
                 blocks.insert(block_key(b, &key), &[][..]);
             }
             if new != old {
-                lists.insert(key.to_vec(), encode_blocks(&new));
+                lists.insert(key, encode_blocks(&new));
             }
             count += 1;
             if count % BATCH == 0 {
-                apply_all(vec![(&t.blocks, std::mem::take(&mut blocks))])?;
-                apply_all(vec![(&t.record_blocks, std::mem::take(&mut lists))])?;
+                t.blocks.apply_batch(std::mem::take(&mut blocks))?;
+                t.record_blocks.apply_batch(std::mem::take(&mut lists))?;
             }
         }
-        apply_all(vec![(&t.blocks, blocks)])?;
-        apply_all(vec![(&t.record_blocks, lists)])?;
+        if count % BATCH != 0 {
+            t.blocks.apply_batch(blocks)?;
+            t.record_blocks.apply_batch(lists)?;
+        }
         t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
         self.inner.db.flush().context("flushing the re-keyed records")?;
         Ok(Some(count))

@@ -1,9 +1,8 @@
 //! The undo log that makes a run's batched writes atomic: before a batch of a run changes
 //! any document, the previous value of everything it changes is written to the `undo` tree
-//! (one sled value per batch), and the run's marker just after the first of them. The run
-//! ends by removing the marker. A store opened with the marker present holds a run cut short
-//! (a crash, a kill): `roll_back` puts every logged value back, so the store is as the last
-//! whole run left it.
+//! (one sled value per batch), and the run's marker with the first of them. The run ends by removing the marker. A store
+//! opened with the marker present holds a run cut short (a crash, a kill): `roll_back` puts
+//! every logged value back, so the store is as the last whole run left it.
 //!
 //! Derived index entries are not logged: a record's entries in `blocks` follow from its key
 //! list in `record_blocks`, and its `derived` entry from whether it exists, so rolling a record
@@ -84,12 +83,10 @@ impl Entries<'_> {
         push(&mut self.bytes, &undo_key(Slot::Record, key), &v);
     }
 
-    /// Writes the entries; the run's first batch writes the marker after them. sled recovers a
-    /// prefix of the writes made before a crash, in order, so a store holding the marker holds
-    /// the first entries too; one holding the entries without the marker is a run whose writes
-    /// had not started, and its log is cleared as a finished run's is. (sled's `apply_batch`,
-    /// which would write both at once, takes a lock that every store of the process shares,
-    /// and it deadlocked against another store's flush in the in-process test run.)
+    /// Writes the entries; the run's first batch writes the marker with them (one sled batch),
+    /// the later ones are one key each, a plain insert. sled's `apply_batch` takes a lock
+    /// that every store of the process shares, and it has deadlocked against another store's
+    /// flush in the in-process test run: it is kept to where two keys must land together.
     pub fn write(self, t: &Trees) -> sled::Result<()> {
         let first = self.log.batches == 0;
         if !first && self.bytes.is_empty() {
@@ -98,11 +95,13 @@ impl Entries<'_> {
         let mut key = vec![1];
         key.extend_from_slice(&self.log.batches.to_be_bytes());
         self.log.batches += 1;
-        t.undo.insert(key, self.bytes)?;
-        if first {
-            t.undo.insert(MARKER, &b"run"[..])?;
+        if !first {
+            return t.undo.insert(key, self.bytes).map(drop);
         }
-        Ok(())
+        let mut batch = sled::Batch::default();
+        batch.insert(MARKER, &b"run"[..]);
+        batch.insert(key, self.bytes);
+        t.undo.apply_batch(batch)
     }
 }
 

@@ -15,7 +15,6 @@
 
 use anyhow::Context;
 
-use super::writes::{apply_all, Writes};
 use super::{read_u64, Store, Trees};
 use crate::model::{content_hash, StoredRecord};
 
@@ -86,24 +85,24 @@ pub(super) fn upgrade(db: &sled::Db, t: &Trees, path: &std::path::Path) -> anyho
 /// so a second pass over a half-migrated store finds each record's keys in one place or the
 /// other (a document without keys is left to the keys already moved).
 fn keys_apart_and_canonical_hashes(t: &Trees) -> anyhow::Result<usize> {
-    let (mut docs, mut keys) = (Writes::default(), Writes::default());
+    let (mut docs, mut keys) = (sled::Batch::default(), sled::Batch::default());
     let mut n = 0;
     for kv in t.records.iter() {
         let (k, v) = kv?;
         let mut rec: StoredRecord = serde_json::from_slice(&v)
             .with_context(|| format!("decoding stored record {}", String::from_utf8_lossy(&k).replace('\0', "/")))?;
         if !rec.blocks.is_empty() {
-            keys.insert(k.to_vec(), super::encode_blocks(&rec.blocks));
+            keys.insert(k.clone(), super::encode_blocks(&rec.blocks));
         }
         rec.hash = content_hash(&rec.listing);
-        docs.insert(k.to_vec(), serde_json::to_vec(&rec)?);
+        docs.insert(k, serde_json::to_vec(&rec)?);
         n += 1;
         if n % BATCH == 0 {
-            apply_all(vec![(&t.record_blocks, std::mem::take(&mut keys))])?;
-            apply_all(vec![(&t.records, std::mem::take(&mut docs))])?;
+            t.record_blocks.apply_batch(std::mem::take(&mut keys))?;
+            t.records.apply_batch(std::mem::take(&mut docs))?;
         }
     }
-    apply_all(vec![(&t.record_blocks, keys)])?;
-    apply_all(vec![(&t.records, docs)])?;
+    t.record_blocks.apply_batch(keys)?;
+    t.records.apply_batch(docs)?;
     Ok(n)
 }
