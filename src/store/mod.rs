@@ -269,8 +269,7 @@ impl Store {
     /// Every record of one source.
     pub fn records_of_source(&self, source_id: &str) -> anyhow::Result<Vec<StoredRecord>> {
         let _r = self.read();
-        let mut prefix = source_id.as_bytes().to_vec();
-        prefix.push(0);
+        let prefix = key_prefix(source_id);
         let t = &self.inner.trees;
         let mut keys = t.record_blocks.scan_prefix(&prefix).peekable();
         let mut out = Vec::new();
@@ -304,8 +303,7 @@ impl Store {
             missing_since: Option<chrono::DateTime<chrono::Utc>>,
         }
         let _r = self.read();
-        let mut prefix = source_id.as_bytes().to_vec();
-        prefix.push(0);
+        let prefix = key_prefix(source_id);
         let mut out = Vec::new();
         for kv in self.inner.trees.records.scan_prefix(&prefix) {
             let (k, v) = kv?;
@@ -323,8 +321,7 @@ impl Store {
     /// Records that share a matching blocking key.
     pub fn records_with_block(&self, block: &str) -> anyhow::Result<Vec<RecordKey>> {
         let _r = self.read();
-        let mut prefix = block.as_bytes().to_vec();
-        prefix.push(0);
+        let prefix = key_prefix(block);
         let mut out = Vec::new();
         for kv in self.inner.trees.blocks.scan_prefix(&prefix) {
             let (k, _) = kv?;
@@ -361,8 +358,7 @@ impl Store {
     /// rest of such a key's records are not read).
     pub fn records_with_block_at_most(&self, block: &str, most: usize) -> anyhow::Result<Option<Vec<RecordKey>>> {
         let _r = self.read();
-        let mut prefix = block.as_bytes().to_vec();
-        prefix.push(0);
+        let prefix = key_prefix(block);
         let mut out = Vec::new();
         for kv in self.inner.trees.blocks.scan_prefix(&prefix) {
             if out.len() == most {
@@ -393,8 +389,7 @@ impl Store {
     /// The latest runs of a source, newest first.
     pub fn runs(&self, source_id: &str, limit: usize) -> anyhow::Result<Vec<ImportRun>> {
         let _r = self.read();
-        let mut prefix = source_id.as_bytes().to_vec();
-        prefix.push(0);
+        let prefix = key_prefix(source_id);
         let mut out = Vec::new();
         for kv in self.inner.trees.runs.scan_prefix(prefix).rev().take(limit) {
             let (_, v) = kv?;
@@ -420,6 +415,14 @@ fn build_index(groups: &sled::Tree) -> anyhow::Result<finder::Index> {
 }
 
 /// `source \0 external id`: records of one source are contiguous.
+/// `part \0`: the prefix of every key that starts with `part` (a source's records, a blocking
+/// key's entries).
+fn key_prefix(part: &str) -> Vec<u8> {
+    let mut v = part.as_bytes().to_vec();
+    v.push(0);
+    v
+}
+
 pub(crate) fn record_key(k: &RecordKey) -> Vec<u8> {
     let mut v = k.source_id.as_bytes().to_vec();
     v.push(0);
