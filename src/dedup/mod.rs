@@ -40,7 +40,7 @@ pub use ids::{assign as assign_ids, derive as derive_id, IdPlan};
 pub use join::{Review, ReviewKind};
 pub use merge::{merge, status_conflict, MergeInput};
 pub use pairs::MAX_BUCKET;
-pub use rarity::{name_key, Carrier, NameTable, CARRIER_PREFIX, RARE_MAX};
+pub use rarity::{carrier_family, name_key, Carrier, NameTable, CARRIER_PREFIX, RARE_MAX};
 pub use score::{compare, Verdict, WEAK as WEAK_MATCH};
 
 /// The keys stored with a record: its matching blocking keys (records sharing none are never

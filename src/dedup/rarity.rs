@@ -131,6 +131,14 @@ pub fn stored_key(f: &Features) -> Option<String> {
     carrier_key(f).map(|k| format!("{CARRIER_PREFIX}{k}"))
 }
 
+/// The family of a stored carrier key: `CARRIER_PREFIX`, the name and its `|` (the name's
+/// words are alphanumeric, so the first `|` ends it), which the store counts per source;
+/// `None` for any other key.
+pub fn carrier_family(key: &str) -> Option<&str> {
+    let name = key.strip_prefix(CARRIER_PREFIX)?;
+    name.find('|').map(|i| &key[..CARRIER_PREFIX.len() + i + 1])
+}
+
 /// The hash a table holds a name under (`Features::name_hash` keeps it).
 pub fn name_hash(words: &[String]) -> u64 {
     hash(&name_key(words))

@@ -5,15 +5,18 @@
 //! the run in memory (15 GiB for a first import of 100,000 listings); batches hold one batch.
 //!
 //! The caller (ingest) decides what changed; this file keeps the secondary structures
-//! (blocking keys and each record's list of them, the live-group counter, redirects, the ids
-//! derived from records) in step with the documents, so records and groups always agree. The
-//! finder's in-memory index is updated by `Store::commit` under the same write lock.
+//! (each record's list of blocking keys, the live-group counter, redirects, the ids derived
+//! from records) in step with the documents, so records and groups always agree, and notes
+//! what the run changes in the in-memory blocking-key index (`blocks.rs`). `Store::commit`
+//! applies that, and updates the finder's index, under the same write lock once every write
+//! succeeded.
 
 use std::sync::Arc;
 
 use anyhow::Context;
 use sled::Batch;
 
+use super::blocks::{BlockIndex, Changes};
 use super::undo::{self, Entries, Slot};
 use super::{decode_blocks, encode_blocks, read_u64, record_key, Trees, LIVE_GROUPS};
 use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
@@ -56,9 +59,11 @@ impl RunCommit {
 const BATCH: usize = 10_000;
 
 /// Writes `c` in ordered batches behind the caller's write lock, each batch's undo entries
-/// first (`undo.rs`): a failure rolls the run back at once, a crash at the next open.
-pub(crate) fn apply(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
-    let result = apply_logged(t, c);
+/// first (`undo.rs`): a failure rolls the run back at once, a crash at the next open. Returns
+/// what the run changes in `index`, to apply once it is written.
+pub(crate) fn apply(t: &Trees, c: &RunCommit, index: &mut BlockIndex) -> anyhow::Result<Changes> {
+    let mut changes = Changes::default();
+    let result = apply_logged(t, c, index, &mut changes).map(|()| changes);
     if let Err(e) = &result {
         tracing::error!(error = %format!("{e:#}"), "a store commit failed; rolling it back");
         undo::roll_back(t).context("rolling back a failed commit")?;
@@ -66,7 +71,7 @@ pub(crate) fn apply(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
     result
 }
 
-fn apply_logged(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
+fn apply_logged(t: &Trees, c: &RunCommit, index: &mut BlockIndex, changes: &mut Changes) -> anyhow::Result<()> {
     // A run whose rollback failed is rolled back before anything else is written; a leftover
     // log of a finished run (cleared at open, or just after that run) is no log.
     if undo::pending(t)? {
@@ -77,10 +82,10 @@ fn apply_logged(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
     let mut log = undo::Log::new();
     let mut live = read_u64(&t.meta, LIVE_GROUPS)?;
     for chunk in c.records_put.chunks(BATCH) {
-        put_records(t, log.entries(), chunk)?;
+        put_records(t, log.entries(), chunk, index, changes)?;
     }
     for chunk in c.records_delete.chunks(BATCH) {
-        delete_records(t, log.entries(), chunk)?;
+        delete_records(t, log.entries(), chunk, index, changes)?;
     }
     for chunk in c.groups_put.chunks(BATCH) {
         put_groups(t, log.entries(), chunk, &mut live)?;
@@ -118,23 +123,22 @@ fn apply_logged(t: &Trees, c: &RunCommit) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// New record states: each record's key list, then its `blocks` entries (old ones out, new
-/// ones in), then the documents and derived ids.
-fn put_records(t: &Trees, mut log: Entries<'_>, records: &[StoredRecord]) -> anyhow::Result<()> {
-    let (mut docs, mut lists, mut index, mut derived) =
-        (Batch::default(), Batch::default(), Batch::default(), Batch::default());
+/// New record states: each record's key list, the documents and derived ids.
+fn put_records(
+    t: &Trees,
+    mut log: Entries<'_>,
+    records: &[StoredRecord],
+    index: &mut BlockIndex,
+    changes: &mut Changes,
+) -> anyhow::Result<()> {
+    let (mut docs, mut lists, mut derived) = (Batch::default(), Batch::default(), Batch::default());
     for r in records {
         let key = record_key(&r.key);
         let old_doc = t.records.get(&key)?;
         let old_list = t.record_blocks.get(&key)?;
         log.log_record(&key, old_doc.as_deref(), old_list.as_deref());
         let old = decode_blocks(old_list.as_deref().unwrap_or_default())?;
-        for b in old.iter().filter(|b| !r.blocks.contains(b)) {
-            index.remove(block_key(b, &key));
-        }
-        for b in r.blocks.iter().filter(|b| !old.contains(b)) {
-            index.insert(block_key(b, &key), &[][..]);
-        }
+        index.change(changes, &key, &old, &r.blocks);
         if r.blocks.is_empty() {
             lists.remove(key.as_slice());
         } else {
@@ -145,31 +149,30 @@ fn put_records(t: &Trees, mut log: Entries<'_>, records: &[StoredRecord]) -> any
     }
     log.write(t)?;
     t.record_blocks.apply_batch(lists)?;
-    t.blocks.apply_batch(index)?;
     t.records.apply_batch(docs)?;
     t.derived.apply_batch(derived)?;
     Ok(())
 }
 
-fn delete_records(t: &Trees, mut log: Entries<'_>, keys: &[RecordKey]) -> anyhow::Result<()> {
-    let (mut docs, mut lists, mut index, mut derived) =
-        (Batch::default(), Batch::default(), Batch::default(), Batch::default());
+fn delete_records(
+    t: &Trees,
+    mut log: Entries<'_>,
+    keys: &[RecordKey],
+    index: &mut BlockIndex,
+    changes: &mut Changes,
+) -> anyhow::Result<()> {
+    let (mut docs, mut lists, mut derived) = (Batch::default(), Batch::default(), Batch::default());
     for k in keys {
         let key = record_key(k);
         let old_doc = t.records.get(&key)?;
         let old_list = t.record_blocks.get(&key)?;
         log.log_record(&key, old_doc.as_deref(), old_list.as_deref());
-        for b in decode_blocks(old_list.as_deref().unwrap_or_default())? {
-            index.remove(block_key(&b, &key));
-        }
+        index.delete(changes, &key, &decode_blocks(old_list.as_deref().unwrap_or_default())?);
         lists.remove(key.as_slice());
         docs.remove(key.as_slice());
         derived.remove(k.group_id().as_bytes());
     }
     log.write(t)?;
-    // The documents and key lists go first here: what rollback reads to repair `blocks` is the
-    // key list, which must still name the entries until they are gone.
-    t.blocks.apply_batch(index)?;
     t.record_blocks.apply_batch(lists)?;
     t.records.apply_batch(docs)?;
     t.derived.apply_batch(derived)?;
@@ -252,14 +255,6 @@ fn redirect_groups(
     t.tombstones.apply_batch(tombs)?;
     t.redirects.apply_batch(links)?;
     Ok(())
-}
-
-/// `block \0 record key`.
-pub(super) fn block_key(block: &str, record_key: &[u8]) -> Vec<u8> {
-    let mut k = block.as_bytes().to_vec();
-    k.push(0);
-    k.extend_from_slice(record_key);
-    k
 }
 
 /// `source \0 started millis (big-endian, sortable) \0 run id`.

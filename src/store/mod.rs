@@ -2,19 +2,21 @@
 //!
 //! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups, still
 //! resolvable), `redirects` (merged-away id -> id), `derived` (the id derived from each record ->
-//! the record, so such an id finds the group holding it), `blocks` (matching blocking key ->
-//! record) and `record_blocks` (record -> its blocking keys: kept apart from the documents, so
-//! re-keying is an index rebuild), `runs` (import runs), `sources` (per-source state), `meta`
+//! the record, so such an id finds the group holding it), `record_blocks` (record -> its
+//! matching blocking keys: kept apart from the documents, so re-keying is an index rebuild;
+//! the index of them, key -> records, is in memory: `blocks.rs`), `runs` (import runs), `sources` (per-source state), `meta`
 //! (counters, the store format (`version.rs`, checked at open), the blocking-key scheme, the
 //! group format, the instance id), `undo` (the run being written). One import run is one
 //! `RunCommit`, applied in batches behind a write lock that every multi-key read takes, with
 //! an undo log that rolls back a run cut short (`commit.rs`, `undo.rs`), so readers never see
 //! half a run. The operators' trees are in `operators.rs` (the source registry, tokens, the
-//! audit log, held runs' listings). The lock guards the in-memory `finder::Index`
-//! of the live groups too: built from the `groups` tree at open, updated by every commit under
-//! the same lock, it answers searches (`search.rs`); sled stays the source of truth and holds
-//! the documents. Matching, merging and deciding what changed belong to ingest/dedup.
+//! audit log, held runs' listings). The lock guards the two in-memory indexes too (`Indexes`):
+//! the `finder::Index` of the live groups, built from the `groups` tree at open, which answers
+//! searches (`search.rs`), and the blocking-key index, built from `record_blocks`; every
+//! commit updates both under the same lock. sled stays the source of truth and holds the
+//! documents. Matching, merging and deciding what changed belong to ingest/dedup.
 
+mod blocks;
 mod cache;
 mod commit;
 mod format;
@@ -49,8 +51,8 @@ struct Inner {
     db: sled::Db,
     trees: Trees,
     /// Commits take it for writing, multi-key reads for reading: no torn reads across a run.
-    /// It holds the finder's index of the live groups, which commits update.
-    lock: RwLock<finder::Index>,
+    /// It holds the in-memory indexes, which commits update.
+    lock: RwLock<Indexes>,
     /// Bumped by every commit: readers that cache what they derive from the groups (the
     /// learned places) know when to derive it again.
     generation: AtomicU64,
@@ -60,13 +62,20 @@ struct Inner {
     ops: operators::OperatorTrees,
 }
 
+/// What the store keeps in memory beside sled, derived from it at open.
+struct Indexes {
+    /// The live groups, for searches.
+    finder: finder::Index,
+    /// The records' blocking keys, for the matcher's candidates.
+    blocks: blocks::BlockIndex,
+}
+
 #[derive(Clone)]
 pub(crate) struct Trees {
     pub records: sled::Tree,
     pub groups: sled::Tree,
     pub tombstones: sled::Tree,
     pub redirects: sled::Tree,
-    pub blocks: sled::Tree,
     /// Record key -> its blocking keys (`encode_blocks`).
     pub record_blocks: sled::Tree,
     pub runs: sled::Tree,
@@ -112,7 +121,6 @@ impl Store {
             groups: tree("groups")?,
             tombstones: tree("tombstones")?,
             redirects: tree("redirects")?,
-            blocks: tree("blocks")?,
             record_blocks: tree("record_blocks")?,
             runs: tree("runs")?,
             sources: tree("sources")?,
@@ -129,7 +137,11 @@ impl Store {
         }
         derive_ids_if_new(&trees)?;
         let ops = operators::OperatorTrees::open(&db)?;
-        let index = build_index(&trees.groups)?;
+        let started = std::time::Instant::now();
+        let blocks = build_block_index(&trees.record_blocks)?;
+        let (keys, carriers) = blocks.entries();
+        tracing::info!(keys, carriers, ms = started.elapsed().as_millis() as u64, "built the blocking-key index");
+        let index = Indexes { finder: build_index(&trees.groups)?, blocks };
         let store = Store {
             inner: Arc::new(Inner {
                 db,
@@ -147,17 +159,18 @@ impl Store {
     /// Applies one import run atomically.
     pub fn commit(&self, run: RunCommit) -> anyhow::Result<()> {
         let mut index = self.inner.lock.write().unwrap_or_else(|e| e.into_inner());
-        commit::apply(&self.inner.trees, &run)?;
+        let blocks = commit::apply(&self.inner.trees, &run, &mut index.blocks)?;
+        index.blocks.apply(blocks);
         for g in &run.groups_put {
-            index.upsert(g);
+            index.finder.upsert(g);
             self.inner.cache.forget(&g.id);
         }
         for g in &run.groups_tombstone {
-            index.remove(&g.id);
+            index.finder.remove(&g.id);
             self.inner.cache.forget(&g.id);
         }
         for (from, _) in &run.redirects {
-            index.remove(from);
+            index.finder.remove(from);
             self.inner.cache.forget(from);
         }
         self.inner.generation.fetch_add(1, Ordering::Release);
@@ -318,56 +331,24 @@ impl Store {
         keys.iter().filter_map(|k| self.record(k).transpose()).collect()
     }
 
-    /// Records that share a matching blocking key.
+    /// Records that share a matching blocking key, in key order.
     pub fn records_with_block(&self, block: &str) -> anyhow::Result<Vec<RecordKey>> {
-        let _r = self.read();
-        let prefix = key_prefix(block);
-        let mut out = Vec::new();
-        for kv in self.inner.trees.blocks.scan_prefix(&prefix) {
-            let (k, _) = kv?;
-            out.push(decode_record_key(&k[prefix.len()..])?);
-        }
-        Ok(out)
+        Ok(self.records_with_block_at_most(block, usize::MAX)?.unwrap_or_default())
     }
 
-    /// The most distinct blocking keys starting with `prefix` that records of one source hold
-    /// (the matcher's name carriers: how many groups a directory lists under one name),
-    /// counting no further than `cap + 1`.
-    pub fn most_blocks_per_source(&self, prefix: &str, cap: u32) -> anyhow::Result<u32> {
-        let mut per_source: std::collections::HashMap<Vec<u8>, (Vec<u8>, u32)> = std::collections::HashMap::new();
-        let mut most = 0;
-        for kv in self.inner.trees.blocks.scan_prefix(prefix.as_bytes()) {
-            let (k, _) = kv?;
-            let mut parts = k.splitn(3, |b| *b == 0);
-            let (Some(block), Some(source)) = (parts.next(), parts.next()) else { continue };
-            let (last, n) = per_source.entry(source.to_vec()).or_default();
-            // Keys are sorted by block, so a new block of this source is a new carrier.
-            if last.as_slice() != block {
-                *last = block.to_vec();
-                *n += 1;
-                most = most.max(*n);
-                if most > cap {
-                    break;
-                }
-            }
-        }
-        Ok(most)
+    /// The most distinct blocking keys of one carrier family (`dedup::carrier_family`: a
+    /// name's carriers, `nm:name|`) that records of one source hold (how many groups a
+    /// directory lists under one name), counting no further than `cap + 1`.
+    pub fn most_blocks_per_source(&self, family: &str, cap: u32) -> anyhow::Result<u32> {
+        Ok(self.read().blocks.most_per_source(family, cap))
     }
 
-    /// Records that share a matching blocking key, or `None` when more than `most` do (the
-    /// rest of such a key's records are not read).
+    /// Records that share a matching blocking key, in key order, or `None` when more than
+    /// `most` do.
     pub fn records_with_block_at_most(&self, block: &str, most: usize) -> anyhow::Result<Option<Vec<RecordKey>>> {
-        let _r = self.read();
-        let prefix = key_prefix(block);
-        let mut out = Vec::new();
-        for kv in self.inner.trees.blocks.scan_prefix(&prefix) {
-            if out.len() == most {
-                return Ok(None);
-            }
-            let (k, _) = kv?;
-            out.push(decode_record_key(&k[prefix.len()..])?);
-        }
-        Ok(Some(out))
+        let index = self.read();
+        let Some(keys) = index.blocks.records(block, most) else { return Ok(None) };
+        keys.into_iter().map(decode_record_key).collect::<anyhow::Result<_>>().map(Some)
     }
 
     pub fn source_state(&self, source_id: &str) -> anyhow::Result<SourceState> {
@@ -398,7 +379,7 @@ impl Store {
         Ok(out)
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, finder::Index> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Indexes> {
         self.inner.lock.read().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -414,15 +395,23 @@ fn build_index(groups: &sled::Tree) -> anyhow::Result<finder::Index> {
     Ok(index)
 }
 
-/// `source \0 external id`: records of one source are contiguous.
-/// `part \0`: the prefix of every key that starts with `part` (a source's records, a blocking
-/// key's entries).
+/// The blocking-key index of every record's list in `record_blocks`.
+fn build_block_index(lists: &sled::Tree) -> anyhow::Result<blocks::BlockIndex> {
+    let lists = lists.iter().map(|kv| -> anyhow::Result<_> {
+        let (k, v) = kv?;
+        Ok((k.to_vec(), decode_blocks(&v)?))
+    });
+    blocks::BlockIndex::build(crate::dedup::carrier_family, lists)
+}
+
+/// `part \0`: the prefix of every key that starts with `part` (a source's records, its runs).
 fn key_prefix(part: &str) -> Vec<u8> {
     let mut v = part.as_bytes().to_vec();
     v.push(0);
     v
 }
 
+/// `source \0 external id`: records of one source are contiguous.
 pub(crate) fn record_key(k: &RecordKey) -> Vec<u8> {
     let mut v = k.source_id.as_bytes().to_vec();
     v.push(0);

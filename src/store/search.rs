@@ -24,7 +24,7 @@ impl Store {
     /// cursor from another query).
     pub fn search(&self, search: &Search) -> anyhow::Result<Result<Found, SearchError>> {
         let index = self.read();
-        let hits = match index.search(search) {
+        let hits = match index.finder.search(search) {
             Ok(h) => h,
             Err(e) => return Ok(Err(e)),
         };
@@ -36,7 +36,7 @@ impl Store {
     /// `finder::Index::search_by_next_meeting`).
     pub fn search_by_next_meeting(&self, search: &Search) -> anyhow::Result<Result<Found, SearchError>> {
         let index = self.read();
-        let hits = match index.search_by_next_meeting(search, Utc::now()) {
+        let hits = match index.finder.search_by_next_meeting(search, Utc::now()) {
             Ok(h) => h,
             Err(e) => return Ok(Err(e)),
         };
@@ -81,7 +81,7 @@ impl Store {
         after: Option<&str>,
     ) -> anyhow::Result<Result<FoundUpcoming, SearchError>> {
         let index = self.read();
-        let page = match index.upcoming(search, from, Utc::now(), within_hours, first, after) {
+        let page = match index.finder.upcoming(search, from, Utc::now(), within_hours, first, after) {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
         };

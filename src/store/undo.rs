@@ -4,18 +4,16 @@
 //! opened with the marker present holds a run cut short (a crash, a kill): `roll_back` puts
 //! every logged value back, so the store is as the last whole run left it.
 //!
-//! Derived index entries are not logged: a record's entries in `blocks` follow from its key
-//! list in `record_blocks`, and its `derived` entry from whether it exists, so rolling a record
-//! back repairs both (which is why a run writes a record's key list before its `blocks`
-//! entries). sled recovers a prefix of the writes made before a crash, in order, so a logged
+//! Derived entries are not logged: a record's `derived` entry follows from whether it exists,
+//! so rolling a record back repairs it, and the blocking-key index is in memory, built from
+//! the key lists after a rollback at open (a failed commit never changed it). sled recovers a prefix of the writes made before a crash, in order, so a logged
 //! value always reaches the disk before the write it undoes.
 
 use std::collections::HashSet;
 
 use anyhow::Context;
 
-use super::commit::block_key;
-use super::{decode_blocks, Trees};
+use super::Trees;
 
 /// The marker: present while a run is being written.
 const MARKER: &[u8] = &[0];
@@ -193,17 +191,8 @@ fn restore_record(t: &Trees, key: &[u8], v: &[u8]) -> anyhow::Result<()> {
     let len = u32::from_be_bytes(*len) as usize;
     anyhow::ensure!(rest.len() >= len, "malformed undo entry");
     let (doc, blocks) = (read_value(&rest[..len])?, read_value(&rest[len..])?);
-    // The key list as the run left it names every `blocks` entry the run may have written.
     // One key at a time, not one sled batch (whose lock every store of the process shares):
-    // the rollback is redone whole at the next open if it is cut short, and `now` is read
-    // from the key list, which changes only after its index entries.
-    let now = decode_blocks(t.record_blocks.get(key)?.as_deref().unwrap_or_default())?;
-    for b in &now {
-        t.blocks.remove(block_key(b, key))?;
-    }
-    for b in &decode_blocks(blocks.unwrap_or_default())? {
-        t.blocks.insert(block_key(b, key), &[][..])?;
-    }
+    // the rollback is redone whole at the next open if it is cut short.
     match blocks {
         Some(b) => t.record_blocks.insert(key, b)?,
         None => t.record_blocks.remove(key)?,

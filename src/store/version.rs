@@ -9,6 +9,9 @@
 //!   keys, beside the `blocks` index), and content hashes are over the listing's canonical
 //!   form (`model::content_hash`), so the next import of an unchanged feed finds every record
 //!   unchanged.
+//! - **3**: the index of the blocking keys (key -> records) is no longer a sled tree (`blocks`,
+//!   about 18 entries a listing, most of a first import's writes): it is built in memory at
+//!   open from `record_blocks` (`blocks.rs`). The migration drops the tree.
 //!
 //! The group format (`format.rs`) is separate: groups are reassembled by ingest, which needs
 //! the matcher; this file only changes what the store alone can change.
@@ -19,7 +22,7 @@ use super::{read_u64, Store, Trees};
 use crate::model::{content_hash, StoredRecord};
 
 /// The store format this code writes.
-pub const STORE_FORMAT: u64 = 2;
+pub const STORE_FORMAT: u64 = 3;
 /// The oldest store format this code migrates from.
 pub const OLDEST_STORE_FORMAT: u64 = 1;
 
@@ -76,9 +79,21 @@ pub(super) fn upgrade(db: &sled::Db, t: &Trees, path: &std::path::Path) -> anyho
         t.meta.insert(FORMAT_KEY, &2u64.to_be_bytes()[..])?;
         tracing::info!(records = n, "store format 2: blocking keys apart, canonical content hashes");
     }
+    if found < 3 {
+        if db.tree_names().iter().any(|n| n.as_ref() == RETIRED_BLOCKS_TREE) {
+            db.drop_tree(RETIRED_BLOCKS_TREE)
+                .context("migrating the store from format 2 to 3: dropping the blocks tree")?;
+        }
+        db.flush().context("flushing the migrated store")?;
+        t.meta.insert(FORMAT_KEY, &3u64.to_be_bytes()[..])?;
+        tracing::info!("store format 3: the blocking-key index is built in memory");
+    }
     db.flush().context("flushing the store format")?;
     Ok(())
 }
+
+/// The sled tree of blocking-key entries that store format 2 kept.
+const RETIRED_BLOCKS_TREE: &[u8] = b"blocks";
 
 /// Format 1 -> 2: every record's blocking keys move to `record_blocks`, and its hash is
 /// recomputed over the canonical form. Keys are written before the document that drops them,

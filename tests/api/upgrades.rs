@@ -172,19 +172,19 @@ fn fixture_ids(name: &str) -> Vec<String> {
     std::fs::read_to_string(path).unwrap().lines().map(str::to_owned).collect()
 }
 
-/// The store the code before store formats wrote for the sepa sample (store format 1:
-/// blocking keys inside each record, hashes over serde's JSON) opens in format 2: every
-/// record's keys are where the matcher finds them, every hash is the canonical one, and every
-/// group it held is still there under its id.
-#[test]
-fn a_format_1_store_is_migrated_at_open() {
-    let dir = fixture_store("v1-sepa");
-    let ids = fixture_ids("v1-sepa");
+/// Opens the committed store `name` (written by an older version), re-keys it as the service
+/// does at start, and checks what every migration must leave: the current format, every group
+/// it held under its id, every record's keys and canonical hash, and every record found under
+/// each of its keys.
+fn assert_migrated(name: &str) -> tempfile::TempDir {
+    let dir = fixture_store(name);
+    let ids = fixture_ids(name);
     assert!(ids.len() > 10, "the fixture holds groups");
 
-    let store = supportmesh::store::Store::open(&dir.path().join("store")).expect("the format 1 store opens");
-    // The matcher's key scheme changed since the fixture was written (name carriers): the
-    // service re-keys at start, from the keys the migration moved out of the documents.
+    let store =
+        supportmesh::store::Store::open(&dir.path().join("store")).unwrap_or_else(|e| panic!("{name} opens: {e:#}"));
+    // The matcher's key scheme may have changed since the fixture was written (name carriers):
+    // the service re-keys at start, from the keys the store holds.
     store.reblock(supportmesh::dedup::BLOCKING_SCHEME, supportmesh::dedup::blocking_keys).unwrap();
 
     assert_eq!(store.store_format().unwrap(), supportmesh::store::STORE_FORMAT);
@@ -202,15 +202,44 @@ fn a_format_1_store_is_migrated_at_open() {
     for id in &ids {
         assert_eq!(store.group(id).unwrap().map(|g| g.id).as_deref(), Some(id.as_str()), "{id} is still a group");
     }
+    dir
+}
+
+/// The store the code before store formats wrote for the sepa sample (store format 1:
+/// blocking keys inside each record, hashes over serde's JSON) opens in the current format.
+#[test]
+fn a_format_1_store_is_migrated_at_open() {
+    assert_migrated("v1-sepa");
+}
+
+/// The store format 2 wrote for the sepa sample (an on-disk `blocks` tree of every blocking
+/// key) opens in format 3: the retired tree is gone from disk and the matcher finds every
+/// record under each of its keys from the index built at open.
+#[test]
+fn a_format_2_store_is_migrated_at_open() {
+    let dir = assert_migrated("v2-sepa");
+    let db = crate::helpers::reopen_sled(&dir.path().join("store"));
+    let trees: Vec<String> = db.tree_names().iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect();
+    assert!(!trees.iter().any(|t| t == "blocks"), "the retired blocks tree is dropped: {trees:?}");
+    assert!(trees.iter().any(|t| t == "record_blocks"), "each record's keys stay on disk: {trees:?}");
 }
 
 /// The first import after the migration reports what changed in the feed and nothing else:
 /// one listing renamed is one record updated and one `groupUpdated`, every other record
 /// unchanged (the migrated hashes are the ones the import computes).
 #[tokio::test]
-async fn the_first_import_after_the_migration_changes_only_what_the_feed_changed() {
-    let dir = fixture_store("v1-sepa");
-    let ids = fixture_ids("v1-sepa");
+async fn the_first_import_after_the_migration_from_format_1_changes_only_what_the_feed_changed() {
+    first_import_changes_only_what_the_feed_changed("v1-sepa").await;
+}
+
+#[tokio::test]
+async fn the_first_import_after_the_migration_from_format_2_changes_only_what_the_feed_changed() {
+    first_import_changes_only_what_the_feed_changed("v2-sepa").await;
+}
+
+async fn first_import_changes_only_what_the_feed_changed(name: &str) {
+    let dir = fixture_store(name);
+    let ids = fixture_ids(name);
     let mut rows = sepa_rows();
     let renamed = format!("{} (renamed)", rows[0]["name"].as_str().unwrap());
     rows[0]["name"] = Value::String(renamed.clone());

@@ -1,0 +1,421 @@
+//! The matcher's blocking-key index, in memory: blocking key -> the records holding it, and
+//! name carrier key -> its name's family (`dedup::carrier_family`), so the store counts how
+//! many carriers of one name a source holds. Store format 2 kept this as a sled tree of one
+//! entry per (key, record), about 18 a listing: most of a first import's time and memory went
+//! to writing it. Now sled keeps only each record's own list (`record_blocks`), the index is
+//! built from those lists at open and changed by every commit under the store's write lock,
+//! after the commit's sled writes succeed (a failed commit leaves it as it was, as the
+//! rollback leaves sled).
+//!
+//! Keys are held as 64-bit hashes and records as dense ids, so an entry is 12 bytes (about
+//! 220 MB for 1,000,000 listings). Two keys that share a hash (for 20 million keys, about
+//! one chance in 100,000 that any pair does) only add candidates: the matcher scores every
+//! candidate pair, and the assembly keys' fellows are checked for the same name. Entries live in a sorted
+//! array with an overlay of recent changes, merged in once the overlay grows past a share of
+//! the array, so a small commit costs its own entries and a first import one sort.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::Hasher;
+use std::sync::Arc;
+
+/// An overlay larger than this share of the sorted entries (or than `MIN_OVERLAY`) is merged in.
+const OVERLAY_SHARE: usize = 16;
+#[cfg(not(test))]
+const MIN_OVERLAY: usize = 1 << 16;
+/// Small in the unit tests, so they take both paths: overlay and merge.
+#[cfg(test)]
+const MIN_OVERLAY: usize = 8;
+
+/// The index of every stored record's blocking keys.
+#[derive(Default)]
+pub(super) struct BlockIndex {
+    ids: RecordIds,
+    /// `[key hash (2 words), record id]`.
+    keys: Postings<3>,
+    /// `[family hash (2), carrier key hash (2), record id]`.
+    families: Postings<5>,
+    family_of: Option<fn(&str) -> Option<&str>>,
+}
+
+/// What one commit changes in the index, collected while its sled writes are made and applied
+/// once they all succeeded.
+#[derive(Default)]
+pub(super) struct Changes {
+    keys: Edits<3>,
+    families: Edits<5>,
+    /// Ids of records deleted by the commit (and not put again after).
+    released: std::collections::HashSet<u32>,
+}
+
+/// Entries added (`true`) or removed, in the order the commit made them: the last edit of an
+/// entry is what holds (a record put and then deleted in one run leaves no entries).
+#[derive(Default)]
+struct Edits<const N: usize>(Vec<([u32; N], bool)>);
+
+impl BlockIndex {
+    /// An empty index; `family_of` names the family of a key that has one (the matcher's
+    /// name carriers).
+    pub fn new(family_of: fn(&str) -> Option<&str>) -> Self {
+        BlockIndex { family_of: Some(family_of), ..Default::default() }
+    }
+
+    /// The index of `lists`: each record's key (as the store writes it) and its blocking keys.
+    pub fn build<E>(
+        family_of: fn(&str) -> Option<&str>,
+        lists: impl Iterator<Item = Result<(Vec<u8>, Vec<String>), E>>,
+    ) -> Result<Self, E> {
+        let mut index = BlockIndex::new(family_of);
+        let mut changes = Changes::default();
+        for item in lists {
+            let (key, blocks) = item?;
+            index.change(&mut changes, &key, &[], &blocks);
+        }
+        index.apply(changes);
+        Ok(index)
+    }
+
+    /// Notes in `changes` that the record `key` now holds `new` instead of `old`.
+    pub fn change(&mut self, changes: &mut Changes, key: &[u8], old: &[String], new: &[String]) {
+        let id = self.ids.id(key);
+        changes.released.remove(&id);
+        for b in old.iter().filter(|b| !new.contains(b)) {
+            self.edit(changes, b, id, false);
+        }
+        for b in new.iter().filter(|b| !old.contains(b)) {
+            self.edit(changes, b, id, true);
+        }
+    }
+
+    /// Notes in `changes` that the record `key`, which held `old`, is gone.
+    pub fn delete(&mut self, changes: &mut Changes, key: &[u8], old: &[String]) {
+        let Some(id) = self.ids.get(key) else { return };
+        for b in old {
+            self.edit(changes, b, id, false);
+        }
+        changes.released.insert(id);
+    }
+
+    fn edit(&self, changes: &mut Changes, block: &str, id: u32, add: bool) {
+        let [a, b] = words(hash(block));
+        let key = [a, b, id];
+        let family = self.family_of.and_then(|f| f(block)).map(|f| {
+            let [c, d] = words(hash(f));
+            [c, d, a, b, id]
+        });
+        changes.keys.0.push((key, add));
+        changes.families.0.extend(family.map(|f| (f, add)));
+    }
+
+    /// Applies what a commit changed (after its sled writes succeeded).
+    pub fn apply(&mut self, changes: Changes) {
+        self.keys.apply(changes.keys);
+        self.families.apply(changes.families);
+        for id in changes.released {
+            self.ids.release(id);
+        }
+    }
+
+    /// The records holding `block`, in key order; `None` when more than `most` do.
+    pub fn records(&self, block: &str, most: usize) -> Option<Vec<&[u8]>> {
+        let mut out = Vec::new();
+        for e in self.keys.with_prefix(&words(hash(block))) {
+            if out.len() == most {
+                return None;
+            }
+            out.extend(self.ids.key(e[2]));
+        }
+        out.sort_unstable();
+        Some(out)
+    }
+
+    /// The most distinct carrier keys of `family` that the records of one source hold, counted
+    /// no further than `cap + 1`. A record's source is its key up to the first 0 byte.
+    pub fn most_per_source(&self, family: &str, cap: u32) -> u32 {
+        let mut per_source: HashMap<&[u8], ([u32; 2], u32)> = HashMap::new();
+        let mut most = 0;
+        for e in self.families.with_prefix(&words(hash(family))) {
+            let Some(key) = self.ids.key(e[4]) else { continue };
+            let source = key.split(|b| *b == 0).next().unwrap_or_default();
+            let (last, n) = per_source.entry(source).or_insert(([u32::MAX; 2], 0));
+            // Entries are sorted by carrier within a family: a new carrier of this source.
+            if *last != [e[2], e[3]] || *n == 0 {
+                *last = [e[2], e[3]];
+                *n += 1;
+                most = most.max(*n);
+                if most > cap {
+                    break;
+                }
+            }
+        }
+        most
+    }
+
+    /// Index entries held (keys, then carrier families): for tests and logs.
+    pub fn entries(&self) -> (usize, usize) {
+        (self.keys.len(), self.families.len())
+    }
+}
+
+/// A sorted array of entries plus an overlay of changes not yet merged into it.
+#[derive(Default)]
+struct Postings<const N: usize> {
+    base: Vec<[u32; N]>,
+    added: BTreeSet<[u32; N]>,
+    /// Entries of `base` taken out.
+    removed: BTreeSet<[u32; N]>,
+}
+
+impl<const N: usize> Postings<N> {
+    fn len(&self) -> usize {
+        self.base.len() + self.added.len() - self.removed.len()
+    }
+
+    /// Applies `edits` in order: into the overlay when it stays small, else merged into the
+    /// sorted entries with the overlay.
+    fn apply(&mut self, edits: Edits<N>) {
+        let mut edits = edits.0;
+        let overlay = self.added.len() + self.removed.len() + edits.len();
+        if overlay <= MIN_OVERLAY.max(self.base.len() / OVERLAY_SHARE) {
+            for (e, add) in edits {
+                let in_base = self.base.binary_search(&e).is_ok();
+                if add && !self.removed.remove(&e) && !in_base {
+                    self.added.insert(e);
+                }
+                if !add && !self.added.remove(&e) && in_base {
+                    self.removed.insert(e);
+                }
+            }
+            return;
+        }
+        let removed: Vec<_> = std::mem::take(&mut self.removed).into_iter().collect();
+        let added: Vec<_> = std::mem::take(&mut self.added).into_iter().collect();
+        let base = merged(std::mem::take(&mut self.base), &removed, added);
+        // The last edit of each entry: a stable sort keeps each entry's edits in order.
+        edits.sort_by_key(|a| a.0);
+        edits.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 = later.1;
+            }
+            same
+        });
+        let remove: Vec<[u32; N]> = edits.iter().filter(|e| !e.1).map(|e| e.0).collect();
+        let add: Vec<[u32; N]> = edits.into_iter().filter(|e| e.1).map(|e| e.0).collect();
+        self.base = merged(base, &remove, add);
+    }
+
+    /// Every entry whose first words are `prefix`, in order.
+    fn with_prefix<'a>(&'a self, prefix: &'a [u32]) -> impl Iterator<Item = &'a [u32; N]> + 'a {
+        let lo = self.base.partition_point(|e| &e[..prefix.len()] < prefix);
+        let hi = lo + self.base[lo..].partition_point(|e| &e[..prefix.len()] == prefix);
+        let (mut from, mut to) = ([0; N], [u32::MAX; N]);
+        from[..prefix.len()].copy_from_slice(prefix);
+        to[..prefix.len()].copy_from_slice(prefix);
+        let base = self.base[lo..hi].iter().filter(|e| !self.removed.contains(*e));
+        base.chain(self.added.range(from..=to))
+    }
+}
+
+/// `base` (sorted, distinct) without `minus` (sorted), with `plus` (sorted, distinct) merged in.
+fn merged<const N: usize>(base: Vec<[u32; N]>, minus: &[[u32; N]], plus: Vec<[u32; N]>) -> Vec<[u32; N]> {
+    if minus.is_empty() && plus.is_empty() {
+        return base;
+    }
+    if base.is_empty() {
+        return plus;
+    }
+    let mut out = Vec::with_capacity(base.len() + plus.len());
+    let mut minus = minus.iter().peekable();
+    let mut plus = plus.into_iter().peekable();
+    for e in base {
+        while minus.next_if(|m| **m < e).is_some() {}
+        if minus.next_if(|m| **m == e).is_some() {
+            continue;
+        }
+        while let Some(p) = plus.next_if(|p| *p < e) {
+            out.push(p);
+        }
+        plus.next_if(|p| *p == e);
+        out.push(e);
+    }
+    out.extend(plus);
+    out
+}
+
+/// Record keys <-> dense ids; a deleted record's id is reused.
+#[derive(Default)]
+struct RecordIds {
+    keys: Vec<Option<Arc<[u8]>>>,
+    by_key: HashMap<Arc<[u8]>, u32>,
+    free: Vec<u32>,
+}
+
+impl RecordIds {
+    fn id(&mut self, key: &[u8]) -> u32 {
+        if let Some(&id) = self.by_key.get(key) {
+            return id;
+        }
+        let key: Arc<[u8]> = key.into();
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.keys[id as usize] = Some(key.clone());
+                id
+            }
+            None => {
+                self.keys.push(Some(key.clone()));
+                u32::try_from(self.keys.len() - 1).expect("fewer than 2^32 records")
+            }
+        };
+        self.by_key.insert(key, id);
+        id
+    }
+
+    fn get(&self, key: &[u8]) -> Option<u32> {
+        self.by_key.get(key).copied()
+    }
+
+    fn key(&self, id: u32) -> Option<&[u8]> {
+        self.keys.get(id as usize).and_then(|k| k.as_deref())
+    }
+
+    fn release(&mut self, id: u32) {
+        if let Some(key) = self.keys.get_mut(id as usize).and_then(Option::take) {
+            self.by_key.remove(&key);
+            self.free.push(id);
+        }
+    }
+}
+
+fn hash(s: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+fn words(h: u64) -> [u32; 2] {
+    [(h >> 32) as u32, h as u32]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn family(key: &str) -> Option<&str> {
+        key.strip_prefix("nm:").and_then(|rest| rest.find('|')).map(|i| &key[..i + 4])
+    }
+
+    fn keys(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn found(index: &BlockIndex, block: &str) -> Vec<String> {
+        let found = index.records(block, usize::MAX).unwrap();
+        found.into_iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect()
+    }
+
+    /// The same edits applied one commit at a time (the overlay) and merged (many at once, as
+    /// a first import) answer the same, and both as a plain map of the final lists would.
+    #[test]
+    fn overlay_and_merged_entries_answer_alike() {
+        let mut small = BlockIndex::new(family);
+        let mut changes = Changes::default();
+        let mut lists = Default::default();
+        type Lists = std::collections::BTreeMap<String, Vec<String>>;
+        fn edit(index: &mut BlockIndex, changes: &mut Changes, lists: &mut Lists, rec: &str, new: Vec<String>) {
+            let old = lists.get(rec).cloned().unwrap_or_default();
+            index.change(changes, rec.as_bytes(), &old, &new);
+            lists.insert(rec.to_owned(), new);
+        }
+        for i in 0..200 {
+            let rec = format!("s{}\0r{i}", i % 3);
+            edit(
+                &mut small,
+                &mut changes,
+                &mut lists,
+                &rec,
+                keys(&[&format!("k{}", i % 7), "all", &format!("nm:x|{}", i % 4)]),
+            );
+        }
+        small.apply(std::mem::take(&mut changes));
+        // Later commits: one record changes its keys, one leaves.
+        edit(&mut small, &mut changes, &mut lists, "s0\0r0", keys(&["k99"]));
+        small.apply(std::mem::take(&mut changes));
+        small.delete(&mut changes, b"s1\0r1", &keys(&["k1", "all", "nm:x|1"]));
+        small.apply(std::mem::take(&mut changes));
+        lists.remove("s1\0r1");
+        assert!(!small.keys.added.is_empty() && !small.keys.removed.is_empty(), "the last two went to the overlay");
+        // A larger commit merges the overlay and itself into the sorted entries.
+        for i in (100..200).step_by(2) {
+            let rec = format!("s{}\0r{i}", i % 3);
+            edit(
+                &mut small,
+                &mut changes,
+                &mut lists,
+                &rec,
+                keys(&[&format!("k{}", i % 5), "all", &format!("nm:x|{}", i % 4)]),
+            );
+        }
+        small.apply(std::mem::take(&mut changes));
+        assert!(small.keys.added.is_empty() && small.keys.removed.is_empty(), "merged");
+
+        let big =
+            BlockIndex::build::<()>(family, lists.iter().map(|(k, v)| Ok((k.as_bytes().to_vec(), v.clone())))).unwrap();
+        for block in ["k0", "k1", "k99", "all", "nm:x|0", "none"] {
+            let want: Vec<String> =
+                lists.iter().filter(|(_, v)| v.iter().any(|b| b == block)).map(|(k, _)| k.clone()).collect();
+            assert_eq!(found(&small, block), want, "{block} one commit at a time");
+            assert_eq!(found(&big, block), want, "{block} built at once");
+        }
+        assert_eq!(small.entries(), big.entries());
+        assert_eq!(small.records("all", 10), None, "more than 10 hold 'all'");
+        // Family "nm:x|": every source holds all four carriers nm:x|0..3 (each still held by
+        // other records of the source after the change and the deletion).
+        assert_eq!(small.most_per_source("nm:x|", 10), 4);
+        assert_eq!(small.most_per_source("nm:x|", 2), 3, "counting stops past the cap");
+        assert_eq!(big.most_per_source("nm:y|", 10), 0);
+    }
+
+    /// A record put and deleted in one commit leaves nothing, by either path.
+    #[test]
+    fn the_last_edit_of_a_commit_holds() {
+        for records in [1, 100] {
+            let mut index = BlockIndex::new(family);
+            let mut c = Changes::default();
+            for i in 0..records {
+                index.change(&mut c, format!("a\0{i}").as_bytes(), &[], &keys(&["k", "j"]));
+            }
+            index.delete(&mut c, b"a\x000", &keys(&["k", "j"]));
+            index.apply(c);
+            assert_eq!(found(&index, "k").len(), records - 1, "{records} records");
+            assert!(!found(&index, "j").contains(&"a\x000".to_owned()));
+        }
+    }
+
+    /// A record deleted and put again in one commit keeps its id and its new keys.
+    #[test]
+    fn a_record_deleted_and_put_again_in_one_commit_stays() {
+        let mut index = BlockIndex::new(family);
+        let mut c = Changes::default();
+        index.change(&mut c, b"a\x001", &[], &keys(&["k"]));
+        index.apply(std::mem::take(&mut c));
+        index.delete(&mut c, b"a\x001", &keys(&["k"]));
+        index.change(&mut c, b"a\x001", &[], &keys(&["j"]));
+        index.apply(c);
+        assert_eq!(found(&index, "k"), Vec::<String>::new());
+        assert_eq!(found(&index, "j"), vec!["a\x001".to_owned()]);
+    }
+
+    #[test]
+    fn a_deleted_records_id_is_reused_without_its_old_keys() {
+        let mut index = BlockIndex::new(family);
+        let mut c = Changes::default();
+        index.change(&mut c, b"a\x001", &[], &keys(&["k"]));
+        index.apply(std::mem::take(&mut c));
+        index.delete(&mut c, b"a\x001", &keys(&["k"]));
+        index.apply(std::mem::take(&mut c));
+        index.change(&mut c, b"b\x002", &[], &keys(&["j"]));
+        index.apply(c);
+        assert_eq!(found(&index, "k"), Vec::<String>::new());
+        assert_eq!(found(&index, "j"), vec!["b\x002".to_owned()]);
+    }
+}
