@@ -1,19 +1,29 @@
 //! Group change events: what subscriptions deliver.
 //!
-//! Ingest publishes one event per group that a committed run added, changed or removed, after
-//! the commit; GraphQL subscriptions read them from the broadcast channel held in the
-//! application state. A slow subscriber that falls behind loses old events, never blocks
-//! ingest.
+//! Ingest publishes the events of a committed run (one per group it added, changed or
+//! removed) after the commit. Each subscription registers what it wants with the bus (a kind
+//! and a test of the event) and gets its own bounded queue: publishing judges every event
+//! once per subscriber of its kind and queues it only for those it matches, so an import of
+//! 100 groups with 10,000 subscribers wakes each subscriber only for its own deliveries, not
+//! 100 times. A subscriber whose queue is full (it has fallen `capacity` events behind) is
+//! dropped from the bus: it gets what its queue holds, then `Lagged`, and never slows ingest
+//! or the others. A subscription that ends leaves the bus at once (`Subscription`'s drop).
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+use std::task::{Context, Poll};
 
-use tokio::sync::broadcast;
+use futures_util::Stream;
+use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
 
 use crate::finder::GroupFacts;
 use crate::model::StoredGroup;
 
 /// What happened to a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
     /// A new real group (not a new record of a known group).
     Added,
@@ -42,24 +52,241 @@ impl GroupEvent {
     }
 }
 
-/// The broadcast channel of group events; cheap to clone.
+/// Which events a subscriber wants, judged once per event as it is published.
+pub type Wants = Box<dyn Fn(&GroupEvent) -> bool + Send + Sync>;
+
+/// The subscribers of group events; cheap to clone.
 #[derive(Clone)]
 pub struct EventBus {
-    tx: broadcast::Sender<GroupEvent>,
+    inner: Arc<Bus>,
+}
+
+struct Bus {
+    /// Events one subscriber may have waiting before it is dropped.
+    capacity: usize,
+    subscribers: RwLock<HashMap<ChangeKind, HashMap<u64, Subscriber>>>,
+    next_id: AtomicU64,
+    /// Subscribers currently registered (`supportmesh_subscribers`).
+    count: AtomicU64,
+}
+
+struct Subscriber {
+    wants: Wants,
+    queue: mpsc::Sender<GroupEvent>,
+    /// Set when the subscriber is dropped for falling behind.
+    lagged: Arc<AtomicBool>,
 }
 
 impl EventBus {
+    /// A bus on which each subscriber may fall at most `capacity` events behind.
     pub fn new(capacity: usize) -> Self {
-        let (tx, _) = broadcast::channel(capacity);
-        EventBus { tx }
+        EventBus {
+            inner: Arc::new(Bus {
+                capacity: capacity.max(1),
+                subscribers: RwLock::default(),
+                next_id: AtomicU64::new(0),
+                count: AtomicU64::new(0),
+            }),
+        }
     }
 
-    /// Sends to every current subscriber; with none, the event is dropped.
-    pub fn publish(&self, event: GroupEvent) {
-        let _ = self.tx.send(event);
+    /// The events a subscriber may have waiting before it is dropped.
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<GroupEvent> {
-        self.tx.subscribe()
+    /// Subscribers registered now.
+    pub fn subscribers(&self) -> u64 {
+        self.inner.count.load(Ordering::Relaxed)
+    }
+
+    /// Events of `kind` that `wants` accepts, from now on, until the subscription is dropped.
+    pub fn subscribe(&self, kind: ChangeKind, wants: Wants) -> Subscription {
+        let (queue, rx) = mpsc::channel(self.inner.capacity);
+        let lagged = Arc::new(AtomicBool::new(false));
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let subscriber = Subscriber { wants, queue, lagged: lagged.clone() };
+        self.inner.write().entry(kind).or_default().insert(id, subscriber);
+        self.inner.counted(1);
+        Subscription { rx, lagged, leave: Some(Leave { bus: self.inner.clone(), kind, id }) }
+    }
+
+    /// Queues each event for every subscriber of its kind that wants it; with none, it is
+    /// dropped. Subscribers whose queue is full are dropped from the bus (see the module).
+    pub fn publish_all(&self, events: impl IntoIterator<Item = GroupEvent>) {
+        let mut gone: Vec<(ChangeKind, u64)> = Vec::new();
+        {
+            let subscribers = self.inner.subscribers.read().unwrap_or_else(|e| e.into_inner());
+            for event in events {
+                let Some(of_kind) = subscribers.get(&event.kind) else { continue };
+                for (id, s) in of_kind {
+                    if !(s.wants)(&event) {
+                        continue;
+                    }
+                    match s.queue.try_send(event.clone()) {
+                        Ok(()) => {}
+                        Err(TrySendError::Full(_)) => {
+                            if !s.lagged.swap(true, Ordering::AcqRel) {
+                                gone.push((event.kind, *id));
+                            }
+                        }
+                        Err(TrySendError::Closed(_)) => gone.push((event.kind, *id)),
+                    }
+                }
+            }
+        }
+        if !gone.is_empty() {
+            let mut subscribers = self.inner.write();
+            for (kind, id) in gone {
+                if subscribers.get_mut(&kind).and_then(|m| m.remove(&id)).is_some() {
+                    self.inner.counted(-1);
+                }
+            }
+        }
+    }
+}
+
+impl Bus {
+    /// Counts subscribers joining (1) or leaving (-1), in `supportmesh_subscribers` too.
+    fn counted(&self, delta: i64) {
+        let now = if delta > 0 {
+            self.count.fetch_add(1, Ordering::Relaxed) + 1
+        } else {
+            self.count.fetch_sub(1, Ordering::Relaxed) - 1
+        };
+        metrics::gauge!("supportmesh_subscribers").set(now as f64);
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<ChangeKind, HashMap<u64, Subscriber>>> {
+        self.subscribers.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// What a subscription receives: the events it wants, in order, then `Lagged` and the end
+/// if it fell too far behind.
+#[derive(Debug)]
+pub enum Delivery {
+    Event(GroupEvent),
+    /// The subscriber fell this many events behind and was dropped.
+    Lagged(usize),
+}
+
+/// One subscriber's events; leaves the bus when dropped.
+pub struct Subscription {
+    rx: mpsc::Receiver<GroupEvent>,
+    lagged: Arc<AtomicBool>,
+    leave: Option<Leave>,
+}
+
+struct Leave {
+    bus: Arc<Bus>,
+    kind: ChangeKind,
+    id: u64,
+}
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        let removed = self.bus.write().get_mut(&self.kind).and_then(|m| m.remove(&self.id)).is_some();
+        if removed {
+            self.bus.counted(-1);
+        }
+    }
+}
+
+impl Stream for Subscription {
+    type Item = Delivery;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Delivery>> {
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(event)) => Poll::Ready(Some(Delivery::Event(event))),
+            // The bus dropped its sender: the subscriber lagged (told once), or the bus is gone.
+            Poll::Ready(None) => match self.leave.take() {
+                Some(leave) if self.lagged.load(Ordering::Acquire) => {
+                    Poll::Ready(Some(Delivery::Lagged(leave.bus.capacity)))
+                }
+                _ => Poll::Ready(None),
+            },
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    fn event(kind: ChangeKind, name: &str) -> GroupEvent {
+        let group = StoredGroup {
+            id: name.to_owned(),
+            listing: importers::Listing { name: name.to_owned(), ..Default::default() },
+            records: Vec::new(),
+            links: Vec::new(),
+            meetings: Vec::new(),
+            status: crate::model::GroupStatus::Active,
+            status_conflict: None,
+            first_seen: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+        };
+        GroupEvent::new(kind, Arc::new(group))
+    }
+
+    fn names_starting(prefix: &'static str) -> Wants {
+        Box::new(move |e: &GroupEvent| e.group.listing.name.starts_with(prefix))
+    }
+
+    /// What a subscription has received so far (without waiting for more).
+    fn received(sub: &mut Subscription) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Some(Some(d)) = sub.next().now_or_never() {
+            out.push(match d {
+                Delivery::Event(e) => e.group.listing.name.clone(),
+                Delivery::Lagged(n) => format!("lagged {n}"),
+            });
+        }
+        out
+    }
+
+    use futures_util::FutureExt;
+
+    #[test]
+    fn each_subscriber_gets_only_the_events_of_its_kind_that_it_wants() {
+        let bus = EventBus::new(16);
+        let mut a = bus.subscribe(ChangeKind::Added, names_starting("A"));
+        let mut all_updates = bus.subscribe(ChangeKind::Updated, Box::new(|_| true));
+        bus.publish_all([
+            event(ChangeKind::Added, "Alpha"),
+            event(ChangeKind::Added, "Beta"),
+            event(ChangeKind::Updated, "Ash"),
+            event(ChangeKind::Added, "Apex"),
+        ]);
+        assert_eq!(received(&mut a), ["Alpha", "Apex"]);
+        assert_eq!(received(&mut all_updates), ["Ash"]);
+    }
+
+    #[test]
+    fn a_subscriber_that_falls_behind_gets_its_queue_then_lagged_and_the_others_go_on() {
+        let bus = EventBus::new(2);
+        let mut slow = bus.subscribe(ChangeKind::Added, Box::new(|_| true));
+        let mut picky = bus.subscribe(ChangeKind::Added, names_starting("c"));
+        bus.publish_all(["a", "b", "c1"].map(|n| event(ChangeKind::Added, n)));
+        bus.publish_all(["c2"].map(|n| event(ChangeKind::Added, n)));
+        assert_eq!(bus.subscribers(), 1, "the slow one left the bus");
+        assert_eq!(received(&mut slow), ["a", "b", "lagged 2"]);
+        assert!(matches!(slow.next().now_or_never(), Some(None)), "and its stream ended");
+        assert_eq!(received(&mut picky), ["c1", "c2"]);
+    }
+
+    #[test]
+    fn a_dropped_subscription_leaves_the_bus() {
+        let bus = EventBus::new(4);
+        let a = bus.subscribe(ChangeKind::Removed, Box::new(|_| true));
+        let b = bus.subscribe(ChangeKind::Added, Box::new(|_| false));
+        assert_eq!(bus.subscribers(), 2);
+        drop(a);
+        drop(b);
+        assert_eq!(bus.subscribers(), 0);
+        bus.publish_all([event(ChangeKind::Removed, "x")]);
     }
 }

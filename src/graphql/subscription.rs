@@ -3,10 +3,12 @@
 //! finder's rules on one group: the search compiled once per subscription, each event's facts
 //! computed once for all its subscribers).
 //!
-//! Each subscriber reads the channel at its own pace and yields to the runtime after each
-//! event it delivers, so a burst to thousands of subscribers shares the machine with queries
-//! instead of holding it. A subscriber that falls further behind than the channel holds is
-//! dropped with an error that says so (it may subscribe again), never slowing the others.
+//! Each subscription registers its matcher with the event bus (`events::EventBus`), which
+//! queues an event only for the subscribers it matches; each reads its queue at its own pace
+//! and yields to the runtime after each event it delivers, so a burst to thousands of
+//! subscribers shares the machine with queries instead of holding it. A subscriber that falls
+//! further behind than its queue holds is dropped with an error that says so (it may
+//! subscribe again), never slowing the others.
 //! A connection holds at most `server.max_subscriptions_per_connection` at once
 //! (`SubscriptionSlots`, given to each WebSocket connection).
 
@@ -15,8 +17,6 @@ use std::sync::Arc;
 use async_graphql::{Context, ErrorExtensions, Subscription};
 use futures_util::{Stream, StreamExt};
 use tokio::sync::Semaphore;
-use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
-use tokio_stream::wrappers::BroadcastStream;
 
 use super::errors::ApiError;
 use super::filter::{GroupFilter, NearInput};
@@ -24,7 +24,7 @@ use super::query::{search_error, search_of};
 use super::serial::Serial;
 use super::types::Group;
 use super::AppState;
-use crate::events::ChangeKind;
+use crate::events::{ChangeKind, Delivery};
 
 pub struct SubscriptionRoot;
 
@@ -81,35 +81,22 @@ async fn events(
         None => None,
     };
     let matcher = search.matcher();
-    let rx = state.events.subscribe();
-    let stream = BroadcastStream::new(rx)
-        .filter_map(move |ev| {
-            let out = match ev {
-                // A removed group is judged as it was while listed (`GroupEvent::facts`).
-                Ok(ev) if ev.kind == kind && matcher.matches(&ev.group, ev.facts()) => {
-                    Some(Ok(Serial(Group(ev.group.clone()))))
-                }
-                Ok(_) => None,
-                Err(BroadcastStreamRecvError::Lagged(missed)) => Some(Err(ApiError::BadInput(format!(
-                    "this subscriber fell {missed} events behind and was dropped; subscribe again"
-                ))
-                .extend())),
-            };
-            std::future::ready(out)
-        })
-        .scan(false, |dropped, item| {
-            // End the stream after the error that drops a slow subscriber.
-            let out = (!*dropped).then_some(item);
-            *dropped = out.as_ref().is_some_and(Result::is_err);
-            std::future::ready(out)
-        })
-        .then(move |item| {
-            let _held = &slot;
-            async move {
-                tokio::task::yield_now().await;
-                item
-            }
-        });
+    let deliveries = state.events.subscribe(kind, Box::new(move |ev| matcher.matches(&ev.group, ev.facts())));
+    let stream = deliveries.then(move |delivery| {
+        let _held = &slot;
+        let item = match delivery {
+            Delivery::Event(ev) => Ok(Serial(Group(ev.group))),
+            // The last item: the bus has dropped this subscriber.
+            Delivery::Lagged(behind) => Err(ApiError::BadInput(format!(
+                "this subscriber fell {behind} events behind and was dropped; subscribe again"
+            ))
+            .extend()),
+        };
+        async move {
+            tokio::task::yield_now().await;
+            item
+        }
+    });
     Ok(stream)
 }
 

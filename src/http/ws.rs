@@ -104,7 +104,15 @@ pub async fn upgrade(schema: Api, req: Request<Body>, limits: Limits) -> Respons
             let (queue, mut backlog) = mpsc::channel::<Message>(most_queued);
             let write = async move {
                 while let Some(msg) = backlog.recv().await {
-                    if sink.send(msg).await.is_err() {
+                    // What else is queued goes out with it, in one write: a burst of events
+                    // to one connection is one flush, not one per message.
+                    let mut batch = Some(msg);
+                    while let Some(msg) = batch.take().or_else(|| backlog.try_recv().ok()) {
+                        if sink.feed(msg).await.is_err() {
+                            return;
+                        }
+                    }
+                    if sink.flush().await.is_err() {
                         return;
                     }
                 }
@@ -191,8 +199,12 @@ impl Corrector {
     /// The message to send instead of `msg`, or none.
     fn correct(&mut self, msg: Message) -> Option<Message> {
         let Message::Text(text) = &msg else { return Some(msg) };
-        // Only `next` and `complete` are ever changed; skip parsing everything else.
-        if !text.contains("\"next\"") && !text.contains("\"complete\"") {
+        // Only a `next` with errors and the `complete` of an operation answered with `error`
+        // are ever changed; every other message (each event a subscriber receives) passes
+        // unparsed. A quote inside a JSON string is escaped, so `"errors"` appears only as a key.
+        let next_with_errors = text.contains("\"next\"") && text.contains("\"errors\"");
+        let complete = !self.errored.is_empty() && text.contains("\"complete\"");
+        if !next_with_errors && !complete {
             return Some(msg);
         }
         let Ok(parsed) = serde_json::from_str::<Value>(text) else { return Some(msg) };

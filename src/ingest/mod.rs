@@ -207,8 +207,6 @@ impl Ingestor {
 
     /// Publishes what a commit changed, once it is applied.
     fn publish(&self, events: Vec<GroupEvent>) {
-        for e in events {
-            self.inner.events.publish(e);
-        }
+        self.inner.events.publish_all(events);
     }
 }
