@@ -14,6 +14,7 @@
 // scrubbed SE Pennsylvania sample; with FANOUT_CONFIG (a config whose store is already
 // imported), FANOUT_SOURCE (a source of it) and FANOUT_FEED (that source's feed file, which the
 // bench rewrites and restores), it runs on that store instead, e.g. the query bench's 100k groups.
+// FANOUT_BIN runs another binary than target/release/supportmesh (the code before, say).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ if (!config) {
     `[sources.defaults]\ntimezone = "America/New_York"\ncountry = "US"\ntopics = ["alcohol"]\n`);
 }
 const token = 'fanout-token';
-const child = spawn(join(root, 'target/release/supportmesh'), ['serve', '--config', config, '--listen', '127.0.0.1:0'], {
+const child = spawn(process.env.FANOUT_BIN ?? join(root, 'target/release/supportmesh'), ['serve', '--config', config, '--listen', '127.0.0.1:0'], {
   env: {
     ...process.env, RUST_LOG: 'warn,supportmesh=info', SUPPORTMESH_OPERATOR_TOKEN: token,
     SUPPORTMESH_SERVER_MAX_CONNECTIONS: String(subscribers + 100), SUPPORTMESH_SERVER_RESPONSE_CACHE: 'false',
