@@ -326,16 +326,24 @@ mod tests {
             index.change(changes, rec.as_bytes(), &old, &new);
             lists.insert(rec.to_owned(), new);
         }
-        for i in 0..200 {
-            let rec = format!("s{}\0r{i}", i % 3);
-            edit(
-                &mut small,
-                &mut changes,
-                &mut lists,
-                &rec,
-                keys(&[&format!("k{}", i % 7), "all", &format!("nm:x|{}", i % 4)]),
-            );
-        }
+        // Record i of source i % 3 holds k(i % spread), "all" and one of four carriers.
+        let fill = |index: &mut BlockIndex,
+                    changes: &mut Changes,
+                    lists: &mut Lists,
+                    records: &mut dyn Iterator<Item = usize>,
+                    spread: usize| {
+            for i in records {
+                let rec = format!("s{}\0r{i}", i % 3);
+                edit(
+                    index,
+                    changes,
+                    lists,
+                    &rec,
+                    keys(&[&format!("k{}", i % spread), "all", &format!("nm:x|{}", i % 4)]),
+                );
+            }
+        };
+        fill(&mut small, &mut changes, &mut lists, &mut (0..200), 7);
         small.apply(std::mem::take(&mut changes));
         // Later commits: one record changes its keys, one leaves.
         edit(&mut small, &mut changes, &mut lists, "s0\0r0", keys(&["k99"]));
@@ -345,16 +353,7 @@ mod tests {
         lists.remove("s1\0r1");
         assert!(!small.keys.added.is_empty() && !small.keys.removed.is_empty(), "the last two went to the overlay");
         // A larger commit merges the overlay and itself into the sorted entries.
-        for i in (100..200).step_by(2) {
-            let rec = format!("s{}\0r{i}", i % 3);
-            edit(
-                &mut small,
-                &mut changes,
-                &mut lists,
-                &rec,
-                keys(&[&format!("k{}", i % 5), "all", &format!("nm:x|{}", i % 4)]),
-            );
-        }
+        fill(&mut small, &mut changes, &mut lists, &mut (100..200).step_by(2), 5);
         small.apply(std::mem::take(&mut changes));
         assert!(small.keys.added.is_empty() && small.keys.removed.is_empty(), "merged");
 

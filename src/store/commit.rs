@@ -134,10 +134,7 @@ fn put_records(
     let (mut docs, mut lists, mut derived) = (Batch::default(), Batch::default(), Batch::default());
     for r in records {
         let key = record_key(&r.key);
-        let old_doc = t.records.get(&key)?;
-        let old_list = t.record_blocks.get(&key)?;
-        log.log_record(&key, old_doc.as_deref(), old_list.as_deref());
-        let old = decode_blocks(old_list.as_deref().unwrap_or_default())?;
+        let old = log_record(t, &mut log, &key)?;
         index.change(changes, &key, &old, &r.blocks);
         if r.blocks.is_empty() {
             lists.remove(key.as_slice());
@@ -154,6 +151,15 @@ fn put_records(
     Ok(())
 }
 
+/// Logs the record `key` as it is before the run (its document and key list) and answers
+/// its blocking keys then.
+fn log_record(t: &Trees, log: &mut Entries<'_>, key: &[u8]) -> anyhow::Result<Vec<String>> {
+    let old_doc = t.records.get(key)?;
+    let old_list = t.record_blocks.get(key)?;
+    log.log_record(key, old_doc.as_deref(), old_list.as_deref());
+    decode_blocks(old_list.as_deref().unwrap_or_default())
+}
+
 fn delete_records(
     t: &Trees,
     mut log: Entries<'_>,
@@ -164,10 +170,8 @@ fn delete_records(
     let (mut docs, mut lists, mut derived) = (Batch::default(), Batch::default(), Batch::default());
     for k in keys {
         let key = record_key(k);
-        let old_doc = t.records.get(&key)?;
-        let old_list = t.record_blocks.get(&key)?;
-        log.log_record(&key, old_doc.as_deref(), old_list.as_deref());
-        index.delete(changes, &key, &decode_blocks(old_list.as_deref().unwrap_or_default())?);
+        let old = log_record(t, &mut log, &key)?;
+        index.delete(changes, &key, &old);
         lists.remove(key.as_slice());
         docs.remove(key.as_slice());
         derived.remove(k.group_id().as_bytes());
