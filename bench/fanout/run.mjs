@@ -15,6 +15,9 @@
 // imported), FANOUT_SOURCE (a source of it) and FANOUT_FEED (that source's feed file, which the
 // bench rewrites and restores), it runs on that store instead, e.g. the query bench's 100k groups.
 // FANOUT_BIN runs another binary than target/release/supportmesh (the code before, say).
+// FANOUT_RADIUS (km, 3) and FANOUT_EVERY (one subscriber in this many asks for every group of
+// its topic; 10, 0 for none) set the mix: FANOUT_RADIUS=0.5 FANOUT_EVERY=0 is 10,000 people
+// watching their own towns, each matched by one new group.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,14 +77,15 @@ const km = (a, b, c, d) => {
   const h = Math.sin(r(c - a) / 2) ** 2 + Math.cos(r(a)) * Math.cos(r(c)) * Math.sin(r(d - b) / 2) ** 2;
   return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
 };
-const RADIUS = 3;
+const RADIUS = Number(process.env.FANOUT_RADIUS ?? 3);
+const EVERY = Number(process.env.FANOUT_EVERY ?? 10);
 
 const arrivals = [];
 const got = new Array(subscribers).fill(0);
 const want = new Array(subscribers).fill(0);
 const sockets = [];
 for (let i = 0; i < subscribers; i++) {
-  const everything = i % 10 === 9;
+  const everything = EVERY > 0 && i % EVERY === EVERY - 1;
   const at = added[i % events];
   const args = everything
     ? 'filter: { topics: [ALCOHOL] }'

@@ -34,6 +34,11 @@ impl GroupFacts {
         GroupFacts::with_status(g, status)
     }
 
+    /// Where `near` finds the group (an exact in-person place), if anywhere.
+    pub fn point(&self) -> Option<(f64, f64)> {
+        self.facts.point
+    }
+
     fn with_status(g: &StoredGroup, status: GroupStatus) -> GroupFacts {
         GroupFacts { facts: facts_as(g, status), indexed: indexed(status) }
     }
@@ -46,9 +51,31 @@ impl Search {
     }
 }
 
+/// Where every group a matcher admits is: within `km` of the point, or online if `online`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Area {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub km: f64,
+    /// Online groups (no point) are admitted too.
+    pub online: bool,
+}
+
 impl Matcher {
     /// Whether the group (whose facts are `facts`) is one the search finds.
     pub fn matches(&self, g: &StoredGroup, facts: &GroupFacts) -> bool {
         facts.indexed && self.query.matches(&facts.facts) && self.near.is_none_or(|n| n.admits_group(g))
+    }
+
+    /// Where the groups it admits are, when a radius bounds them (`near` within km); `None`
+    /// when they may be anywhere. For indexes of matchers (the event bus).
+    pub fn area(&self) -> Option<Area> {
+        let near = self.near.as_ref()?;
+        match near.within {
+            super::Within::Km(km) => {
+                Some(Area { latitude: near.latitude, longitude: near.longitude, km, online: near.include_online })
+            }
+            super::Within::Nearest(_) => None,
+        }
     }
 }

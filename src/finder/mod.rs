@@ -36,7 +36,7 @@ pub use crate::model::TimeOfDay;
 pub use filter::{Filter, Openness};
 pub use index::Index;
 pub use input::{Near, Search, Sort, Within};
-pub use matcher::{GroupFacts, Matcher};
+pub use matcher::{Area, GroupFacts, Matcher};
 pub use upcoming::{Upcoming, UpcomingPage, MAX_UPCOMING_PAGE, MAX_WITHIN_HOURS};
 
 /// At most this many characters of `Filter::text`.

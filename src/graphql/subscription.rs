@@ -81,7 +81,8 @@ async fn events(
         None => None,
     };
     let matcher = search.matcher();
-    let deliveries = state.events.subscribe(kind, Box::new(move |ev| matcher.matches(&ev.group, ev.facts())));
+    let area = matcher.area();
+    let deliveries = state.events.subscribe(kind, area, Box::new(move |ev| matcher.matches(&ev.group, ev.facts())));
     let stream = deliveries.then(move |delivery| {
         let _held = &slot;
         let item = match delivery {

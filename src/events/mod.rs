@@ -9,6 +9,8 @@
 //! 100 times. A subscriber whose queue is full (it has fallen `capacity` events behind) is
 //! dropped from the bus: it gets what its queue holds, then `Lagged`, and never slows ingest
 //! or the others. A subscription that ends leaves the bus at once (`Subscription`'s drop).
+//! Subscribers whose filter has a radius are indexed by place (`listeners.rs`): an event is
+//! put only to those whose circle could hold it, and to those that want groups anywhere.
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -20,7 +22,11 @@ use futures_util::Stream;
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
 
-use crate::finder::GroupFacts;
+mod listeners;
+
+use listeners::Listeners;
+
+use crate::finder::{Area, GroupFacts};
 use crate::model::StoredGroup;
 
 /// What happened to a group.
@@ -74,7 +80,7 @@ enum Work {
 struct Bus {
     /// Events one subscriber may have waiting before it is dropped.
     capacity: usize,
-    subscribers: RwLock<HashMap<ChangeKind, HashMap<u64, Subscriber>>>,
+    subscribers: RwLock<HashMap<ChangeKind, Listeners<Subscriber>>>,
     next_id: AtomicU64,
     /// Subscribers currently registered (`supportmesh_subscribers`).
     count: AtomicU64,
@@ -129,12 +135,14 @@ impl EventBus {
     }
 
     /// Events of `kind` that `wants` accepts, from now on, until the subscription is dropped.
-    pub fn subscribe(&self, kind: ChangeKind, wants: Wants) -> Subscription {
+    /// `area` says where the groups `wants` accepts can be (`None`: anywhere), so that events
+    /// elsewhere are not put to it.
+    pub fn subscribe(&self, kind: ChangeKind, area: Option<Area>, wants: Wants) -> Subscription {
         let (queue, rx) = mpsc::channel(self.inner.capacity);
         let lagged = Arc::new(AtomicBool::new(false));
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         let subscriber = Subscriber { wants, queue, lagged: lagged.clone() };
-        self.inner.write().entry(kind).or_default().insert(id, subscriber);
+        self.inner.write().entry(kind).or_default().insert(id, area, subscriber);
         self.inner.counted(1);
         Subscription { rx, lagged, leave: Some(Leave { bus: self.inner.clone(), kind, id }) }
     }
@@ -166,7 +174,7 @@ impl Bus {
             let subscribers = self.subscribers.read().unwrap_or_else(|e| e.into_inner());
             for event in events {
                 let Some(of_kind) = subscribers.get(&event.kind) else { continue };
-                for (id, s) in of_kind {
+                for (id, s) in of_kind.candidates(event.facts().point()) {
                     if !(s.wants)(&event) {
                         continue;
                     }
@@ -174,10 +182,10 @@ impl Bus {
                         Ok(()) => {}
                         Err(TrySendError::Full(_)) => {
                             if !s.lagged.swap(true, Ordering::AcqRel) {
-                                gone.push((event.kind, *id));
+                                gone.push((event.kind, id));
                             }
                         }
-                        Err(TrySendError::Closed(_)) => gone.push((event.kind, *id)),
+                        Err(TrySendError::Closed(_)) => gone.push((event.kind, id)),
                     }
                 }
             }
@@ -185,7 +193,7 @@ impl Bus {
         if !gone.is_empty() {
             let mut subscribers = self.write();
             for (kind, id) in gone {
-                if subscribers.get_mut(&kind).and_then(|m| m.remove(&id)).is_some() {
+                if subscribers.get_mut(&kind).and_then(|m| m.remove(id)).is_some() {
                     self.counted(-1);
                 }
             }
@@ -202,7 +210,7 @@ impl Bus {
         metrics::gauge!("supportmesh_subscribers").set(now as f64);
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<ChangeKind, HashMap<u64, Subscriber>>> {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<ChangeKind, Listeners<Subscriber>>> {
         self.subscribers.write().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -231,7 +239,7 @@ struct Leave {
 
 impl Drop for Leave {
     fn drop(&mut self) {
-        let removed = self.bus.write().get_mut(&self.kind).and_then(|m| m.remove(&self.id)).is_some();
+        let removed = self.bus.write().get_mut(&self.kind).and_then(|m| m.remove(self.id)).is_some();
         if removed {
             self.bus.counted(-1);
         }
@@ -298,8 +306,8 @@ mod tests {
     #[test]
     fn each_subscriber_gets_only_the_events_of_its_kind_that_it_wants() {
         let bus = EventBus::new(16);
-        let mut a = bus.subscribe(ChangeKind::Added, names_starting("A"));
-        let mut all_updates = bus.subscribe(ChangeKind::Updated, Box::new(|_| true));
+        let mut a = bus.subscribe(ChangeKind::Added, None, names_starting("A"));
+        let mut all_updates = bus.subscribe(ChangeKind::Updated, None, Box::new(|_| true));
         bus.publish_all([
             event(ChangeKind::Added, "Alpha"),
             event(ChangeKind::Added, "Beta"),
@@ -314,8 +322,8 @@ mod tests {
     #[test]
     fn a_subscriber_that_falls_behind_gets_its_queue_then_lagged_and_the_others_go_on() {
         let bus = EventBus::new(2);
-        let mut slow = bus.subscribe(ChangeKind::Added, Box::new(|_| true));
-        let mut picky = bus.subscribe(ChangeKind::Added, names_starting("c"));
+        let mut slow = bus.subscribe(ChangeKind::Added, None, Box::new(|_| true));
+        let mut picky = bus.subscribe(ChangeKind::Added, None, names_starting("c"));
         bus.publish_all(["a", "b", "c1"].map(|n| event(ChangeKind::Added, n)));
         bus.publish_all(["c2"].map(|n| event(ChangeKind::Added, n)));
         bus.delivered();
@@ -328,8 +336,8 @@ mod tests {
     #[test]
     fn a_dropped_subscription_leaves_the_bus() {
         let bus = EventBus::new(4);
-        let a = bus.subscribe(ChangeKind::Removed, Box::new(|_| true));
-        let b = bus.subscribe(ChangeKind::Added, Box::new(|_| false));
+        let a = bus.subscribe(ChangeKind::Removed, None, Box::new(|_| true));
+        let b = bus.subscribe(ChangeKind::Added, None, Box::new(|_| false));
         assert_eq!(bus.subscribers(), 2);
         drop(a);
         drop(b);
