@@ -72,7 +72,8 @@ pub struct EventBus {
 
 /// What the bus's thread is asked to do.
 enum Work {
-    Deliver(Vec<GroupEvent>),
+    /// A run's events and their place in the order of publishing.
+    Deliver(u64, Vec<GroupEvent>),
     /// Answer once everything sent before is queued.
     Ack(std::sync::mpsc::SyncSender<()>),
 }
@@ -84,6 +85,8 @@ struct Bus {
     next_id: AtomicU64,
     /// Subscribers currently registered (`supportmesh_subscribers`).
     count: AtomicU64,
+    /// Batches published so far: a subscriber gets only those published after it subscribed.
+    published: AtomicU64,
 }
 
 struct Subscriber {
@@ -91,6 +94,8 @@ struct Subscriber {
     queue: mpsc::Sender<GroupEvent>,
     /// Set when the subscriber is dropped for falling behind.
     lagged: Arc<AtomicBool>,
+    /// The batches published before it subscribed (it gets none of them).
+    since: u64,
 }
 
 impl EventBus {
@@ -105,6 +110,7 @@ impl EventBus {
             subscribers: RwLock::default(),
             next_id: AtomicU64::new(0),
             count: AtomicU64::new(0),
+            published: AtomicU64::new(0),
         });
         let (work, jobs) = std::sync::mpsc::channel();
         let bus = inner.clone();
@@ -113,7 +119,7 @@ impl EventBus {
             .spawn(move || {
                 for job in jobs {
                     match job {
-                        Work::Deliver(events) => bus.deliver(events),
+                        Work::Deliver(batch, events) => bus.deliver(batch, events),
                         Work::Ack(done) => {
                             let _ = done.send(());
                         }
@@ -141,7 +147,8 @@ impl EventBus {
         let (queue, rx) = mpsc::channel(self.inner.capacity);
         let lagged = Arc::new(AtomicBool::new(false));
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        let subscriber = Subscriber { wants, queue, lagged: lagged.clone() };
+        let since = self.inner.published.load(Ordering::Acquire);
+        let subscriber = Subscriber { wants, queue, lagged: lagged.clone(), since };
         self.inner.write().entry(kind).or_default().insert(id, area, subscriber);
         self.inner.counted(1);
         Subscription { rx, lagged, leave: Some(Leave { bus: self.inner.clone(), kind, id }) }
@@ -153,7 +160,8 @@ impl EventBus {
     pub fn publish_all(&self, events: impl IntoIterator<Item = GroupEvent>) {
         let events: Vec<GroupEvent> = events.into_iter().collect();
         if !events.is_empty() {
-            let _ = self.work.send(Work::Deliver(events));
+            let batch = self.inner.published.fetch_add(1, Ordering::AcqRel) + 1;
+            let _ = self.work.send(Work::Deliver(batch, events));
         }
     }
 
@@ -168,14 +176,14 @@ impl EventBus {
 
 impl Bus {
     /// What `publish_all` asks, on the bus's thread.
-    fn deliver(&self, events: Vec<GroupEvent>) {
+    fn deliver(&self, batch: u64, events: Vec<GroupEvent>) {
         let mut gone: Vec<(ChangeKind, u64)> = Vec::new();
         {
             let subscribers = self.subscribers.read().unwrap_or_else(|e| e.into_inner());
             for event in events {
                 let Some(of_kind) = subscribers.get(&event.kind) else { continue };
                 for (id, s) in of_kind.candidates(event.facts().point()) {
-                    if !(s.wants)(&event) {
+                    if batch <= s.since || !(s.wants)(&event) {
                         continue;
                     }
                     match s.queue.try_send(event.clone()) {
@@ -331,6 +339,22 @@ mod tests {
         assert_eq!(received(&mut slow), ["a", "b", "lagged 2"]);
         assert!(matches!(slow.next().now_or_never(), Some(None)), "and its stream ended");
         assert_eq!(received(&mut picky), ["c1", "c2"]);
+    }
+
+    /// Events published before a subscription are not its own, even while the bus's thread
+    /// has not judged them yet.
+    #[test]
+    fn a_subscriber_gets_only_what_is_published_after_it_subscribed() {
+        let bus = EventBus::new(16);
+        let mut early = bus.subscribe(ChangeKind::Added, None, Box::new(|_| true));
+        // A batch published, which the bus's thread has not judged yet when `late` subscribes.
+        let batch = bus.inner.published.fetch_add(1, Ordering::AcqRel) + 1;
+        let mut late = bus.subscribe(ChangeKind::Added, None, Box::new(|_| true));
+        bus.inner.deliver(batch, vec![event(ChangeKind::Added, "before")]);
+        bus.publish_all([event(ChangeKind::Added, "after")]);
+        bus.delivered();
+        assert_eq!(received(&mut early), ["before", "after"]);
+        assert_eq!(received(&mut late), ["after"]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! Subscriptions: live group events from the broadcast channel in the application state,
-//! filtered per subscriber with the same rules as the `groups` query (`finder::Matcher`, the
-//! finder's rules on one group: the search compiled once per subscription, each event's facts
-//! computed once for all its subscribers).
+//! Subscriptions: live group events from the event bus in the application state
+//! (`events::EventBus`), filtered per subscriber with the same rules as the `groups` query
+//! (`finder::Matcher`, the finder's rules on one group: the search compiled once per
+//! subscription, each event's facts computed once for all its subscribers).
 //!
 //! Each subscription registers its matcher with the event bus (`events::EventBus`), which
 //! queues an event only for the subscribers it matches; each reads its queue at its own pace

@@ -21,8 +21,8 @@
 //! by their own task. A client that stops reading (its TCP window stays shut) fills it; the
 //! connection is then dropped, with the reason in the log and in
 //! `supportmesh_websockets_dropped_total{reason="slow reader"}`. So a subscriber that never
-//! reads holds at most the queue, the socket's buffers and its place in the broadcast
-//! channel, which its subscriptions leave when they are dropped with it.
+//! reads holds at most the queue, the socket's buffers and its subscriptions' queues on the
+//! event bus, which they leave when they are dropped with it.
 
 use std::collections::HashSet;
 use std::pin::Pin;
