@@ -137,11 +137,19 @@ impl Store {
         }
         derive_ids_if_new(&trees)?;
         let ops = operators::OperatorTrees::open(&db)?;
+        // The two in-memory indexes read different trees: built side by side (at 1,000,000
+        // records and 457,527 groups, 9 s and 13 s one after the other).
         let started = std::time::Instant::now();
-        let blocks = build_block_index(&trees.record_blocks)?;
+        let (finder, blocks) = std::thread::scope(|s| {
+            let blocks = s.spawn(|| build_block_index(&trees.record_blocks));
+            let finder = build_index(&trees.groups);
+            (finder, crate::parallel::join(blocks))
+        });
+        let (finder, blocks) = (finder?, blocks?);
         let (keys, carriers) = blocks.entries();
-        tracing::info!(keys, carriers, ms = started.elapsed().as_millis() as u64, "built the blocking-key index");
-        let index = Indexes { finder: build_index(&trees.groups)?, blocks };
+        let ms = started.elapsed().as_millis() as u64;
+        tracing::info!(groups = finder.len(), keys, carriers, ms, "built the in-memory indexes");
+        let index = Indexes { finder, blocks };
         let store = Store {
             inner: Arc::new(Inner {
                 db,
