@@ -33,7 +33,6 @@ impl Store {
     pub fn set_group_format(&self, format: u64) -> anyhow::Result<()> {
         let _w = self.inner.lock.write().unwrap_or_else(|e| e.into_inner());
         self.inner.trees.meta.insert(FORMAT_KEY, &format.to_be_bytes()[..])?;
-        let _one = super::one_writer();
         self.inner.db.flush()?;
         Ok(())
     }

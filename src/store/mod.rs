@@ -48,9 +48,8 @@ pub struct Store {
 }
 
 struct Inner {
-    /// `ManuallyDrop`, as `trees` and `ops`: they are closed one store at a time (`Drop`).
-    db: std::mem::ManuallyDrop<sled::Db>,
-    trees: std::mem::ManuallyDrop<Trees>,
+    db: sled::Db,
+    trees: Trees,
     /// Commits take it for writing, multi-key reads for reading: no torn reads across a run.
     /// It holds the in-memory indexes, which commits update.
     lock: RwLock<Indexes>,
@@ -60,31 +59,7 @@ struct Inner {
     /// Decoded live groups for search pages; commits drop what they change.
     cache: cache::GroupCache,
     /// The operators' trees: source registry, tokens, audit log, held runs.
-    ops: std::mem::ManuallyDrop<operators::OperatorTrees>,
-}
-
-/// One store at a time writes in batches, flushes or closes (see `one_writer`).
-static ONE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Held while a store applies sled batches, flushes, or closes. sled 0.34's batches take one
-/// lock shared by every database in the process; a batch waiting on it holds back new
-/// readers, and a database flushing (as it does when it closes) waits on its log flusher,
-/// which is such a reader: two stores in one process (the tests) deadlocked that way, one
-/// closing while the other committed. The service has one store, so this costs it nothing.
-pub(super) fn one_writer() -> std::sync::MutexGuard<'static, ()> {
-    ONE_WRITER.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl Drop for Inner {
-    fn drop(&mut self) {
-        let _one = one_writer();
-        // SAFETY: the handles are dropped once, here, and `Inner` is never used after.
-        unsafe {
-            std::mem::ManuallyDrop::drop(&mut self.ops);
-            std::mem::ManuallyDrop::drop(&mut self.trees);
-            std::mem::ManuallyDrop::drop(&mut self.db);
-        }
-    }
+    ops: operators::OperatorTrees,
 }
 
 /// What the store keeps in memory beside sled, derived from it at open.
@@ -154,7 +129,6 @@ impl Store {
             derived: tree("derived")?,
             undo: tree("undo")?,
         };
-        let one = one_writer();
         version::upgrade(&db, &trees, path)?;
         let restored = undo::roll_back(&trees).context("rolling back an import run cut short")?;
         if restored > 0 {
@@ -162,7 +136,6 @@ impl Store {
             tracing::warn!(keys = restored, "rolled back an import run that was cut short (a crash or a kill)");
         }
         derive_ids_if_new(&trees)?;
-        drop(one);
         let ops = operators::OperatorTrees::open(&db)?;
         // The two in-memory indexes read different trees: built side by side (at 1,000,000
         // records and 457,527 groups, 9 s and 13 s one after the other).
@@ -179,12 +152,12 @@ impl Store {
         let index = Indexes { finder, blocks };
         let store = Store {
             inner: Arc::new(Inner {
-                db: std::mem::ManuallyDrop::new(db),
-                trees: std::mem::ManuallyDrop::new(trees),
+                db,
+                trees,
                 lock: RwLock::new(index),
                 generation: AtomicU64::new(0),
                 cache: Default::default(),
-                ops: std::mem::ManuallyDrop::new(ops),
+                ops,
             }),
         };
         store.record_format_if_new()?;
@@ -194,10 +167,7 @@ impl Store {
     /// Applies one import run atomically.
     pub fn commit(&self, run: RunCommit) -> anyhow::Result<()> {
         let mut index = self.inner.lock.write().unwrap_or_else(|e| e.into_inner());
-        let blocks = {
-            let _one = one_writer();
-            commit::apply(&self.inner.trees, &run, &mut index.blocks)?
-        };
+        let blocks = commit::apply(&self.inner.trees, &run, &mut index.blocks)?;
         index.blocks.apply(blocks);
         for g in &run.groups_put {
             index.finder.upsert(g);

@@ -86,7 +86,6 @@ impl Store {
     /// Writes a source's registry entry and flushes, so an acknowledged change survives a crash.
     pub fn put_stored_source(&self, source: &StoredSource) -> anyhow::Result<()> {
         self.inner.ops.registry.insert(source.id.as_bytes(), serde_json::to_vec(source)?)?;
-        let _one = super::one_writer();
         self.inner.ops.registry.flush()?;
         Ok(())
     }
@@ -112,7 +111,6 @@ impl Store {
 
     pub fn put_operator_token(&self, digest: &[u8], token: &OperatorToken) -> anyhow::Result<()> {
         self.inner.ops.tokens.insert(digest, serde_json::to_vec(token)?)?;
-        let _one = super::one_writer();
         self.inner.ops.tokens.flush()?;
         Ok(())
     }
@@ -122,7 +120,6 @@ impl Store {
         let seq = self.inner.db.generate_id()? + 1;
         entry.seq = seq;
         self.inner.ops.audit.insert(seq.to_be_bytes(), serde_json::to_vec(&entry)?)?;
-        let _one = super::one_writer();
         self.inner.ops.audit.flush()?;
         Ok(entry)
     }
@@ -152,7 +149,6 @@ impl Store {
 
     pub fn put_held_listings(&self, run_id: &str, held: &HeldListings) -> anyhow::Result<()> {
         self.inner.ops.held.insert(run_id.as_bytes(), serde_json::to_vec(held)?)?;
-        let _one = super::one_writer();
         self.inner.ops.held.flush()?;
         Ok(())
     }
@@ -183,7 +179,6 @@ impl Store {
     /// Rewrites a stored run (a held run once it is applied or discarded).
     pub fn put_run(&self, run: &ImportRun) -> anyhow::Result<()> {
         self.inner.trees.runs.insert(run_key(run), serde_json::to_vec(run)?)?;
-        let _one = super::one_writer();
         self.inner.trees.runs.flush()?;
         Ok(())
     }

@@ -37,7 +37,6 @@ impl Store {
         }
         // The scheme is recorded after every key list is rewritten: a run cut short and
         // started again rewrites the lists still holding old keys.
-        let one = super::one_writer();
         let mut count = 0;
         let mut lists = sled::Batch::default();
         for kv in t.records.iter() {
@@ -61,7 +60,6 @@ impl Store {
         let index = build_block_index(&t.record_blocks)?;
         t.meta.insert(BLOCKING_SCHEME, scheme.as_bytes())?;
         self.inner.db.flush().context("flushing the re-keyed records")?;
-        drop(one);
         // No commit runs meanwhile (the callers' part), so nothing is lost between the two locks.
         drop(no_commits);
         self.inner.lock.write().unwrap_or_else(|e| e.into_inner()).blocks = index;
