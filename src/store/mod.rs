@@ -137,15 +137,11 @@ impl Store {
         }
         derive_ids_if_new(&trees)?;
         let ops = operators::OperatorTrees::open(&db)?;
-        // The two in-memory indexes read different trees: built side by side (at 1,000,000
-        // records and 457,527 groups, 9 s and 13 s one after the other).
+        // One after the other: built side by side on two threads (`da867f0`), the store's
+        // open was a quarter faster, but CI then hung twice in sled's flush as a store closed.
         let started = std::time::Instant::now();
-        let (finder, blocks) = std::thread::scope(|s| {
-            let blocks = s.spawn(|| build_block_index(&trees.record_blocks));
-            let finder = build_index(&trees.groups);
-            (finder, crate::parallel::join(blocks))
-        });
-        let (finder, blocks) = (finder?, blocks?);
+        let blocks = build_block_index(&trees.record_blocks)?;
+        let finder = build_index(&trees.groups)?;
         let (keys, carriers) = blocks.entries();
         let ms = started.elapsed().as_millis() as u64;
         tracing::info!(groups = finder.len(), keys, carriers, ms, "built the in-memory indexes");
