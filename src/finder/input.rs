@@ -20,9 +20,22 @@ pub struct Search {
     pub before: Option<String>,
     /// Count facet values (`Hits::facets`).
     pub facets: bool,
+    /// Which facets to count (the others come back empty): all by default.
+    pub facet_fields: FacetFields,
     /// Leave each hit's `cursor` empty (a list that shows no per-item cursor need not encode
     /// them); `Hits::start_cursor` and `end_cursor` are always given.
     pub skip_item_cursors: bool,
+}
+
+/// Which facets to count, in `Facets` order: topics, kinds, attendance, weekdays, time of
+/// day, languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FacetFields(pub [bool; 6]);
+
+impl Default for FacetFields {
+    fn default() -> Self {
+        FacetFields([true; 6])
+    }
 }
 
 /// Where: groups with a point within a radius of this one, or the nearest N.

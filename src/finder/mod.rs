@@ -35,7 +35,7 @@ mod tests;
 pub use crate::model::TimeOfDay;
 pub use filter::{Filter, Openness};
 pub use index::Index;
-pub use input::{Near, Search, Sort, Within};
+pub use input::{FacetFields, Near, Search, Sort, Within};
 pub use matcher::{Area, GroupFacts, Matcher};
 pub use upcoming::{Upcoming, UpcomingPage, MAX_UPCOMING_PAGE, MAX_WITHIN_HOURS};
 

@@ -68,7 +68,7 @@ impl Index {
             has_next: end < hi || (before.is_some() && end < ranked.len()),
             has_previous: start > lo || (after.is_some() && start > 0),
             items,
-            facets: s.facets.then(|| self.facets(&eval)),
+            facets: s.facets.then(|| self.facets(&eval, s.facet_fields)),
         })
     }
 }

@@ -20,7 +20,7 @@ use roaring::RoaringBitmap;
 use super::facts::{start_key, Facet};
 use super::filter::Query;
 use super::page::{Cursor, Key, Page, Window};
-use super::{Facets, Hit, Hits, Index, Near, Search, SearchError, Sort, Within};
+use super::{FacetFields, Facets, Hit, Hits, Index, Near, Search, SearchError, Sort, Within};
 
 /// The fields facets are counted for, in `Facets` order.
 const FACETED: [Facet; 6] =
@@ -72,7 +72,7 @@ impl Index {
             items,
             has_next: page.has_next,
             has_previous: page.has_previous,
-            facets: s.facets.then(|| self.facets(&eval)),
+            facets: s.facets.then(|| self.facets(&eval, s.facet_fields)),
         })
     }
 
@@ -195,8 +195,12 @@ impl Index {
         }
     }
 
-    pub(super) fn facets(&self, eval: &Eval<'_>) -> Facets {
-        let mut counted = FACETED.map(|facet| {
+    pub(super) fn facets(&self, eval: &Eval<'_>, fields: FacetFields) -> Facets {
+        let mut counted: [Vec<(String, u64)>; 6] = std::array::from_fn(|i| {
+            let facet = FACETED[i];
+            if !fields.0[i] {
+                return Vec::new();
+            }
             let mut base = eval.base.clone();
             for (_, bits) in eval.lists.iter().filter(|(f, _)| *f != facet) {
                 base &= &**bits;

@@ -5,7 +5,7 @@ use importers::Weekday;
 
 use super::gen::{self, Rng, ATTENDANCE, KINDS};
 use crate::finder::facts::{attendance_name, kind_name};
-use crate::finder::{Facets, Filter, Index, Near, Search, TimeOfDay};
+use crate::finder::{FacetFields, Facets, Filter, Index, Near, Search, TimeOfDay};
 
 /// The search with facet `i`'s own filter replaced by just `value`.
 fn only(s: &Search, i: usize, value: &str) -> Search {
@@ -104,4 +104,23 @@ fn a_facets_own_filter_does_not_narrow_it() {
     assert_eq!(facets.kinds, all.kinds, "the kinds facet ignores the kinds filter");
     assert_ne!(facets.attendance, all.attendance, "other facets are narrowed by it");
     assert_eq!(facets.attendance.iter().map(|(_, n)| n).sum::<u64>(), hits.total);
+}
+
+#[test]
+fn only_the_facets_asked_for_are_counted() {
+    let groups = gen::groups(61, 300);
+    let index = Index::build(&groups);
+    let near = Some(Near::km(40.1, -75.05, 15.0));
+    let all = index.search(&Search { facets: true, near, ..Search::default() }).expect("valid").facets.unwrap();
+    for asked in [[true, false, false, true, false, false], [false, true, true, false, true, true]] {
+        let s = Search { facets: true, facet_fields: FacetFields(asked), near, ..Search::default() };
+        let some = index.search(&s).expect("valid").facets.expect("asked for");
+        for (i, (counted, whole)) in lists(&some).into_iter().zip(lists(&all)).enumerate() {
+            match asked[i] {
+                true => assert_eq!(counted, whole, "facet {i} counts as when all are asked for"),
+                false => assert!(counted.is_empty(), "facet {i} was not asked for"),
+            }
+        }
+    }
+    assert!(lists(&all).iter().all(|c| !c.is_empty()), "every facet has counts here");
 }
