@@ -30,7 +30,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::CorsOrigins;
-use crate::graphql::{Api, AppState, Caller};
+use crate::graphql::{answer_json, Api, AppState, Caller, Splice};
 use crate::readiness::{Readiness, Verdict};
 use crate::response_cache::{self, Answer, ResponseCache};
 
@@ -108,8 +108,8 @@ async fn graphql_post(State(s): State<HttpState>, req: Request<Body>) -> Respons
         return sse::respond(&s.schema, request.data(caller)).await;
     }
     let key = key.filter(|_| !s.app.documents.is_mutation(&request));
-    let resp = s.schema.execute(request.data(caller)).await;
-    let Ok(bytes) = serde_json::to_vec(&resp).map(Bytes::from) else {
+    let resp = s.schema.execute(request.data(caller).data(Splice)).await;
+    let Ok(bytes) = answer_json(&resp).map(Bytes::from) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let (Some(k), true) = (key, resp.is_ok()) {
@@ -167,8 +167,8 @@ async fn graphql_get(State(s): State<HttpState>, req: Request<Body>) -> Response
     if stream {
         return sse::respond(&s.schema, request.data(Caller::Anonymous)).await;
     }
-    let resp = s.schema.execute(request.data(Caller::Anonymous)).await;
-    let Ok(bytes) = serde_json::to_vec(&resp).map(Bytes::from) else {
+    let resp = s.schema.execute(request.data(Caller::Anonymous).data(Splice)).await;
+    let Ok(bytes) = answer_json(&resp).map(Bytes::from) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if !resp.is_ok() {

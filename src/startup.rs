@@ -15,7 +15,7 @@ use crate::config::ServerSettings;
 use crate::config::Settings;
 use crate::events::EventBus;
 use crate::fetch::Fetcher;
-use crate::graphql::{build_api, AppState, Budget, Documents, PlaceBook};
+use crate::graphql::{build_api, AppState, Budget, Documents, PlaceBook, Rendered};
 use crate::http::{router, HttpState};
 use crate::ingest::Ingestor;
 use crate::listen::ConnectionLimits;
@@ -72,6 +72,7 @@ impl Application {
             places: PlaceBook::default(),
             documents: documents(&settings.server)?,
             topics: settings.topics.clone(),
+            rendered: Rendered::default(),
         };
         let server = &settings.server;
         let budget = Budget {

@@ -2,8 +2,8 @@
 
 use async_graphql::SimpleObject;
 
+use super::rendered::Node;
 use super::serial::Serial;
-use super::types::Group;
 use crate::finder;
 
 /// A page of groups (a Relay connection).
@@ -23,7 +23,7 @@ pub struct GroupEdge {
     pub cursor: String,
     /// Distance from the `near` point, when one was given and the group has a point.
     pub distance_km: Option<f64>,
-    pub node: Serial<Group>,
+    pub node: Node,
 }
 
 #[derive(SimpleObject)]

@@ -62,7 +62,9 @@ impl Documents {
     /// The request with its document: a persisted query's found by hash (or
     /// `PERSISTED_QUERY_NOT_FOUND`), a text's from the cache or parsed now and kept; with a
     /// trusted-only manifest, anything else is refused.
-    pub fn prepare(&self, mut request: Request) -> ServerResult<Request> {
+    /// Also gives the key the document is kept under (the SHA-256 of its text, or a trusted
+    /// operation's id), when it is kept.
+    pub fn prepare(&self, mut request: Request) -> ServerResult<(Request, Option<String>)> {
         let persisted = match request.extensions.remove("persistedQuery") {
             Some(value) => Some(async_graphql::from_value::<PersistedQuery>(value).map_err(|_| {
                 error("the persistedQuery extension must be { version: 1, sha256Hash }", "BAD_REQUEST")
@@ -85,13 +87,16 @@ impl Documents {
                     "PERSISTED_QUERY_NOT_IN_LIST",
                 ));
             };
-            return Ok(with(request, doc.clone()));
+            return Ok((with(request, doc.clone()), Some(key)));
         }
         Ok(match persisted {
-            Some(p) if request.query.is_empty() => match self.get(&p.sha256_hash.to_ascii_lowercase()) {
-                Some(doc) => with(request, doc),
-                None => return Err(error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
-            },
+            Some(p) if request.query.is_empty() => {
+                let hash = p.sha256_hash.to_ascii_lowercase();
+                match self.get(&hash) {
+                    Some(doc) => (with(request, doc), Some(hash)),
+                    None => return Err(error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")),
+                }
+            }
             Some(p) => {
                 let hash = sha256(&request.query);
                 if !p.sha256_hash.eq_ignore_ascii_case(&hash) {
@@ -103,7 +108,7 @@ impl Documents {
                 let hash = sha256(&request.query);
                 self.parsed(request, hash)
             }
-            None => request,
+            None => (request, None),
         })
     }
 
@@ -173,10 +178,10 @@ impl Documents {
 
     /// The request with its document from the cache, or parsed now and kept; a query that does
     /// not parse goes on as it is, for the schema to report.
-    fn parsed(&self, request: Request, hash: String) -> Request {
-        match self.document(&request.query, hash) {
-            Some(doc) => with(request, doc),
-            None => request,
+    fn parsed(&self, request: Request, hash: String) -> (Request, Option<String>) {
+        match self.document(&request.query, hash.clone()) {
+            Some(doc) => (with(request, doc), Some(hash)),
+            None => (request, None),
         }
     }
 

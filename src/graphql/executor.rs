@@ -3,6 +3,9 @@
 //! anything runs (`budget`), run within the time budget (`deadline`; mutations are left to
 //! finish), and counted by its shape (`telemetry`).
 //!
+//! A query whose document already passed full validation runs on a second schema, the same
+//! but in `ValidationMode::Fast`, when its variables surely fit (`verdicts`).
+//!
 //! These steps wrap the schema rather than being schema extensions. Once a schema has any
 //! extension, async-graphql runs every field of every answer through each extension's
 //! `resolve` hook (a boxed future per field and extension, and two registry lookups): with
@@ -16,12 +19,16 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::stream::{self, BoxStream, StreamExt};
 
+use super::verdicts::Verdicts;
 use super::{deadline, telemetry, AppSchema, Budget, Documents};
 
 /// The schema with the steps every request goes through; cheap to clone.
 #[derive(Clone)]
 pub struct Api {
     schema: AppSchema,
+    /// The same schema, validating only what can differ with the variables' values.
+    fast: AppSchema,
+    verdicts: Option<Verdicts>,
     documents: Documents,
     budget: Budget,
     timeout: Duration,
@@ -34,11 +41,20 @@ struct Prepared {
     shape: String,
     /// The operation that will run, when the document parsed and names one.
     operation: Option<OperationType>,
+    /// The key the document is kept under, and whether it may skip full validation.
+    kept: Option<String>,
+    skip_validation: bool,
 }
 
 impl Api {
-    pub(super) fn new(schema: AppSchema, documents: Documents, budget: Budget, timeout: Duration) -> Api {
-        Api { schema, documents, budget, timeout }
+    pub(super) fn new(
+        (schema, fast): (AppSchema, AppSchema),
+        documents: Documents,
+        budget: Budget,
+        timeout: Duration,
+    ) -> Api {
+        let verdicts = Verdicts::new(&schema.sdl());
+        Api { schema, fast, verdicts, documents, budget, timeout }
     }
 
     /// Runs a query or a mutation: a refused request is answered with its error and nothing
@@ -49,8 +65,16 @@ impl Api {
             Err(refused) => return Response::from_errors(vec![refused]),
         };
         let mutation = prepared.operation == Some(OperationType::Mutation);
-        let run = self.schema.execute(prepared.request);
-        self.timed(&prepared.shape, mutation, run).await
+        let name = prepared.request.operation_name.clone();
+        let schema = if prepared.skip_validation { &self.fast } else { &self.schema };
+        let resp = self.timed(&prepared.shape, mutation, schema.execute(prepared.request)).await;
+        // An answer with data passed validation (a refused document has none).
+        if let (Some(verdicts), Some(key), false) = (&self.verdicts, &prepared.kept, prepared.skip_validation) {
+            if resp.data != async_graphql::Value::Null {
+                verdicts.passed(key, name.as_deref());
+            }
+        }
+        resp
     }
 
     /// Runs a subscription as a stream of results; a query or a mutation sent this way
@@ -81,14 +105,22 @@ impl Api {
     /// Finds the document (persisted or cached) and judges it; a request that does not parse
     /// goes on as it is, for the schema to report.
     fn prepare(&self, request: Request) -> Result<Prepared, ServerError> {
-        let mut request = self.documents.prepare(request)?;
+        let (mut request, kept) = self.documents.prepare(request)?;
         self.budget.judge(&mut request)?;
         let name = request.operation_name.clone();
-        let (shape, operation) = match request.parsed_query() {
-            Ok(doc) => (telemetry::shape_of(doc), operation_type(doc, name.as_deref())),
-            Err(_) => (String::from("unparsed"), None),
+        let variables = std::mem::take(&mut request.variables);
+        let (shape, operation, skip_validation) = match request.parsed_query() {
+            Ok(doc) => {
+                let skip = match (&self.verdicts, &kept) {
+                    (Some(v), Some(key)) => v.may_skip(key, name.as_deref(), doc, &variables),
+                    _ => false,
+                };
+                (telemetry::shape_of(doc), operation_type(doc, name.as_deref()), skip)
+            }
+            Err(_) => (String::from("unparsed"), None, false),
         };
-        Ok(Prepared { request, shape, operation })
+        request.variables = variables;
+        Ok(Prepared { request, shape, operation, kept, skip_validation })
     }
 
     /// Runs `run` within the time budget (a mutation without one) and records it.

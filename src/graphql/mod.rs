@@ -12,6 +12,7 @@
 //! (what clients may see). HTTP wiring lives in `crate::http`.
 
 mod access;
+mod answer;
 mod audit;
 pub mod auth;
 mod budget;
@@ -27,6 +28,7 @@ mod mutation;
 mod places;
 mod preview;
 mod query;
+mod rendered;
 mod reviews;
 mod runs;
 mod serial;
@@ -37,6 +39,7 @@ mod telemetry;
 mod topics;
 mod types;
 mod upcoming;
+mod verdicts;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,9 +49,11 @@ use async_graphql::{MergedObject, SDLExportOptions, Schema};
 use crate::events::EventBus;
 use crate::ingest::Ingestor;
 use crate::store::Store;
+pub use answer::to_json as answer_json;
 pub use documents::Documents;
 pub use executor::Api;
 pub use places::PlaceBook;
+pub use rendered::{Rendered, Splice};
 
 pub use auth::Caller;
 pub use budget::Budget;
@@ -84,6 +89,9 @@ pub struct AppState {
     pub topics: Arc<importers::Taxonomy>,
     /// Parsed queries by hash: persisted queries and no re-parsing.
     pub documents: Documents,
+    /// Group nodes rendered once per store generation, for answers written as JSON by
+    /// `answer_json`.
+    pub rendered: Rendered,
 }
 
 /// Builds the API that serves `state`: the schema (federation v2 enabled) with what every
@@ -91,7 +99,8 @@ pub struct AppState {
 /// query-shape telemetry).
 pub fn build_api(state: AppState, budget: Budget, timeout: Duration) -> Api {
     let documents = state.documents.clone();
-    Api::new(builder(budget).data(state).finish(), documents, budget, timeout)
+    let fast = builder(budget).data(state.clone()).validation_mode(async_graphql::ValidationMode::Fast).finish();
+    Api::new((builder(budget).data(state).finish(), fast), documents, budget, timeout)
 }
 
 /// The whole schema as SDL, committed as schema/schema.graphql: every root type

@@ -10,6 +10,7 @@ use super::connection::{Facets, GroupConnection, GroupEdge, PageInfo};
 use super::errors::{ApiError, OrInternal};
 use super::filter::{GroupFilter, GroupSort, NearInput};
 use super::places::Place;
+use super::rendered::{Node, Splice};
 use super::serial::Serial;
 use super::sources::Source;
 use super::types::{Group, Instance};
@@ -58,16 +59,25 @@ impl GroupsQuery {
             }
         };
         let (first, last) = (page("first", first)?, page("last", last)?);
+        let facets = ctx.look_ahead().field("facets");
         let search = finder::Search {
             sort: sort.and_then(GroupSort::to_finder),
             first: first.or(if last.is_none() { Some(20) } else { None }),
             after,
             last,
             before,
-            facets: ctx.look_ahead().field("facets").exists(),
+            facets: facets.exists(),
+            facet_fields: finder::FacetFields(
+                ["topics", "kinds", "attendance", "weekdays", "timeOfDay", "languages"]
+                    .map(|f| facets.field(f).exists()),
+            ),
             skip_item_cursors: !ctx.look_ahead().field("edges").field("cursor").exists(),
             ..search_of(state, filter, near).await?
         };
+        // Read before the search: the documents it reads are at least this new.
+        let generation = state.store.generation();
+        let spliced = ctx.data_opt::<Splice>().is_some();
+        let once = state.rendered.for_groups(&ctx.item.node, spliced, generation);
         let found = if sort == Some(GroupSort::NextMeeting) {
             state.store.search_by_next_meeting(&search)
         } else {
@@ -82,7 +92,8 @@ impl GroupsQuery {
                 .into_iter()
                 .zip(found.groups)
                 .map(|(hit, group)| {
-                    Serial(GroupEdge { cursor: hit.cursor, distance_km: hit.distance_km, node: Serial(Group(group)) })
+                    let node = Node { group, once: once.clone() };
+                    Serial(GroupEdge { cursor: hit.cursor, distance_km: hit.distance_km, node })
                 })
                 .collect(),
             page_info: PageInfo {

@@ -34,6 +34,7 @@ mod publish_feeds;
 mod publish_hsds;
 mod publish_support;
 mod query_limits;
+mod query_shortcuts;
 mod readiness;
 mod replicas;
 mod run_errors;
