@@ -16,6 +16,8 @@ mod feeds;
 mod sse;
 mod ws;
 
+use std::sync::Arc;
+
 use async_graphql::http::{receive_body, MultipartOptions};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -34,9 +36,27 @@ use crate::graphql::{answer_json, Api, AppState, Caller, Splice};
 use crate::readiness::{Readiness, Verdict};
 use crate::response_cache::{self, Answer, ResponseCache};
 
-/// What the routes need.
+/// What the routes read: `HttpShared` behind an `Arc`, so the copy axum hands each request
+/// is one reference count rather than a clone of every field.
 #[derive(Clone)]
-pub struct HttpState {
+pub struct HttpState(Arc<HttpShared>);
+
+impl HttpState {
+    pub fn new(shared: HttpShared) -> HttpState {
+        HttpState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for HttpState {
+    type Target = HttpShared;
+
+    fn deref(&self) -> &HttpShared {
+        &self.0
+    }
+}
+
+/// What the routes need.
+pub struct HttpShared {
     pub schema: Api,
     pub app: AppState,
     pub operator_token: Option<String>,

@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::events::EventBus;
 use crate::fetch::Fetcher;
 use crate::graphql::{build_api, AppState, Budget, Documents, PlaceBook, Rendered};
-use crate::http::{router, HttpState};
+use crate::http::{router, HttpShared, HttpState};
 use crate::ingest::Ingestor;
 use crate::listen::ConnectionLimits;
 use crate::readiness::Readiness;
@@ -84,7 +84,7 @@ impl Application {
             introspection: server.introspection,
         };
         let api = build_api(state.clone(), budget, server.request_timeout);
-        let http = HttpState {
+        let http = HttpState::new(HttpShared {
             schema: api,
             app: state.clone(),
             operator_token: settings.operator_token.clone(),
@@ -100,7 +100,7 @@ impl Application {
             },
             readiness: Readiness::new(state.store.clone(), &state.ingestor.sources(), settings.server.ready_after),
             pages: crate::finder_page::PageConfig::new(settings.server.map_tiles.clone()),
-        };
+        });
         let listener = TcpListener::bind(settings.server.listen)
             .await
             .with_context(|| format!("listening on {}", settings.server.listen))?;

@@ -30,7 +30,7 @@ mod text;
 mod upcoming;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use crate::model::TimeOfDay;
 pub use filter::{Filter, Openness};

@@ -9,6 +9,8 @@
 
 use async_graphql::{Response, Value};
 
+use super::rendered::raw_json;
+
 /// The response as JSON: `{"data":…}`, then `extensions` and `errors` when there are any, as
 /// async-graphql's `Serialize` writes them.
 pub fn to_json(resp: &Response) -> serde_json::Result<Vec<u8>> {
@@ -47,6 +49,9 @@ pub(super) fn write_value(out: &mut Vec<u8>, value: &Value) -> serde_json::Resul
                 write_value(out, item)?;
             }
             out.push(b']');
+        }
+        Value::Object(_) if raw_json(value).is_some() => {
+            out.extend_from_slice(raw_json(value).unwrap_or("null").as_bytes())
         }
         Value::Object(fields) => {
             out.push(b'{');

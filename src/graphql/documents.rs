@@ -209,9 +209,26 @@ fn with(mut request: Request, doc: ExecutableDocument) -> Request {
 }
 
 fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    // Every request hashes its text: written digit by digit, not `format!` per byte.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in Sha256::digest(text.as_bytes()) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
 }
 
 fn error(message: &str, code: &str) -> ServerError {
     super::errors::coded(message, code)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The key is the SHA-256 as Apollo clients write it: 64 lowercase hex digits.
+    #[test]
+    fn keys_are_lowercase_hex_sha256() {
+        assert_eq!(super::sha256(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(super::sha256("{ groups { totalCount } }").len(), 64);
+    }
 }

@@ -4,7 +4,7 @@
 mod agree;
 mod facets;
 mod filters;
-pub(super) mod gen;
+pub(crate) mod gen;
 mod near;
 mod paging;
 mod text;

@@ -14,10 +14,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hasher};
 use std::sync::{Arc, RwLock};
 
-use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::parser::types::{Field, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, Value};
 use bytes::Bytes;
@@ -26,6 +26,13 @@ use super::answer::write_value;
 use super::serial::Serial;
 use super::types::Group;
 use crate::model::StoredGroup;
+use selection::{fingerprint, only_field, Type};
+
+mod events;
+mod selection;
+
+pub(super) use events::raw_json;
+pub use events::{EventNode, EventRenders};
 
 /// The most bytes of renders kept.
 const CAPACITY_BYTES: usize = 32 << 20;
@@ -38,6 +45,8 @@ pub struct Splice;
 #[derive(Clone, Default)]
 pub struct Rendered {
     kept: Arc<RwLock<Kept>>,
+    /// Subscription events' renders.
+    pub events: EventRenders,
 }
 
 #[derive(Default)]
@@ -45,7 +54,7 @@ struct Kept {
     generation: u64,
     bytes: usize,
     /// By `key(selection, id)`; the entry holds both, so a collision is a miss.
-    nodes: HashMap<u64, Entry>,
+    nodes: HashMap<u64, Entry, BuildHasherDefault<Spread>>,
 }
 
 struct Entry {
@@ -149,108 +158,36 @@ impl OutputType for Node {
     }
 }
 
-/// The one selection of field `name` in `set`, when the set is plain fields and names it once
-/// (a fragment or a directive could select it again, differently).
-fn only_field<'a>(set: &'a SelectionSet, name: &str) -> Option<&'a Field> {
-    let mut found = None;
-    for item in &set.items {
-        let Selection::Field(f) = &item.node else { return None };
-        if f.node.name.node == name {
-            if found.is_some() || !f.node.directives.is_empty() {
-                return None;
-            }
-            found = Some(&f.node);
-        }
-    }
-    found
-}
-
-/// The object types a kept render may hold.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Type {
-    Group,
-    Meeting,
-    Location,
-    OnlineAccess,
-    Contact,
-    TopicTag,
-    StatusConflict,
-    MatchLink,
-}
-
-/// Hashes the selection (names, response keys, nesting); `None` when anything in it is not a
-/// plain pure field.
-fn fingerprint(set: &SelectionSet, ty: Type, h: &mut DefaultHasher) -> Option<()> {
-    h.write_u8(b'{');
-    for item in &set.items {
-        let Selection::Field(f) = &item.node else { return None };
-        let f = &f.node;
-        if !f.directives.is_empty() || !f.arguments.is_empty() {
-            return None;
-        }
-        let name = f.name.node.as_str();
-        name.hash(h);
-        f.response_key().node.as_str().hash(h);
-        match pure_field(ty, name)? {
-            Some(child) => fingerprint(&f.selection_set.node, child, h)?,
-            None if f.selection_set.node.items.is_empty() => {}
-            None => return None,
-        }
-    }
-    h.write_u8(b'}');
-    Some(())
-}
-
-/// Whether `ty.name` without arguments reads only the group's document: `Some(None)` for a
-/// leaf, `Some(Some(t))` for an object of type `t`, `None` for any other field (unknown ones
-/// included, so a field added later is resolved as usual until it is listed here).
-fn pure_field(ty: Type, name: &str) -> Option<Option<Type>> {
-    use Type::*;
-    let leaf = Some(None);
-    if name == "__typename" {
-        return leaf;
-    }
-    match (ty, name) {
-        (Group, "meetings") => Some(Some(Meeting)),
-        (Group, "location") => Some(Some(Location)),
-        (Group, "online") => Some(Some(OnlineAccess)),
-        (Group, "contact") => Some(Some(Contact)),
-        (Group, "topicTags") => Some(Some(TopicTag)),
-        (Group, "statusConflict") => Some(Some(StatusConflict)),
-        (Group, "matchExplanation") => Some(Some(MatchLink)),
-        (
-            Group,
-            "id" | "name" | "description" | "kind" | "topics" | "audience" | "attendance" | "organisation" | "cost"
-            | "languages" | "accessibility" | "open" | "sourceCodes" | "status" | "active" | "firstSeenAt"
-            | "updatedAt",
-        ) => leaf,
-        (Meeting, "weekday" | "startTime" | "endTime" | "timezone" | "recurrence" | "weeksOfMonth" | "date") => leaf,
-        (
-            Location,
-            "name" | "address" | "locality" | "region" | "postcode" | "country" | "formatted" | "latitude"
-            | "longitude" | "approximate" | "notes",
-        ) => leaf,
-        (OnlineAccess, "url" | "phone" | "notes") => leaf,
-        (Contact, "email" | "phone" | "website") => leaf,
-        (TopicTag, "topic" | "rule") => leaf,
-        (StatusConflict, "activeIn" | "inactiveIn" | "decidedBy") => leaf,
-        (MatchLink, "a" | "b" | "score" | "evidence") => leaf,
-        _ => None,
-    }
-}
-
+/// FNV-1a over the id, from the selection's hash (a hit is checked against both).
 fn key(selection: u64, id: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    selection.hash(&mut h);
-    id.hash(&mut h);
-    h.finish()
+    id.bytes().fold(selection ^ 0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// The map's hasher: its keys are hashes already, so it only spreads them.
+#[derive(Default)]
+struct Spread(u64);
+
+impl Hasher for Spread {
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use async_graphql::parser::parse_query;
-    use async_graphql::parser::types::DocumentOperations;
+    use async_graphql::parser::types::{DocumentOperations, Selection};
 
     /// The `groups` field of a query's only operation.
     fn once_for(query: &str) -> Option<u64> {
