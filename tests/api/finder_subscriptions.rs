@@ -71,6 +71,7 @@ async fn subscribe_each(app: &TestApp, field: &str, subscriptions: &[(Value, Val
         ws.subscribe(&i.to_string(), &query, json!({ "f": filter, "n": near })).await;
         out.push((ws, found(app, filter, near).await));
     }
+    app.subscribed(subscriptions.len()).await;
     out
 }
 

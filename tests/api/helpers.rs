@@ -342,6 +342,26 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// Waits until the server holds at least `n` subscriptions (`supportmesh_subscribers` in
+    /// `/metrics`, counted once a subscription is registered): events published after that
+    /// reach them. A subscription message is not acknowledged, so without this an import
+    /// started at once could publish before the server has read it.
+    pub async fn subscribed(&self, n: usize) {
+        for _ in 0..400 {
+            let metrics = self.client.get(self.url("/metrics")).send().await.unwrap().text().await.unwrap();
+            let held = metrics
+                .lines()
+                .find(|l| l.starts_with("supportmesh_subscribers "))
+                .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+                .unwrap_or(0.0);
+            if held >= n as f64 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the server did not hold {n} subscriptions within 10 s");
+    }
+
     pub async fn total(&self) -> i64 {
         self.gql("{ groups(first: 1) { totalCount } }", json!({})).await["groups"]["totalCount"].as_i64().unwrap()
     }

@@ -137,6 +137,7 @@ async fn subscribers_with_one_selection_share_a_render_that_answers_as_resolving
     legacy.subscribe("1", &plain, json!({})).await;
     resolved.subscribe("1", &fragment, json!({})).await;
     changes.subscribe("1", &updated, json!({})).await;
+    app.subscribed(5).await;
     let extra = json!([
         { "name": "Harbour Lights", "slug": "hl-1", "day": 2, "time": "18:30", "types": ["O"],
           "formatted_address": "10 Harbour St, Media, PA 19063, USA", "latitude": 39.9168, "longitude": -75.3877 },
