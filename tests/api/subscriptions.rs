@@ -21,6 +21,7 @@ async fn group_added_fires_once_per_new_group_and_not_on_an_unchanged_reimport()
     app.import("sepa").await;
     let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;
     ws.subscribe("1", "subscription { groupAdded { id name } }", json!({})).await;
+    app.subscribed(1).await;
     let mut rows = sepa_rows();
     rows.extend(new_meetings().as_array().unwrap().iter().cloned());
     app.feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
@@ -50,6 +51,7 @@ async fn group_added_honours_the_filter_and_near() {
         json!({ "n": { "latitude": 39.9170, "longitude": -75.3880, "radiusKm": 1.0 } }),
     )
     .await;
+    app.subscribed(2).await;
     let mut rows = sepa_rows();
     rows.extend(new_meetings().as_array().unwrap().iter().cloned());
     app.feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
@@ -69,6 +71,7 @@ async fn the_legacy_graphql_ws_protocol_works_too() {
     let app = spawn_app().await;
     let mut ws = WsClient::connect(&app, "graphql-ws").await;
     ws.subscribe("1", "subscription { groupAdded { name } }", json!({})).await;
+    app.subscribed(1).await;
 
     app.import("sepa").await;
 
@@ -118,6 +121,7 @@ async fn a_new_group_with_several_meetings_is_added_once_and_a_new_meeting_updat
     let mut ws = WsClient::connect(&app, "graphql-transport-ws").await;
     ws.subscribe("1", "subscription { groupAdded { id name meetings { weekday } } }", json!({})).await;
     ws.subscribe("2", "subscription { groupUpdated { id name meetings { weekday } } }", json!({})).await;
+    app.subscribed(2).await;
     let mut rows = sepa_rows();
     rows.extend(clubhouse(&[1, 3]));
     app.feeds.put("sepa.json", serde_json::to_vec(&rows).unwrap());
