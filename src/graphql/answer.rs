@@ -50,10 +50,11 @@ pub(super) fn write_value(out: &mut Vec<u8>, value: &Value) -> serde_json::Resul
             }
             out.push(b']');
         }
-        Value::Object(_) if raw_json(value).is_some() => {
-            out.extend_from_slice(raw_json(value).unwrap_or("null").as_bytes())
-        }
         Value::Object(fields) => {
+            if let Some(json) = raw_json(value) {
+                out.extend_from_slice(json.as_bytes());
+                return Ok(());
+            }
             out.push(b'{');
             for (i, (key, item)) in fields.iter().enumerate() {
                 if i > 0 {

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType};
 use async_graphql::{Request, ServerError, ServerResult};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -201,6 +201,16 @@ impl Documents {
         }
         Some(doc)
     }
+}
+
+/// The operation a request runs: the one named, or the document's only one.
+pub(super) fn operation<'a>(doc: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a OperationDefinition> {
+    let mut ops = doc.operations.iter();
+    let found = match name {
+        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => ops.next().filter(|_| doc.operations.iter().count() == 1),
+    };
+    found.map(|(_, op)| &op.node)
 }
 
 fn with(mut request: Request, doc: ExecutableDocument) -> Request {

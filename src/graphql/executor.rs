@@ -15,12 +15,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor, Request, Response, ServerError};
 use futures_util::stream::{self, BoxStream, StreamExt};
 
 use super::verdicts::Verdicts;
-use super::{deadline, telemetry, AppSchema, Budget, Documents};
+use super::{deadline, documents, telemetry, AppSchema, Budget, Documents};
 
 /// The schema with the steps every request goes through; cheap to clone.
 #[derive(Clone)]
@@ -115,7 +115,7 @@ impl Api {
                     (Some(v), Some(key)) => v.may_skip(key, name.as_deref(), doc, &variables),
                     _ => false,
                 };
-                (telemetry::shape_of(doc), operation_type(doc, name.as_deref()), skip)
+                (telemetry::shape_of(doc), documents::operation(doc, name.as_deref()).map(|op| op.ty), skip)
             }
             Err(_) => (String::from("unparsed"), None, false),
         };
@@ -132,22 +132,6 @@ impl Api {
         };
         telemetry::record(shape, started.elapsed(), resp.errors.len());
         resp
-    }
-}
-
-/// The type of the operation that runs: the one named, or the document's only one.
-fn operation_type(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
-    let mut ops = doc.operations.iter();
-    match name {
-        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, op)| op.node.ty),
-        None => {
-            let first = ops.next().map(|(_, op)| op.node.ty);
-            if ops.next().is_some() {
-                None
-            } else {
-                first
-            }
-        }
     }
 }
 

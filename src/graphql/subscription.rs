@@ -21,7 +21,7 @@ use tokio::sync::Semaphore;
 use super::errors::ApiError;
 use super::filter::{GroupFilter, NearInput};
 use super::query::{search_error, search_of};
-use super::rendered::EventNode;
+use super::rendered::Node;
 use super::AppState;
 use crate::events::{ChangeKind, Delivery};
 
@@ -35,7 +35,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EventNode>>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Node>>> {
         events(ctx, ChangeKind::Added, filter, near).await
     }
 
@@ -45,7 +45,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EventNode>>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Node>>> {
         events(ctx, ChangeKind::Updated, filter, near).await
     }
 
@@ -55,7 +55,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
         filter: Option<GroupFilter>,
         near: Option<NearInput>,
-    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EventNode>>> {
+    ) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Node>>> {
         events(ctx, ChangeKind::Removed, filter, near).await
     }
 }
@@ -65,7 +65,7 @@ async fn events(
     kind: ChangeKind,
     filter: Option<GroupFilter>,
     near: Option<NearInput>,
-) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<EventNode>>> {
+) -> async_graphql::Result<impl Stream<Item = async_graphql::Result<Node>>> {
     let state = ctx.data::<AppState>()?;
     let search = search_of(state, filter, near).await?;
     search.validate().map_err(|e| search_error(e).extend())?;
@@ -79,14 +79,14 @@ async fn events(
         })?),
         None => None,
     };
-    let once = state.rendered.events.for_field(&ctx.item.node);
+    let once = state.rendered.for_events(&ctx.item.node);
     let matcher = search.matcher();
     let area = matcher.area();
     let deliveries = state.events.subscribe(kind, area, Box::new(move |ev| matcher.matches(&ev.group, ev.facts())));
     let stream = deliveries.then(move |delivery| {
         let _held = &slot;
         let item = match delivery {
-            Delivery::Event(ev) => Ok(EventNode { group: ev.group, once: once.clone() }),
+            Delivery::Event(ev) => Ok(Node { group: ev.group, once: once.clone() }),
             // The last item: the bus has dropped this subscriber.
             Delivery::Lagged(behind) => Err(ApiError::BadInput(format!(
                 "this subscriber fell {behind} events behind and was dropped; subscribe again"

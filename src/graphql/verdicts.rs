@@ -16,12 +16,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
-use async_graphql::parser::types::{
-    BaseType, ExecutableDocument, OperationDefinition, Type, TypeKind, TypeSystemDefinition,
-};
+use async_graphql::parser::types::{BaseType, ExecutableDocument, Type, TypeKind, TypeSystemDefinition};
 use async_graphql::{Name, ScalarType, Value, Variables, ID};
 use chrono::{DateTime, Utc};
 
+use super::documents::operation as operation_of;
 use super::topics::Topic;
 
 /// The most verdicts kept.
@@ -87,7 +86,7 @@ impl Verdicts {
         if !self.passed.read().unwrap_or_else(|e| e.into_inner()).contains(&key) {
             return false;
         }
-        let Some(op) = selected(doc, operation) else { return false };
+        let Some(op) = operation_of(doc, operation) else { return false };
         op.variable_definitions.iter().all(|def| {
             let def = &def.node;
             match vars.get(&def.name.node) {
@@ -161,16 +160,6 @@ fn builtin(name: &str) -> Input {
         "DateTime" => <DateTime<Utc> as ScalarType>::is_valid,
         _ => return Input::Unknown,
     })
-}
-
-/// The operation a request runs: the one named, or the document's only one.
-fn selected<'a>(doc: &'a ExecutableDocument, name: Option<&str>) -> Option<&'a OperationDefinition> {
-    let mut ops = doc.operations.iter();
-    let found = match name {
-        Some(name) => ops.find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
-        None => ops.next().filter(|_| doc.operations.iter().count() == 1),
-    };
-    found.map(|(_, op)| &op.node)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Group events rendered once per subscription selection: an event goes to every subscriber
-//! it matches (thousands, for a popular filter), and those with the same selection get the
-//! same JSON, so it is resolved and written once and shared.
+//! Where group events rendered once per subscription selection are kept (`Keep::Event`): an
+//! event goes to every subscriber it matches (thousands, for a popular filter), and those with
+//! the same selection get the same JSON, so it is resolved and written once and shared.
 //!
 //! A render is kept by the selection's fingerprint and the event's document (the `Arc` the bus
 //! hands every subscriber, held by the entry, so its address cannot be reused while kept).
@@ -8,20 +8,13 @@
 //! render goes out as serde_json's raw value (the `RAW_VALUE_TOKEN` object), which they copy
 //! in as it is. Bounded: at most `CAPACITY` renders, cleared when full.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use async_graphql::indexmap::IndexMap;
-use async_graphql::parser::types::{Field, SelectionSet};
-use async_graphql::registry::Registry;
-use async_graphql::{ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value};
+use async_graphql::{Name, Value};
 use async_graphql_value::RAW_VALUE_TOKEN;
 
-use super::selection::{fingerprint, Type};
-use crate::graphql::serial::Serial;
-use crate::graphql::types::Group;
 use crate::model::StoredGroup;
 
 /// The most event renders kept.
@@ -37,21 +30,12 @@ pub struct EventRenders {
 type Kept = (Arc<StoredGroup>, String);
 
 impl EventRenders {
-    /// How a subscription field's events are rendered: once, when the field selects plain
-    /// pure fields only.
-    pub fn for_field(&self, field: &Field) -> Option<Arc<EventOnce>> {
-        let mut h = DefaultHasher::new();
-        fingerprint(&field.selection_set.node, Type::Group, &mut h)?;
-        let set = &field.selection_set.node as *const SelectionSet as usize;
-        Some(Arc::new(EventOnce { renders: self.clone(), set, selection: h.finish() }))
-    }
-
-    fn get(&self, selection: u64, group: &Arc<StoredGroup>) -> Option<String> {
+    pub(super) fn get(&self, selection: u64, group: &Arc<StoredGroup>) -> Option<String> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.get(&(selection, Arc::as_ptr(group) as usize)).map(|(_, json)| json.clone())
     }
 
-    fn put(&self, selection: u64, group: &Arc<StoredGroup>, json: String) {
+    pub(super) fn put(&self, selection: u64, group: &Arc<StoredGroup>, json: String) {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         if kept.len() >= CAPACITY {
             kept.clear();
@@ -60,52 +44,8 @@ impl EventRenders {
     }
 }
 
-/// Rendering one subscription's events once: where and for which selection.
-pub struct EventOnce {
-    renders: EventRenders,
-    /// The subscription field's selection set (its address in the subscription's document).
-    set: usize,
-    selection: u64,
-}
-
-/// An event's group as a subscription delivers it: rendered once when it can be
-/// (`EventOnce`), else resolved as `Serial<Group>`. The schema sees `Group`.
-pub struct EventNode {
-    pub group: Arc<StoredGroup>,
-    pub once: Option<Arc<EventOnce>>,
-}
-
-impl OutputType for EventNode {
-    fn type_name() -> Cow<'static, str> {
-        Group::type_name()
-    }
-
-    fn qualified_type_name() -> String {
-        Group::qualified_type_name()
-    }
-
-    fn create_type_info(registry: &mut Registry) -> String {
-        Group::create_type_info(registry)
-    }
-
-    async fn resolve(&self, ctx: &ContextSelectionSet<'_>, field: &Positioned<Field>) -> ServerResult<Value> {
-        let serial = Serial(Group(self.group.clone()));
-        let here = &ctx.item.node as *const SelectionSet as usize;
-        let Some(once) = self.once.as_deref().filter(|o| o.set == here) else {
-            return serial.resolve(ctx, field).await;
-        };
-        if let Some(json) = once.renders.get(once.selection, &self.group) {
-            return Ok(raw(json));
-        }
-        let value = serial.resolve(ctx, field).await?;
-        let Ok(json) = serde_json::to_string(&value) else { return Ok(value) };
-        once.renders.put(once.selection, &self.group, json.clone());
-        Ok(raw(json))
-    }
-}
-
 /// JSON that serde_json (and `answer::write_value`) write as it is.
-pub(in crate::graphql) fn raw(json: String) -> Value {
+pub(super) fn raw(json: String) -> Value {
     static TOKEN: OnceLock<Name> = OnceLock::new();
     let token = TOKEN.get_or_init(|| Name::new(RAW_VALUE_TOKEN)).clone();
     let mut fields = IndexMap::with_capacity(1);

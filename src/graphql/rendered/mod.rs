@@ -32,7 +32,7 @@ mod events;
 mod selection;
 
 pub(super) use events::raw_json;
-pub use events::{EventNode, EventRenders};
+use events::{raw, EventRenders};
 
 /// The most bytes of renders kept.
 const CAPACITY_BYTES: usize = 32 << 20;
@@ -46,7 +46,7 @@ pub struct Splice;
 pub struct Rendered {
     kept: Arc<RwLock<Kept>>,
     /// Subscription events' renders.
-    pub events: EventRenders,
+    events: EventRenders,
 }
 
 #[derive(Default)]
@@ -100,25 +100,76 @@ impl Rendered {
         }
         let edges = only_field(&groups.selection_set.node, "edges")?;
         let node = only_field(&edges.selection_set.node, "node")?;
-        let mut h = DefaultHasher::new();
-        fingerprint(&node.selection_set.node, Type::Group, &mut h)?;
-        let set = &node.selection_set.node as *const SelectionSet as usize;
-        Some(Arc::new(Once { rendered: self.clone(), generation, set, selection: h.finish() }))
+        Once::new(&node.selection_set.node, Keep::Answer { rendered: self.clone(), generation })
+    }
+
+    /// How a subscription field's events are rendered: once for all its subscribers with the
+    /// same selection, when it selects plain pure fields only.
+    pub fn for_events(&self, field: &Field) -> Option<Arc<Once>> {
+        Once::new(&field.selection_set.node, Keep::Event(self.events.clone()))
     }
 }
 
-/// Rendering one request's nodes once: where, at which generation, for which selection.
+/// Rendering one request's (or one subscription's) groups once: for which selection, where,
+/// and where renders are kept.
 pub struct Once {
-    rendered: Rendered,
-    generation: u64,
-    /// The node's selection set in this request's document (its address), so a node resolved
-    /// under any other selection is resolved as usual.
+    /// The selection set in this request's document (its address), so a group resolved under
+    /// any other selection is resolved as usual.
     set: usize,
     selection: u64,
+    keep: Keep,
 }
 
-/// A group as a `groups` edge's node: rendered once when it can be (`Once`), else resolved
-/// as `Serial<Group>`. The schema sees `Group`.
+/// Where renders are kept, and in which form they go out.
+enum Keep {
+    /// A `groups` answer's nodes, at the store generation the search read: binary values,
+    /// which `answer::to_json` copies in.
+    Answer { rendered: Rendered, generation: u64 },
+    /// A subscription's events, by the event's document: serde_json raw values, which every
+    /// transport copies in.
+    Event(EventRenders),
+}
+
+impl Once {
+    fn new(set: &SelectionSet, keep: Keep) -> Option<Arc<Once>> {
+        let mut h = DefaultHasher::new();
+        fingerprint(set, Type::Group, &mut h)?;
+        Some(Arc::new(Once { set: set as *const SelectionSet as usize, selection: h.finish(), keep }))
+    }
+
+    fn get(&self, group: &Arc<StoredGroup>) -> Option<Value> {
+        match &self.keep {
+            Keep::Answer { rendered, generation } => {
+                rendered.get(*generation, self.selection, &group.id).map(Value::Binary)
+            }
+            Keep::Event(renders) => renders.get(self.selection, group).map(raw),
+        }
+    }
+
+    /// Keeps what async-graphql resolved and returns it in the kept form (or as it is, should
+    /// it not serialise).
+    fn keep(&self, group: &Arc<StoredGroup>, value: Value) -> Value {
+        match &self.keep {
+            Keep::Answer { rendered, generation } => {
+                let mut out = Vec::with_capacity(512);
+                if write_value(&mut out, &value).is_err() {
+                    return value;
+                }
+                let json = Bytes::from(out);
+                rendered.put(*generation, self.selection, &group.id, json.clone());
+                Value::Binary(json)
+            }
+            Keep::Event(renders) => {
+                let Ok(json) = serde_json::to_string(&value) else { return value };
+                renders.put(self.selection, group, json.clone());
+                raw(json)
+            }
+        }
+    }
+}
+
+/// A group as a `groups` edge's node or a subscription's event: rendered once when it can be
+/// (`Once`), else resolved as `Serial<Group>`. The schema sees `Group`.
 pub struct Node {
     pub group: Arc<StoredGroup>,
     pub once: Option<Arc<Once>>,
@@ -143,18 +194,11 @@ impl OutputType for Node {
         let Some(once) = self.once.as_deref().filter(|o| o.set == here) else {
             return serial.resolve(ctx, field).await;
         };
-        let id = self.group.id.as_str();
-        if let Some(json) = once.rendered.get(once.generation, once.selection, id) {
-            return Ok(Value::Binary(json));
+        if let Some(kept) = once.get(&self.group) {
+            return Ok(kept);
         }
         let value = serial.resolve(ctx, field).await?;
-        let mut out = Vec::with_capacity(512);
-        if write_value(&mut out, &value).is_err() {
-            return Ok(value);
-        }
-        let json = Bytes::from(out);
-        once.rendered.put(once.generation, once.selection, id, json.clone());
-        Ok(Value::Binary(json))
+        Ok(once.keep(&self.group, value))
     }
 }
 
