@@ -18,7 +18,7 @@ use sled::Batch;
 
 use super::blocks::{BlockIndex, Changes};
 use super::undo::{self, Entries, Slot};
-use super::{decode_blocks, encode_blocks, read_u64, record_key, Trees, LIVE_GROUPS};
+use super::{codec, decode_blocks, encode_blocks, read_u64, record_key, Trees, LIVE_GROUPS};
 use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
 
 /// Everything one run (an import, or an operator's correction) writes.
@@ -103,10 +103,10 @@ fn apply_logged(t: &Trees, c: &RunCommit, index: &mut BlockIndex, changes: &mut 
     if let Some(l) = &c.run {
         let key = run_key(&l.run);
         last.log(Slot::Runs, &key, t.runs.get(&key)?.as_deref());
-        runs.insert(key, serde_json::to_vec(&l.run)?);
+        runs.insert(key, codec::encode(&l.run)?);
         let source = l.source_id.as_bytes();
         last.log(Slot::Sources, source, t.sources.get(source)?.as_deref());
-        sources.insert(source, serde_json::to_vec(&l.state)?);
+        sources.insert(source, codec::encode(&l.state)?);
     }
     for k in &c.corrections {
         let key = super::correction_key(&k.a, &k.b);
@@ -141,7 +141,7 @@ fn put_records(
         } else {
             lists.insert(key.as_slice(), encode_blocks(&r.blocks));
         }
-        docs.insert(key.as_slice(), serde_json::to_vec(r)?);
+        docs.insert(key.as_slice(), codec::encode(r)?);
         derived.insert(r.key.group_id().as_bytes(), key);
     }
     log.write(t)?;
@@ -201,7 +201,7 @@ fn put_groups(t: &Trees, mut log: Entries<'_>, groups: &[Arc<StoredGroup>], live
             log.log(Slot::Redirects, id, Some(&old));
             redirects.remove(id);
         }
-        docs.insert(id, serde_json::to_vec(&**g)?);
+        docs.insert(id, codec::encode(&**g)?);
     }
     log.write(t)?;
     t.tombstones.apply_batch(tombs)?;
@@ -225,7 +225,7 @@ fn tombstone_groups(
             docs.remove(id);
         }
         log.log(Slot::Tombstones, id, t.tombstones.get(id)?.as_deref());
-        tombs.insert(id, serde_json::to_vec(&**g)?);
+        tombs.insert(id, codec::encode(&**g)?);
     }
     log.write(t)?;
     t.groups.apply_batch(docs)?;

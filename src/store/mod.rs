@@ -6,7 +6,8 @@
 //! matching blocking keys: kept apart from the documents, so re-keying is an index rebuild;
 //! the index of them, key -> records, is in memory: `blocks.rs`), `runs` (import runs), `sources` (per-source state), `meta`
 //! (counters, the store format (`version.rs`, checked at open), the blocking-key scheme, the
-//! group format, the instance id), `undo` (the run being written). One import run is one
+//! group format, the instance id), `undo` (the run being written). Documents and key lists
+//! are stored compressed (`codec.rs`; the operators' trees stay plain JSON). One import run is one
 //! `RunCommit`, applied in batches behind a write lock that every multi-key read takes, with
 //! an undo log that rolls back a run cut short (`commit.rs`, `undo.rs`), so readers never see
 //! half a run. The operators' trees are in `operators.rs` (the source registry, tokens, the
@@ -18,6 +19,7 @@
 
 mod blocks;
 mod cache;
+mod codec;
 mod commit;
 mod format;
 mod operators;
@@ -164,12 +166,13 @@ impl Store {
             derived: tree("derived")?,
             undo: tree("undo")?,
         };
-        version::upgrade(&db, &trees, path)?;
+        version::refuse_newer(&trees, path)?;
         let restored = undo::roll_back(&trees).context("rolling back an import run cut short")?;
         if restored > 0 {
             db.flush().context("flushing the rolled-back store")?;
             tracing::warn!(keys = restored, "rolled back an import run that was cut short (a crash or a kill)");
         }
+        version::upgrade(&db, &trees, path)?;
         derive_ids_if_new(&trees)?;
         let ops = operators::OperatorTrees::open(&db)?;
         // One after the other: built side by side on two threads (`da867f0`), the store's
@@ -226,7 +229,7 @@ impl Store {
         let _r = self.read();
         for kv in self.inner.trees.groups.iter() {
             let (_, v) = kv?;
-            let g: StoredGroup = serde_json::from_slice(&v).context("decoding a stored group")?;
+            let g: StoredGroup = codec::decode(&v).context("decoding a stored group")?;
             f(&g);
         }
         Ok(())
@@ -237,7 +240,7 @@ impl Store {
         let _r = self.read();
         for kv in self.inner.trees.tombstones.iter() {
             let (_, v) = kv?;
-            let g: StoredGroup = serde_json::from_slice(&v).context("decoding a tombstone")?;
+            let g: StoredGroup = codec::decode(&v).context("decoding a tombstone")?;
             f(&g);
         }
         Ok(())
@@ -257,17 +260,17 @@ impl Store {
         let t = &self.inner.trees;
         let mut id = id.to_owned();
         for _ in 0..16 {
-            if let Some(g) = get_json::<StoredGroup>(&t.groups, id.as_bytes())? {
+            if let Some(g) = get_doc::<StoredGroup>(&t.groups, id.as_bytes())? {
                 return Ok(Some(g));
             }
             let holder = match t.derived.get(id.as_bytes())? {
-                Some(key) => get_json::<StoredRecord>(&t.records, &key)?.map(|r| r.group_id),
+                Some(key) => get_doc::<StoredRecord>(&t.records, &key)?.map(|r| r.group_id),
                 None => None,
             };
-            if let Some(g) = holder.and_then(|h| get_json::<StoredGroup>(&t.groups, h.as_bytes()).transpose()) {
+            if let Some(g) = holder.and_then(|h| get_doc::<StoredGroup>(&t.groups, h.as_bytes()).transpose()) {
                 return Ok(Some(g?));
             }
-            if let Some(g) = get_json::<StoredGroup>(&t.tombstones, id.as_bytes())? {
+            if let Some(g) = get_doc::<StoredGroup>(&t.tombstones, id.as_bytes())? {
                 return Ok(Some(g));
             }
             match t.redirects.get(id.as_bytes())? {
@@ -283,7 +286,7 @@ impl Store {
         let _r = self.read();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(g) = get_json::<StoredGroup>(&self.inner.trees.groups, id.as_bytes())? {
+            if let Some(g) = get_doc::<StoredGroup>(&self.inner.trees.groups, id.as_bytes())? {
                 out.push(g);
             }
         }
@@ -313,7 +316,7 @@ impl Store {
         let _r = self.read();
         let t = &self.inner.trees;
         let key = record_key(key);
-        let Some(mut rec) = get_json::<StoredRecord>(&t.records, &key)? else { return Ok(None) };
+        let Some(mut rec) = get_doc::<StoredRecord>(&t.records, &key)? else { return Ok(None) };
         rec.blocks = decode_blocks(t.record_blocks.get(&key)?.as_deref().unwrap_or_default())?;
         Ok(Some(rec))
     }
@@ -327,7 +330,7 @@ impl Store {
         let mut out = Vec::new();
         for kv in t.records.scan_prefix(&prefix) {
             let (k, v) = kv?;
-            let mut rec: StoredRecord = serde_json::from_slice(&v).context("decoding a stored record")?;
+            let mut rec: StoredRecord = codec::decode(&v).context("decoding a stored record")?;
             // Both trees are keyed by record key: walk them side by side.
             while let Some(Ok((bk, _))) = keys.peek() {
                 if bk.as_ref() >= k.as_ref() {
@@ -359,7 +362,7 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.inner.trees.records.scan_prefix(&prefix) {
             let (k, v) = kv?;
-            let age: Age = serde_json::from_slice(&v).context("decoding a stored record")?;
+            let age: Age = serde_json::from_slice(&codec::unpack(&v)?).context("decoding a stored record")?;
             out.push(RecordAge { key: decode_record_key(&k)?, missing_since: age.missing_since });
         }
         Ok(out)
@@ -392,7 +395,7 @@ impl Store {
 
     pub fn source_state(&self, source_id: &str) -> anyhow::Result<SourceState> {
         let _r = self.read();
-        Ok(get_json(&self.inner.trees.sources, source_id.as_bytes())?.unwrap_or_default())
+        Ok(get_doc(&self.inner.trees.sources, source_id.as_bytes())?.unwrap_or_default())
     }
 
     /// Every operator correction (few: they are made by hand).
@@ -413,7 +416,7 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.inner.trees.runs.scan_prefix(prefix).rev().take(limit) {
             let (_, v) = kv?;
-            out.push(serde_json::from_slice(&v).context("decoding an import run")?);
+            out.push(codec::decode(&v).context("decoding an import run")?);
         }
         Ok(out)
     }
@@ -428,7 +431,7 @@ fn build_index(groups: &sled::Tree) -> anyhow::Result<finder::Index> {
     let mut index = finder::Index::new();
     for kv in groups.iter() {
         let (_, v) = kv?;
-        let g: StoredGroup = serde_json::from_slice(&v).context("decoding a stored group to index it")?;
+        let g: StoredGroup = codec::decode(&v).context("decoding a stored group to index it")?;
         index.upsert(&g);
     }
     Ok(index)
@@ -474,6 +477,22 @@ pub(crate) fn decode_record_key(bytes: &[u8]) -> anyhow::Result<RecordKey> {
     ))
 }
 
+/// A document of the trees `codec.rs` encodes (records, groups, tombstones, runs, sources);
+/// an error names the tree and the key.
+pub(crate) fn get_doc<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> anyhow::Result<Option<T>> {
+    match tree.get(key)? {
+        Some(v) => Ok(Some(codec::decode(&v).with_context(|| {
+            format!(
+                "decoding the stored {} {}",
+                String::from_utf8_lossy(&tree.name()),
+                String::from_utf8_lossy(key).replace('\0', "/")
+            )
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// A JSON document of the operators' trees (registry, tokens, audit, held runs).
 pub(crate) fn get_json<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> anyhow::Result<Option<T>> {
     match tree.get(key)? {
         Some(v) => Ok(Some(serde_json::from_slice(&v).context("decoding a stored document")?)),
@@ -482,8 +501,12 @@ pub(crate) fn get_json<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> an
 }
 
 /// A record's blocking keys as `record_blocks` holds them: each a big-endian u32 length, then
-/// its bytes.
+/// its bytes, the whole packed by `codec.rs` (store format 4; unpacked before).
 pub(crate) fn encode_blocks(blocks: &[String]) -> Vec<u8> {
+    codec::pack(&unpacked_blocks(blocks))
+}
+
+fn unpacked_blocks(blocks: &[String]) -> Vec<u8> {
     let mut out = Vec::with_capacity(blocks.iter().map(|b| b.len() + 4).sum());
     for b in blocks {
         out.extend_from_slice(&(b.len() as u32).to_be_bytes());
@@ -492,7 +515,13 @@ pub(crate) fn encode_blocks(blocks: &[String]) -> Vec<u8> {
     out
 }
 
-pub(crate) fn decode_blocks(mut bytes: &[u8]) -> anyhow::Result<Vec<String>> {
+/// The keys `encode_blocks` stored; no value (`&[]`) is no keys.
+pub(crate) fn decode_blocks(value: &[u8]) -> anyhow::Result<Vec<String>> {
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    let unpacked = codec::unpack(value).context("decoding a record's blocking keys")?;
+    let mut bytes = unpacked.as_slice();
     let mut out = Vec::new();
     while !bytes.is_empty() {
         let (len, rest) = bytes.split_first_chunk::<4>().context("malformed blocking keys in store")?;
@@ -519,7 +548,7 @@ fn derive_ids_if_new(t: &Trees) -> anyhow::Result<()> {
     let mut n = 0usize;
     for kv in t.records.iter() {
         let (key, bytes) = kv?;
-        let record: StoredRecord = serde_json::from_slice(&bytes).context("decoding a stored record")?;
+        let record: StoredRecord = codec::decode(&bytes).context("decoding a stored record")?;
         t.derived.insert(record.key.group_id().as_bytes(), key)?;
         n += 1;
     }

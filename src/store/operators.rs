@@ -6,7 +6,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
-use super::{commit::run_key, get_json, Store};
+use super::{codec, commit::run_key, get_json, Store};
 use crate::model::{AuditEntry, ImportRun, OperatorToken, StoredSource};
 
 /// The sled trees of this file, opened with the store.
@@ -168,7 +168,7 @@ impl Store {
         prefix.push(0);
         for kv in self.inner.trees.runs.scan_prefix(prefix).rev() {
             let (_, v) = kv?;
-            let run: ImportRun = serde_json::from_slice(&v).context("decoding an import run")?;
+            let run: ImportRun = codec::decode(&v).context("decoding an import run")?;
             if run.id == run_id {
                 return Ok(Some(run));
             }
@@ -178,7 +178,7 @@ impl Store {
 
     /// Rewrites a stored run (a held run once it is applied or discarded).
     pub fn put_run(&self, run: &ImportRun) -> anyhow::Result<()> {
-        self.inner.trees.runs.insert(run_key(run), serde_json::to_vec(run)?)?;
+        self.inner.trees.runs.insert(run_key(run), codec::encode(run)?)?;
         self.inner.trees.runs.flush()?;
         Ok(())
     }
@@ -197,7 +197,7 @@ impl Store {
             let mut taken = 0;
             for kv in self.inner.trees.runs.scan_prefix(prefix).rev() {
                 let (_, v) = kv?;
-                let run: ImportRun = serde_json::from_slice(&v).context("decoding an import run")?;
+                let run: ImportRun = codec::decode(&v).context("decoding an import run")?;
                 let cursor = RunCursor::of(&run);
                 if after.is_some_and(|a| cursor <= *a) || !filter.admits(&run) {
                     continue;

@@ -41,7 +41,7 @@ impl Store {
         let mut lists = sled::Batch::default();
         for kv in t.records.iter() {
             let (key, v) = kv?;
-            let rec: StoredRecord = serde_json::from_slice(&v).with_context(|| {
+            let rec: StoredRecord = super::codec::decode(&v).with_context(|| {
                 format!("decoding stored record {}", String::from_utf8_lossy(&key).replace('\0', "/"))
             })?;
             let old = decode_blocks(t.record_blocks.get(&key)?.as_deref().unwrap_or_default())?;

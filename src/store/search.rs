@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::{get_json, Store};
+use super::{get_doc, Store};
 use chrono::{DateTime, Utc};
 
 use crate::finder::{Hits, Search, SearchError, UpcomingPage};
@@ -53,7 +53,7 @@ impl Store {
                 out.push(g);
                 continue;
             }
-            let g = get_json::<StoredGroup>(&self.inner.trees.groups, id.as_bytes())?
+            let g = get_doc::<StoredGroup>(&self.inner.trees.groups, id.as_bytes())?
                 .with_context(|| format!("the finder names group {id}, which the store does not hold"))?;
             let g = Arc::new(g);
             self.inner.cache.put(g.clone());

@@ -12,6 +12,10 @@
 //! - **3**: the index of the blocking keys (key -> records) is no longer a sled tree (`blocks`,
 //!   about 18 entries a listing, most of a first import's writes): it is built in memory at
 //!   open from `record_blocks` (`blocks.rs`). The migration drops the tree.
+//! - **4**: documents (records, groups, tombstones, import runs, source states) and key lists
+//!   are stored compressed (`codec.rs`: the JSON of 3, as one LZ4 block behind a tag byte), a
+//!   third of the bytes. The migration packs every value of those trees as it is, batch by
+//!   batch; a value already packed is skipped, so a migration cut short resumes.
 //!
 //! The group format (`format.rs`) is separate: groups are reassembled by ingest, which needs
 //! the matcher; this file only changes what the store alone can change.
@@ -22,7 +26,7 @@ use super::{read_u64, Store, Trees};
 use crate::model::{content_hash, StoredRecord};
 
 /// The store format this code writes.
-pub const STORE_FORMAT: u64 = 3;
+pub const STORE_FORMAT: u64 = 4;
 /// The oldest store format this code migrates from.
 pub const OLDEST_STORE_FORMAT: u64 = 1;
 
@@ -62,14 +66,23 @@ pub(super) fn found(t: &Trees) -> anyhow::Result<u64> {
     Ok(1)
 }
 
-/// Brings the store to `STORE_FORMAT`, or refuses it. Each step is idempotent and the new
-/// format is recorded only after its step is flushed, so a migration cut short runs again at
-/// the next open.
-pub(super) fn upgrade(db: &sled::Db, t: &Trees, path: &std::path::Path) -> anyhow::Result<()> {
+/// Refuses a store written by a newer supportmesh, before anything is written to it (the
+/// rollback of a run cut short comes next, then `upgrade`).
+pub(super) fn refuse_newer(t: &Trees, path: &std::path::Path) -> anyhow::Result<()> {
     let found = found(t)?;
     if found > STORE_FORMAT {
         return Err(FormatError::Newer { path: path.display().to_string(), found }.into());
     }
+    Ok(())
+}
+
+/// Brings the store to `STORE_FORMAT`, or refuses it. Each step is idempotent and the new
+/// format is recorded only after its step is flushed, so a migration cut short runs again at
+/// the next open. A run cut short is rolled back before (its undo log holds values in the
+/// format they were written in).
+pub(super) fn upgrade(db: &sled::Db, t: &Trees, path: &std::path::Path) -> anyhow::Result<()> {
+    refuse_newer(t, path)?;
+    let found = found(t)?;
     if found < STORE_FORMAT {
         tracing::info!(from = found, to = STORE_FORMAT, "migrating the store");
     }
@@ -88,8 +101,43 @@ pub(super) fn upgrade(db: &sled::Db, t: &Trees, path: &std::path::Path) -> anyho
         t.meta.insert(FORMAT_KEY, &3u64.to_be_bytes()[..])?;
         tracing::info!("store format 3: the blocking-key index is built in memory");
     }
+    if found < 4 {
+        let mut n = 0;
+        for tree in [&t.records, &t.record_blocks, &t.groups, &t.tombstones, &t.runs, &t.sources] {
+            n += packed(tree).with_context(|| {
+                format!("migrating the store from format 3 to 4: packing {}", String::from_utf8_lossy(&tree.name()))
+            })?;
+        }
+        db.flush().context("flushing the migrated store")?;
+        t.meta.insert(FORMAT_KEY, &4u64.to_be_bytes()[..])?;
+        tracing::info!(values = n, "store format 4: documents and key lists compressed");
+    }
     db.flush().context("flushing the store format")?;
     Ok(())
+}
+
+/// Format 3 -> 4: every value of `tree` not yet packed is packed as it is (the JSON documents
+/// and key lists of format 3 are what `codec.rs` packs). Returns how many were.
+fn packed(tree: &sled::Tree) -> anyhow::Result<usize> {
+    let mut batch = sled::Batch::default();
+    let (mut n, mut pending) = (0, 0);
+    for kv in tree.iter() {
+        let (k, v) = kv?;
+        if super::codec::is_packed(&v) {
+            continue;
+        }
+        batch.insert(k, super::codec::pack(&v));
+        n += 1;
+        pending += 1;
+        if pending == BATCH {
+            tree.apply_batch(std::mem::take(&mut batch))?;
+            pending = 0;
+        }
+    }
+    if pending > 0 {
+        tree.apply_batch(batch)?;
+    }
+    Ok(n)
 }
 
 /// The sled tree of blocking-key entries that store format 2 kept.

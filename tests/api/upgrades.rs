@@ -224,6 +224,79 @@ fn a_format_2_store_is_migrated_at_open() {
     assert!(trees.iter().any(|t| t == "record_blocks"), "each record's keys stay on disk: {trees:?}");
 }
 
+/// The store format 3 wrote for the sepa sample (JSON documents, key lists unpacked) opens in
+/// format 4: every document and key list is packed, the groups and records read as before,
+/// and the documents take well under two thirds of the bytes they took.
+#[test]
+fn a_format_3_store_is_migrated_at_open_and_shrinks() {
+    const PACKED: [&str; 4] = ["records", "record_blocks", "groups", "sources"];
+    let bytes = |path: &std::path::Path| -> Vec<(usize, usize, bool)> {
+        let db = crate::helpers::reopen_sled(path);
+        PACKED
+            .iter()
+            .map(|name| {
+                let tree = db.open_tree(name).unwrap();
+                let values: Vec<_> = tree.iter().map(|kv| kv.unwrap().1).collect();
+                let total = values.iter().map(|v| v.len()).sum();
+                (values.len(), total, values.iter().all(|v| v.first() == Some(&4)))
+            })
+            .collect()
+    };
+    let before = bytes(&fixture_store("v3-sepa").path().join("store"));
+    assert!(before.iter().all(|(n, _, packed)| *n > 0 && !packed), "the fixture is format 3: {before:?}");
+
+    let dir = assert_migrated("v3-sepa");
+
+    let after = bytes(&dir.path().join("store"));
+    for (name, (b, a)) in PACKED.iter().zip(before.iter().zip(&after)) {
+        assert_eq!(a.0, b.0, "{name}: every value kept");
+        assert!(a.2, "{name}: every value packed");
+        assert!(a.1 * 3 < b.1 * 2, "{name}: {} bytes packed, {} before", a.1, b.1);
+    }
+}
+
+/// A format-3 store left by a run killed half-written (its undo log pending, some records
+/// renamed: `make-cut-short-store.sh`) opens in format 4 with the run rolled back first: every
+/// record and group as the last whole run left them, and every value packed (a rollback after
+/// the migration would put format-3 values back).
+#[test]
+fn a_format_3_store_with_a_run_cut_short_is_rolled_back_then_migrated() {
+    let dir = fixture_store("v3-cut-short");
+    let ids = fixture_ids("v3-cut-short");
+    let path = dir.path().join("store");
+    {
+        let db = crate::helpers::reopen_sled(&path);
+        let renamed = db
+            .open_tree("records")
+            .unwrap()
+            .iter()
+            .filter(|kv| kv.as_ref().unwrap().1.windows(b"renamed".len()).any(|w| w == b"renamed"));
+        assert!(renamed.count() > 0, "the fixture holds records the cut-short run renamed");
+        assert!(!db.open_tree("undo").unwrap().is_empty(), "the fixture holds the run's undo log");
+    }
+
+    let store = supportmesh::store::Store::open(&path).unwrap();
+
+    assert_eq!(store.store_format().unwrap(), supportmesh::store::STORE_FORMAT);
+    assert_eq!(store.live_group_count().unwrap() as usize, ids.len());
+    let records = store.records_of_source("copies").unwrap();
+    assert!(!records.is_empty());
+    for r in &records {
+        assert!(!r.listing.name.contains("renamed"), "{}: the cut-short run is rolled back", r.key);
+        assert_eq!(store.group(&r.group_id).unwrap().map(|g| g.records.contains(&r.key)), Some(true), "{}", r.key);
+    }
+    for id in &ids {
+        assert_eq!(store.group(id).unwrap().map(|g| g.id).as_deref(), Some(id.as_str()), "{id} is still a group");
+    }
+    drop(store);
+    let db = crate::helpers::reopen_sled(&path);
+    for name in ["records", "record_blocks", "groups", "runs", "sources"] {
+        let tree = db.open_tree(name).unwrap();
+        assert!(tree.iter().all(|kv| kv.unwrap().1.first() == Some(&4)), "{name}: every value packed");
+    }
+    assert!(db.open_tree("undo").unwrap().is_empty(), "the undo log is cleared");
+}
+
 /// The first import after the migration reports what changed in the feed and nothing else:
 /// one listing renamed is one record updated and one `groupUpdated`, every other record
 /// unchanged (the migrated hashes are the ones the import computes).
@@ -235,6 +308,11 @@ async fn the_first_import_after_the_migration_from_format_1_changes_only_what_th
 #[tokio::test]
 async fn the_first_import_after_the_migration_from_format_2_changes_only_what_the_feed_changed() {
     first_import_changes_only_what_the_feed_changed("v2-sepa").await;
+}
+
+#[tokio::test]
+async fn the_first_import_after_the_migration_from_format_3_changes_only_what_the_feed_changed() {
+    first_import_changes_only_what_the_feed_changed("v3-sepa").await;
 }
 
 async fn first_import_changes_only_what_the_feed_changed(name: &str) {
