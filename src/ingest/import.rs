@@ -38,6 +38,7 @@ impl Ingestor {
         } else {
             Validators::default()
         };
+        let reading = std::time::Instant::now();
         let doc = match self.inner.fetcher.fetch(&source.location, &validators).await {
             Ok(FetchOutcome::NotModified { status }) => {
                 run.http_status = Some(status);
@@ -69,6 +70,7 @@ impl Ingestor {
         if !single && policy::unchanged(&state, &read.hash) {
             return self.finish_unchanged(source, run.take(RunOutcome::Unchanged), state).await;
         }
+        run.read = reading.elapsed();
         let documents::ParsedDocuments { listings, problems, hash } = read;
         run.problems = problems;
         // A peer that lists only this instance's own groups back is not an empty feed.
@@ -89,9 +91,11 @@ impl Ingestor {
         let ReadFeed { listings, hash, mut state } = feed;
         let _commit = self.inner.commit_lock.lock().await;
         let now = run.started_at;
+        let diffing = std::time::Instant::now();
         let existing = store.records_of_source(&source.id)?;
         let grace = self.grace();
         let mut changes = diff(&source.id, listings, existing, now, grace);
+        let diffed = diffing.elapsed();
         run.problems.append(std::mem::take(&mut changes.problems));
         run.counts = RunCounts { problems: run.problems.total(), ..changes.counts.clone() };
         if let Some(reason) = policy::hold_reason(&changes, source, self.inner.settings.max_removal_share, removals) {
@@ -116,7 +120,9 @@ impl Ingestor {
         }
 
         let trust = self.trust();
+        let regrouping = std::time::Instant::now();
         let group_changes = regroup(store, &trust, changes.put, changes.delete, now, &[])?;
+        let regrouped = regrouping.elapsed();
         state.document_hash = Some(hash);
         let (kept, omitted) = report::changes(&group_changes.events);
         let done = ImportRun { changes: kept, changes_omitted: omitted, ..run.take(RunOutcome::Succeeded) };
@@ -124,7 +130,9 @@ impl Ingestor {
         state.last_run = Some(done.clone());
         let log = RunLog { source_id: source.id.clone(), run: done.clone(), state };
         let (commit, events) = group_changes.into_commit(Some(log), Vec::new());
+        let committing = std::time::Instant::now();
         store.commit(commit)?;
+        super::telemetry::steps(&source.id, [run.read, diffed, regrouped, committing.elapsed()]);
         self.supersede_held(&source.id, &done.id)?;
         self.publish(events);
         Ok(done)

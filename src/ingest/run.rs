@@ -14,6 +14,8 @@ pub(super) struct Run {
     pub fetched_bytes: u64,
     pub counts: RunCounts,
     pub problems: RunProblems,
+    /// How long reading the feed took (fetching and parsing), for the steps' log line.
+    pub read: std::time::Duration,
 }
 
 impl Run {
@@ -27,6 +29,7 @@ impl Run {
             fetched_bytes: 0,
             counts: RunCounts::default(),
             problems: RunProblems::default(),
+            read: std::time::Duration::ZERO,
         }
     }
 

@@ -18,6 +18,16 @@ pub(super) fn finished(source_id: &str, run: &ImportRun, elapsed: Duration) {
     );
 }
 
+/// Logs how long each step of an applied run took: reading the feed (fetch and parse),
+/// diffing it against the stored records, regrouping, committing.
+pub(super) fn steps(source_id: &str, [read, diff, regroup, commit]: [Duration; 4]) {
+    let ms = |d: Duration| d.as_millis() as u64;
+    tracing::info!(
+        source = %source_id, read_ms = ms(read), diff_ms = ms(diff), regroup_ms = ms(regroup),
+        commit_ms = ms(commit), "import run steps"
+    );
+}
+
 fn outcome_name(o: RunOutcome) -> &'static str {
     match o {
         RunOutcome::Succeeded => "succeeded",
