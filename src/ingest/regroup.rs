@@ -370,7 +370,8 @@ impl<'a> Closure<'a> {
                 if n == key || self.deleted.contains(&n) || self.current.contains_key(&n) {
                     continue;
                 }
-                let Some(other) = self.store.record(&n)? else { continue };
+                // Most candidates are compared and left: their keys are read only once one joins.
+                let Some(mut other) = self.store.record_document(&n)? else { continue };
                 let them = Candidate { key: &other.key, listing: &other.listing, hash: &other.hash };
                 let joined = linked.contains(&n) || fellows.contains(&n);
                 if !joined {
@@ -380,6 +381,7 @@ impl<'a> Closure<'a> {
                         continue;
                     }
                 }
+                other.blocks = self.store.record_blocks(&n)?;
                 self.previous.insert(n.clone(), other.group_id.clone());
                 let gid = other.group_id.clone();
                 self.queue.push_back(n.clone());

@@ -21,11 +21,22 @@ impl RecordKey {
     /// its members, whatever order they arrived in (replicas agree); every id so derived
     /// resolves to the group now holding the record.
     pub fn group_id(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(self.to_string().as_bytes());
-        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        format!("g{hex}")
+        format!("g{:016x}", derived_id_bits(self.to_string().as_bytes()))
     }
+}
+
+/// The 64 bits of the id derived from a record whose key reads `text` (`source:external`):
+/// the first 8 bytes of its SHA-256, which `group_id` writes as 16 hex digits.
+pub fn derived_id_bits(text: &[u8]) -> u64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text);
+    u64::from_be_bytes(digest[..8].try_into().expect("a SHA-256 digest has 32 bytes"))
+}
+
+/// The bits of a derived id (`g` and 16 hex digits), or `None` for an id of another shape.
+pub fn parse_derived_id(id: &str) -> Option<u64> {
+    let hex = id.strip_prefix('g').filter(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+    u64::from_str_radix(hex, 16).ok()
 }
 
 impl std::fmt::Display for RecordKey {

@@ -13,6 +13,11 @@
 //! candidate pair, and the assembly keys' fellows are checked for the same name. Entries live in a sorted
 //! array with an overlay of recent changes, merged in once the overlay grows past a share of
 //! the array, so a small commit costs its own entries and a first import one sort.
+//!
+//! It also holds every stored record's key and the id derived from it (`RecordKey::group_id`),
+//! so the store knows which records exist without reading sled (a run's undo log skips the
+//! reads for new records) and finds the group holding a derived id (store format 4 kept a sled
+//! tree for that, an insert per record).
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
@@ -154,6 +159,16 @@ impl BlockIndex {
         most
     }
 
+    /// Whether the store holds the record `key` (as the store writes it).
+    pub fn holds(&self, key: &[u8]) -> bool {
+        self.ids.get(key).is_some()
+    }
+
+    /// The key of the record whose derived id (`RecordKey::group_id`) has these bits.
+    pub fn derived(&self, bits: u64) -> Option<&[u8]> {
+        self.ids.by_derived.get(&bits).and_then(|id| self.ids.key(*id))
+    }
+
     /// Index entries held (keys, then carrier families): for tests and logs.
     pub fn entries(&self) -> (usize, usize) {
         (self.keys.len(), self.families.len())
@@ -164,6 +179,8 @@ impl BlockIndex {
 #[derive(Default)]
 struct Postings<const N: usize> {
     base: Vec<[u32; N]>,
+    /// Where each bucket of `base` starts, rebuilt with it.
+    dir: Directory,
     added: BTreeSet<[u32; N]>,
     /// Entries of `base` taken out.
     removed: BTreeSet<[u32; N]>,
@@ -181,7 +198,7 @@ impl<const N: usize> Postings<N> {
         let overlay = self.added.len() + self.removed.len() + edits.len();
         if overlay <= MIN_OVERLAY.max(self.base.len() / OVERLAY_SHARE) {
             for (e, add) in edits {
-                let in_base = self.base.binary_search(&e).is_ok();
+                let in_base = self.base[self.dir.bucket(head(&e))].binary_search(&e).is_ok();
                 if add && !self.removed.remove(&e) && !in_base {
                     self.added.insert(e);
                 }
@@ -206,16 +223,19 @@ impl<const N: usize> Postings<N> {
         let remove: Vec<[u32; N]> = edits.iter().filter(|e| !e.1).map(|e| e.0).collect();
         let add: Vec<[u32; N]> = edits.into_iter().filter(|e| e.1).map(|e| e.0).collect();
         self.base = merged(base, &remove, add);
+        self.dir = Directory::of(&self.base);
     }
 
-    /// Where the sorted entries whose first two words are `prefix` lie.
+    /// Where the sorted entries whose first two words are `prefix` lie: in the directory's
+    /// bucket of it, then by binary search within the bucket (one integer comparison per
+    /// probe: comparing slices calls memcmp, a tenth of a large import's time once).
     fn span(&self, prefix: [u32; 2]) -> std::ops::Range<usize> {
-        // One integer comparison per probe (comparing slices calls memcmp: a tenth of a large
-        // import's time went there).
-        let head = |e: &[u32; N]| (u64::from(e[0]) << 32) | u64::from(e[1]);
         let want = (u64::from(prefix[0]) << 32) | u64::from(prefix[1]);
-        let lo = self.base.partition_point(|e| head(e) < want);
-        lo..lo + self.base[lo..].partition_point(|e| head(e) == want)
+        let bucket = self.dir.bucket(want);
+        let entries = &self.base[bucket.clone()];
+        let lo = entries.partition_point(|e| head(e) < want);
+        let len = entries[lo..].partition_point(|e| head(e) == want);
+        bucket.start + lo..bucket.start + lo + len
     }
 
     /// Whether more than `most` entries surely start with `prefix`, known without reading them.
@@ -231,6 +251,49 @@ impl<const N: usize> Postings<N> {
         to[..2].copy_from_slice(&prefix);
         let base = self.base[span].iter().filter(|e| self.removed.is_empty() || !self.removed.contains(*e));
         base.chain(self.added.range(from..=to))
+    }
+}
+
+/// An entry's first two words (a key's hash), as one number.
+fn head<const N: usize>(e: &[u32; N]) -> u64 {
+    (u64::from(e[0]) << 32) | u64::from(e[1])
+}
+
+/// The start in the sorted entries of each bucket of heads (their top `bits` bits), about
+/// eight entries a bucket: a lookup reads one directory slot and a bucket, where a binary
+/// search over the whole array (18 million entries at a million listings, 216 MB) took two
+/// dozen cache misses, most of the matcher's time at that size (BENCHMARKS.md, "Store format 5").
+#[derive(Default)]
+struct Directory {
+    /// 64 minus the bits of a bucket number.
+    shift: u32,
+    /// `starts[b]..starts[b + 1]` is bucket `b`; empty when there are no entries.
+    starts: Vec<u32>,
+}
+
+impl Directory {
+    fn of<const N: usize>(base: &[[u32; N]]) -> Self {
+        let bits = base.len().max(1).ilog2().saturating_sub(3).clamp(1, 28);
+        let shift = 64 - bits;
+        let mut starts = Vec::with_capacity((1 << bits) + 1);
+        let mut i = 0;
+        for bucket in 0..1u64 << bits {
+            while i < base.len() && head(&base[i]) >> shift < bucket {
+                i += 1;
+            }
+            starts.push(u32::try_from(i).expect("fewer than 2^32 index entries"));
+        }
+        starts.push(u32::try_from(base.len()).expect("fewer than 2^32 index entries"));
+        Directory { shift, starts }
+    }
+
+    /// The range of the entries whose head is in `head`'s bucket.
+    fn bucket(&self, head: u64) -> std::ops::Range<usize> {
+        if self.starts.is_empty() {
+            return 0..0;
+        }
+        let b = (head >> self.shift) as usize;
+        self.starts[b] as usize..self.starts[b + 1] as usize
     }
 }
 
@@ -260,11 +323,14 @@ fn merged<const N: usize>(base: Vec<[u32; N]>, minus: &[[u32; N]], plus: Vec<[u3
     out
 }
 
-/// Record keys <-> dense ids; a deleted record's id is reused.
+/// Record keys <-> dense ids, and the id derived from each record (`RecordKey::group_id`)
+/// -> its dense id; a deleted record's id is reused. Since store format 5 every stored record
+/// has a key list (empty when it has no keys), so this holds every record.
 #[derive(Default)]
 struct RecordIds {
     keys: Vec<Option<Arc<[u8]>>>,
     by_key: HashMap<Arc<[u8]>, u32>,
+    by_derived: HashMap<u64, u32>,
     free: Vec<u32>,
 }
 
@@ -284,6 +350,7 @@ impl RecordIds {
                 u32::try_from(self.keys.len() - 1).expect("fewer than 2^32 records")
             }
         };
+        self.by_derived.insert(derived_bits(&key), id);
         self.by_key.insert(key, id);
         id
     }
@@ -299,9 +366,22 @@ impl RecordIds {
     fn release(&mut self, id: u32) {
         if let Some(key) = self.keys.get_mut(id as usize).and_then(Option::take) {
             self.by_key.remove(&key);
+            let bits = derived_bits(&key);
+            if self.by_derived.get(&bits) == Some(&id) {
+                self.by_derived.remove(&bits);
+            }
             self.free.push(id);
         }
     }
+}
+
+/// The bits of the id derived from the record stored under `key` (`source \0 external`).
+fn derived_bits(key: &[u8]) -> u64 {
+    let mut text = key.to_vec();
+    if let Some(sep) = text.iter_mut().find(|b| **b == 0) {
+        *sep = b':';
+    }
+    crate::model::derived_id_bits(&text)
 }
 
 fn hash(s: &str) -> u64 {
@@ -393,6 +473,31 @@ mod tests {
     }
 
     /// A record put and deleted in one commit leaves nothing, by either path.
+    #[test]
+    fn the_directory_finds_every_entry_in_its_bucket() {
+        for n in [0usize, 1, 7, 1000, 100_000] {
+            // Spread over the whole range of heads, with runs of equal heads.
+            let mut base: Vec<[u32; 3]> = (0..n as u64)
+                .map(|i| {
+                    let h = (i / 3).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    [(h >> 32) as u32, h as u32, i as u32]
+                })
+                .collect();
+            base.sort_unstable();
+            let dir = Directory::of(&base);
+            assert!(dir.starts.len() <= (n / 4).max(3), "{n}: a small directory ({} slots)", dir.starts.len());
+            for (i, e) in base.iter().enumerate() {
+                assert!(dir.bucket(head(e)).contains(&i), "{n}: entry {i} in its bucket");
+            }
+            let postings = Postings { base: base.clone(), dir, ..Default::default() };
+            for e in base.iter().step_by(97) {
+                let want = base.iter().filter(|x| head(x) == head(e)).count();
+                assert_eq!(postings.span([e[0], e[1]]).len(), want, "{n}: every entry of a head");
+            }
+            assert_eq!(postings.span([7, 7]).len(), 0);
+        }
+    }
+
     #[test]
     fn the_last_edit_of_a_commit_holds() {
         for records in [1, 100] {

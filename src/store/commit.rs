@@ -5,8 +5,8 @@
 //! the run in memory (15 GiB for a first import of 100,000 listings); batches hold one batch.
 //!
 //! The caller (ingest) decides what changed; this file keeps the secondary structures
-//! (each record's list of blocking keys, the live-group counter, redirects, the ids derived
-//! from records) in step with the documents, so records and groups always agree, and notes
+//! (each record's list of blocking keys, the live-group counter, redirects) in step with the
+//! documents, so records and groups always agree, and notes
 //! what the run changes in the in-memory blocking-key index (`blocks.rs`). `Store::commit`
 //! applies that, and updates the finder's index, under the same write lock once every write
 //! succeeded.
@@ -123,7 +123,8 @@ fn apply_logged(t: &Trees, c: &RunCommit, index: &mut BlockIndex, changes: &mut 
     Ok(())
 }
 
-/// New record states: each record's key list, the documents and derived ids.
+/// New record states: each record's key list (an empty one for a record without keys, so
+/// every record has one: the index of them knows every record) and the documents.
 fn put_records(
     t: &Trees,
     mut log: Entries<'_>,
@@ -131,29 +132,28 @@ fn put_records(
     index: &mut BlockIndex,
     changes: &mut Changes,
 ) -> anyhow::Result<()> {
-    let (mut docs, mut lists, mut derived) = (Batch::default(), Batch::default(), Batch::default());
+    let (mut docs, mut lists) = (Batch::default(), Batch::default());
     for r in records {
         let key = record_key(&r.key);
-        let old = log_record(t, &mut log, &key)?;
+        let old = log_record(t, &mut log, index, &key)?;
         index.change(changes, &key, &old, &r.blocks);
-        if r.blocks.is_empty() {
-            lists.remove(key.as_slice());
-        } else {
-            lists.insert(key.as_slice(), encode_blocks(&r.blocks));
-        }
+        lists.insert(key.as_slice(), encode_blocks(&r.blocks));
         docs.insert(key.as_slice(), codec::encode(r)?);
-        derived.insert(r.key.group_id().as_bytes(), key);
     }
     log.write(t)?;
     t.record_blocks.apply_batch(lists)?;
     t.records.apply_batch(docs)?;
-    t.derived.apply_batch(derived)?;
     Ok(())
 }
 
 /// Logs the record `key` as it is before the run (its document and key list) and answers
-/// its blocking keys then.
-fn log_record(t: &Trees, log: &mut Entries<'_>, key: &[u8]) -> anyhow::Result<Vec<String>> {
+/// its blocking keys then. A record the index does not hold is not in the store (the index
+/// is changed only once a commit is written): logged as absent without reading sled.
+fn log_record(t: &Trees, log: &mut Entries<'_>, index: &BlockIndex, key: &[u8]) -> anyhow::Result<Vec<String>> {
+    if !index.holds(key) {
+        log.log_record(key, None, None);
+        return Ok(Vec::new());
+    }
     let old_doc = t.records.get(key)?;
     let old_list = t.record_blocks.get(key)?;
     log.log_record(key, old_doc.as_deref(), old_list.as_deref());
@@ -167,19 +167,17 @@ fn delete_records(
     index: &mut BlockIndex,
     changes: &mut Changes,
 ) -> anyhow::Result<()> {
-    let (mut docs, mut lists, mut derived) = (Batch::default(), Batch::default(), Batch::default());
+    let (mut docs, mut lists) = (Batch::default(), Batch::default());
     for k in keys {
         let key = record_key(k);
-        let old = log_record(t, &mut log, &key)?;
+        let old = log_record(t, &mut log, index, &key)?;
         index.delete(changes, &key, &old);
         lists.remove(key.as_slice());
         docs.remove(key.as_slice());
-        derived.remove(k.group_id().as_bytes());
     }
     log.write(t)?;
     t.record_blocks.apply_batch(lists)?;
     t.records.apply_batch(docs)?;
-    t.derived.apply_batch(derived)?;
     Ok(())
 }
 

@@ -1,10 +1,10 @@
 //! The sled store: the only module that touches sled.
 //!
 //! Trees: `records` (source records), `groups` (live groups), `tombstones` (removed groups, still
-//! resolvable), `redirects` (merged-away id -> id), `derived` (the id derived from each record ->
-//! the record, so such an id finds the group holding it), `record_blocks` (record -> its
-//! matching blocking keys: kept apart from the documents, so re-keying is an index rebuild;
-//! the index of them, key -> records, is in memory: `blocks.rs`), `runs` (import runs), `sources` (per-source state), `meta`
+//! resolvable), `redirects` (merged-away id -> id), `record_blocks` (record -> its matching
+//! blocking keys, for every record: kept apart from the documents, so re-keying is an index
+//! rebuild; the index of them, key -> records, is in memory: `blocks.rs`, with the id derived
+//! from each record, so such an id finds the group holding it), `runs` (import runs), `sources` (per-source state), `meta`
 //! (counters, the store format (`version.rs`, checked at open), the blocking-key scheme, the
 //! group format, the instance id), `undo` (the run being written). Documents and key lists
 //! are stored compressed (`codec.rs`; the operators' trees stay plain JSON). One import run is one
@@ -119,9 +119,6 @@ pub(crate) struct Trees {
     pub sources: sled::Tree,
     pub meta: sled::Tree,
     pub corrections: sled::Tree,
-    /// `RecordKey::group_id` of every stored record -> its record key: how an id derived from
-    /// a record finds the group holding it now.
-    pub derived: sled::Tree,
     /// The undo log of the run being written (`undo.rs`); empty between runs.
     pub undo: sled::Tree,
 }
@@ -163,7 +160,6 @@ impl Store {
             sources: tree("sources")?,
             meta: tree("meta")?,
             corrections: tree("corrections")?,
-            derived: tree("derived")?,
             undo: tree("undo")?,
         };
         version::refuse_newer(&trees, path)?;
@@ -173,7 +169,6 @@ impl Store {
             tracing::warn!(keys = restored, "rolled back an import run that was cut short (a crash or a kill)");
         }
         version::upgrade(&db, &trees, path)?;
-        derive_ids_if_new(&trees)?;
         let ops = operators::OperatorTrees::open(&db)?;
         // One after the other: built side by side on two threads (`da867f0`), the store's
         // open was a quarter faster, but CI then hung twice in sled's flush as a store closed.
@@ -256,15 +251,15 @@ impl Store {
     /// derived from (`RecordKey::group_id`); else a removed group; else following the
     /// redirect of an id whose records left.
     pub fn group(&self, id: &str) -> anyhow::Result<Option<StoredGroup>> {
-        let _r = self.read();
+        let index = self.read();
         let t = &self.inner.trees;
         let mut id = id.to_owned();
         for _ in 0..16 {
             if let Some(g) = get_doc::<StoredGroup>(&t.groups, id.as_bytes())? {
                 return Ok(Some(g));
             }
-            let holder = match t.derived.get(id.as_bytes())? {
-                Some(key) => get_doc::<StoredRecord>(&t.records, &key)?.map(|r| r.group_id),
+            let holder = match crate::model::parse_derived_id(&id).and_then(|bits| index.blocks.derived(bits)) {
+                Some(key) => get_doc::<StoredRecord>(&t.records, key)?.map(|r| r.group_id),
                 None => None,
             };
             if let Some(g) = holder.and_then(|h| get_doc::<StoredGroup>(&t.groups, h.as_bytes()).transpose()) {
@@ -319,6 +314,19 @@ impl Store {
         let Some(mut rec) = get_doc::<StoredRecord>(&t.records, &key)? else { return Ok(None) };
         rec.blocks = decode_blocks(t.record_blocks.get(&key)?.as_deref().unwrap_or_default())?;
         Ok(Some(rec))
+    }
+
+    /// A record without its blocking keys (`blocks` empty): what comparing it needs. The
+    /// matcher reads many candidates for each one it keeps (`record_blocks` then).
+    pub fn record_document(&self, key: &RecordKey) -> anyhow::Result<Option<StoredRecord>> {
+        let _r = self.read();
+        get_doc::<StoredRecord>(&self.inner.trees.records, &record_key(key))
+    }
+
+    /// A record's blocking keys (none for a record the store does not hold).
+    pub fn record_blocks(&self, key: &RecordKey) -> anyhow::Result<Vec<String>> {
+        let _r = self.read();
+        decode_blocks(self.inner.trees.record_blocks.get(record_key(key))?.as_deref().unwrap_or_default())
     }
 
     /// Every record of one source.
@@ -535,26 +543,4 @@ pub(crate) fn decode_blocks(value: &[u8]) -> anyhow::Result<Vec<String>> {
 
 pub(crate) fn read_u64(tree: &sled::Tree, key: &[u8]) -> sled::Result<u64> {
     Ok(tree.get(key)?.and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)).unwrap_or(0))
-}
-
-/// Marks a store whose `derived` tree covers every record.
-const DERIVED_IDS: &[u8] = b"derived_ids";
-
-/// Fills the `derived` tree from the records once, for a store written before it existed.
-fn derive_ids_if_new(t: &Trees) -> anyhow::Result<()> {
-    if t.meta.get(DERIVED_IDS)?.is_some() {
-        return Ok(());
-    }
-    let mut n = 0usize;
-    for kv in t.records.iter() {
-        let (key, bytes) = kv?;
-        let record: StoredRecord = codec::decode(&bytes).context("decoding a stored record")?;
-        t.derived.insert(record.key.group_id().as_bytes(), key)?;
-        n += 1;
-    }
-    t.meta.insert(DERIVED_IDS, &[1u8][..])?;
-    if n > 0 {
-        tracing::info!(records = n, "indexed the ids derived from stored records");
-    }
-    Ok(())
 }

@@ -4,9 +4,9 @@
 //! opened with the marker present holds a run cut short (a crash, a kill): `roll_back` puts
 //! every logged value back, so the store is as the last whole run left it.
 //!
-//! Derived entries are not logged: a record's `derived` entry follows from whether it exists,
-//! so rolling a record back repairs it, and the blocking-key index is in memory, built from
-//! the key lists after a rollback at open (a failed commit never changed it). sled recovers a prefix of the writes made before a crash, in order, so a logged
+//! Derived entries are not logged: the blocking-key index (with the ids derived from records)
+//! is in memory, built from the key lists after a rollback at open (a failed commit never
+//! changed its entries). sled recovers a prefix of the writes made before a crash, in order, so a logged
 //! value always reaches the disk before the write it undoes.
 
 use std::collections::HashSet;
@@ -197,17 +197,10 @@ fn restore_record(t: &Trees, key: &[u8], v: &[u8]) -> anyhow::Result<()> {
         Some(b) => t.record_blocks.insert(key, b)?,
         None => t.record_blocks.remove(key)?,
     };
-    let derived = super::decode_record_key(key)?.group_id();
     match doc {
-        Some(d) => {
-            t.records.insert(key, d)?;
-            t.derived.insert(derived.as_bytes(), key)?;
-        }
-        None => {
-            t.records.remove(key)?;
-            t.derived.remove(derived.as_bytes())?;
-        }
-    }
+        Some(d) => t.records.insert(key, d)?,
+        None => t.records.remove(key)?,
+    };
     Ok(())
 }
 

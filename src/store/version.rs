@@ -16,6 +16,10 @@
 //!   are stored compressed (`codec.rs`: the JSON of 3, as one LZ4 block behind a tag byte), a
 //!   third of the bytes. The migration packs every value of those trees as it is, batch by
 //!   batch; a value already packed is skipped, so a migration cut short resumes.
+//! - **5**: every record has a key list (an empty one when it has no keys), and the ids derived
+//!   from records (`RecordKey::group_id`) are indexed in memory with the key lists (`blocks.rs`)
+//!   instead of in a sled tree (`derived`, an insert per record). The migration gives the
+//!   records without a list an empty one, then drops the tree.
 //!
 //! The group format (`format.rs`) is separate: groups are reassembled by ingest, which needs
 //! the matcher; this file only changes what the store alone can change.
@@ -26,7 +30,7 @@ use super::{read_u64, Store, Trees};
 use crate::model::{content_hash, StoredRecord};
 
 /// The store format this code writes.
-pub const STORE_FORMAT: u64 = 4;
+pub const STORE_FORMAT: u64 = 5;
 /// The oldest store format this code migrates from.
 pub const OLDEST_STORE_FORMAT: u64 = 1;
 
@@ -112,6 +116,17 @@ pub(super) fn upgrade(db: &sled::Db, t: &Trees, path: &std::path::Path) -> anyho
         t.meta.insert(FORMAT_KEY, &4u64.to_be_bytes()[..])?;
         tracing::info!(values = n, "store format 4: documents and key lists compressed");
     }
+    if found < 5 {
+        let n = every_record_listed(t).context("migrating the store from format 4 to 5: empty key lists")?;
+        if db.tree_names().iter().any(|n| n.as_ref() == RETIRED_DERIVED_TREE) {
+            db.drop_tree(RETIRED_DERIVED_TREE)
+                .context("migrating the store from format 4 to 5: dropping the derived tree")?;
+        }
+        t.meta.remove(RETIRED_DERIVED_MARK)?;
+        db.flush().context("flushing the migrated store")?;
+        t.meta.insert(FORMAT_KEY, &5u64.to_be_bytes()[..])?;
+        tracing::info!(records = n, "store format 5: every record has a key list, derived ids in memory");
+    }
     db.flush().context("flushing the store format")?;
     Ok(())
 }
@@ -139,6 +154,28 @@ fn packed(tree: &sled::Tree) -> anyhow::Result<usize> {
     }
     Ok(n)
 }
+
+/// Format 4 -> 5: an empty key list for every record without one. Returns how many.
+fn every_record_listed(t: &Trees) -> anyhow::Result<usize> {
+    let mut batch = sled::Batch::default();
+    let mut n = 0;
+    for kv in t.records.iter() {
+        let (k, _) = kv?;
+        if !t.record_blocks.contains_key(&k)? {
+            batch.insert(k, super::encode_blocks(&[]));
+            n += 1;
+        }
+    }
+    if n > 0 {
+        t.record_blocks.apply_batch(batch)?;
+    }
+    Ok(n)
+}
+
+/// The sled tree of the ids derived from records that store formats up to 4 kept, and the
+/// `meta` key that said it was filled.
+const RETIRED_DERIVED_TREE: &[u8] = b"derived";
+const RETIRED_DERIVED_MARK: &[u8] = b"derived_ids";
 
 /// The sled tree of blocking-key entries that store format 2 kept.
 const RETIRED_BLOCKS_TREE: &[u8] = b"blocks";

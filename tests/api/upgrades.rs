@@ -213,7 +213,7 @@ fn a_format_1_store_is_migrated_at_open() {
 }
 
 /// The store format 2 wrote for the sepa sample (an on-disk `blocks` tree of every blocking
-/// key) opens in format 3: the retired tree is gone from disk and the matcher finds every
+/// key) opens in the current format: the retired tree is gone from disk and the matcher finds every
 /// record under each of its keys from the index built at open.
 #[test]
 fn a_format_2_store_is_migrated_at_open() {
@@ -253,6 +253,57 @@ fn a_format_3_store_is_migrated_at_open_and_shrinks() {
         assert!(a.2, "{name}: every value packed");
         assert!(a.1 * 3 < b.1 * 2, "{name}: {} bytes packed, {} before", a.1, b.1);
     }
+}
+
+/// The store format 4 wrote for the sepa sample (a sled tree of the ids derived from records)
+/// opens in format 5: the tree is gone from disk, and every id derived from a record still
+/// finds the group holding it, from the index built at open.
+#[test]
+fn a_format_4_store_is_migrated_at_open() {
+    let dir = assert_migrated("v4-sepa");
+    let path = dir.path().join("store");
+    let store = crate::helpers::open_store_when_unlocked(&path).unwrap();
+    let records = store.records_of_source("sepa").unwrap();
+    for r in &records {
+        let found = store.group(&r.key.group_id()).unwrap().map(|g| g.id);
+        assert_eq!(found.as_ref(), Some(&r.group_id), "{}: its derived id finds its group", r.key);
+    }
+    drop(store);
+    let db = crate::helpers::reopen_sled(&path);
+    let trees: Vec<String> = db.tree_names().iter().map(|n| String::from_utf8_lossy(n).into_owned()).collect();
+    assert!(!trees.iter().any(|t| t == "derived"), "the retired derived tree is dropped: {trees:?}");
+    assert_eq!(db.open_tree("record_blocks").unwrap().len(), records.len(), "every record has a key list");
+}
+
+/// Format 4 kept no key list for a record without blocking keys; format 5 gives it an empty
+/// one, so the index built at open knows the record and its derived id.
+#[test]
+fn a_format_4_record_without_keys_gets_an_empty_key_list() {
+    let dir = fixture_store("v4-sepa");
+    let path = dir.path().join("store");
+    let key = {
+        let db = crate::helpers::reopen_sled(&path);
+        let lists = db.open_tree("record_blocks").unwrap();
+        let (key, _) = lists.iter().next().unwrap().unwrap();
+        lists.remove(&key).unwrap();
+        db.flush().unwrap();
+        let sep = key.iter().position(|b| *b == 0).unwrap();
+        supportmesh::model::RecordKey::new(
+            String::from_utf8(key[..sep].to_vec()).unwrap(),
+            String::from_utf8(key[sep + 1..].to_vec()).unwrap(),
+        )
+    };
+
+    let store = crate::helpers::open_store_when_unlocked(&path).unwrap();
+
+    let record = store.record(&key).unwrap().expect("the record is kept");
+    assert!(record.blocks.is_empty(), "{key}: no keys, as format 4 stored it");
+    let found = store.group(&key.group_id()).unwrap().map(|g| g.id);
+    assert_eq!(found, Some(record.group_id.clone()), "{key}: its derived id finds its group");
+    let records = store.records_of_source("sepa").unwrap().len();
+    drop(store);
+    let db = crate::helpers::reopen_sled(&path);
+    assert_eq!(db.open_tree("record_blocks").unwrap().len(), records, "every record has a key list");
 }
 
 /// A format-3 store left by a run killed half-written (its undo log pending, some records
@@ -313,6 +364,11 @@ async fn the_first_import_after_the_migration_from_format_2_changes_only_what_th
 #[tokio::test]
 async fn the_first_import_after_the_migration_from_format_3_changes_only_what_the_feed_changed() {
     first_import_changes_only_what_the_feed_changed("v3-sepa").await;
+}
+
+#[tokio::test]
+async fn the_first_import_after_the_migration_from_format_4_changes_only_what_the_feed_changed() {
+    first_import_changes_only_what_the_feed_changed("v4-sepa").await;
 }
 
 async fn first_import_changes_only_what_the_feed_changed(name: &str) {
