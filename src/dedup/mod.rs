@@ -173,6 +173,15 @@ pub fn pair(a: &Candidate<'_>, b: &Candidate<'_>, fa: &Features, fb: &Features, 
     verdict((a.key, a.hash, fa), (b.key, b.hash, fb), names)
 }
 
+/// `pair` for records known by their key, content hash and features (all it reads of them).
+pub fn pair_features(
+    a: (&RecordKey, &str, &Features),
+    b: (&RecordKey, &str, &Features),
+    names: &NameTable,
+) -> Option<Verdict> {
+    verdict(a, b, names)
+}
+
 fn verdict(a: (&RecordKey, &str, &Features), b: (&RecordKey, &str, &Features), names: &NameTable) -> Option<Verdict> {
     if a.0.source_id == b.0.source_id {
         return (a.1 == b.1)

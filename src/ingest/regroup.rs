@@ -22,6 +22,7 @@
 //! any records without writing anything, for an operator's review queue).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -211,7 +212,21 @@ struct Closure<'a> {
     /// Whether a group-name key holds, and the closure it was decided on (how many records
     /// came under the key, how many of the stored ones were in the closure).
     holds: HashMap<String, ((usize, usize), bool)>,
+    /// Stored records compared with a closure record and left out, as the matcher compares
+    /// them: a run's new records meet the same stored candidates again and again (each stored
+    /// copy of an online meeting, once per new copy), which were read and decoded each time.
+    compared: HashMap<RecordKey, Rc<Compared>>,
 }
+
+/// What comparing a stored record reads of it.
+struct Compared {
+    hash: String,
+    features: Features,
+}
+
+/// Candidates kept in `Closure::compared` at most (about half a kilobyte each); past it the
+/// map starts again.
+const MAX_COMPARED: usize = 200_000;
 
 impl<'a> Closure<'a> {
     fn new(store: &'a Store, deleted: &'a BTreeSet<RecordKey>, corrections: &'a [Correction]) -> Self {
@@ -228,6 +243,7 @@ impl<'a> Closure<'a> {
             carriers: Carriers::new(store),
             named: HashMap::new(),
             holds: HashMap::new(),
+            compared: HashMap::new(),
         }
     }
 
@@ -311,6 +327,20 @@ impl<'a> Closure<'a> {
         Ok(holds)
     }
 
+    /// A stored record as the matcher compares it, read once per run (`None`: not stored).
+    fn compared(&mut self, key: &RecordKey) -> anyhow::Result<Option<Rc<Compared>>> {
+        if let Some(c) = self.compared.get(key) {
+            return Ok(Some(c.clone()));
+        }
+        let Some(other) = self.store.record_document(key)? else { return Ok(None) };
+        let c = Rc::new(Compared { features: Features::of(&other.listing), hash: other.hash });
+        if self.compared.len() >= MAX_COMPARED {
+            self.compared.clear();
+        }
+        self.compared.insert(key.clone(), c.clone());
+        Ok(Some(c))
+    }
+
     /// Adds every stored record that matches a closure record, and the old groups of all.
     fn expand(&mut self) -> anyhow::Result<()> {
         let mut done: BTreeSet<RecordKey> = BTreeSet::new();
@@ -320,7 +350,6 @@ impl<'a> Closure<'a> {
             }
             let Some(rec) = self.current.get(&key).cloned() else { continue };
             let features = Features::of(&rec.listing);
-            let me = Candidate { key: &rec.key, listing: &rec.listing, hash: &rec.hash };
             let mut neighbours: BTreeSet<RecordKey> = BTreeSet::new();
             // Fellow meetings of the record's group: same source, same assembly key.
             let mut fellows: BTreeSet<RecordKey> = BTreeSet::new();
@@ -370,17 +399,18 @@ impl<'a> Closure<'a> {
                 if n == key || self.deleted.contains(&n) || self.current.contains_key(&n) {
                     continue;
                 }
-                // Most candidates are compared and left: their keys are read only once one joins.
-                let Some(mut other) = self.store.record_document(&n)? else { continue };
-                let them = Candidate { key: &other.key, listing: &other.listing, hash: &other.hash };
                 let joined = linked.contains(&n) || fellows.contains(&n);
                 if !joined {
-                    let theirs = Features::of(&other.listing);
-                    let names = self.carriers.table_for(&[&features, &theirs])?;
-                    if dedup::pair(&me, &them, &features, &theirs, &names).is_none() {
+                    // Most candidates are compared and left: read whole only once one joins.
+                    let Some(theirs) = self.compared(&n)? else { continue };
+                    let names = self.carriers.table_for(&[&features, &theirs.features])?;
+                    let me = (&rec.key, rec.hash.as_str(), &features);
+                    if dedup::pair_features(me, (&n, &theirs.hash, &theirs.features), &names).is_none() {
                         continue;
                     }
+                    self.compared.remove(&n);
                 }
+                let Some(mut other) = self.store.record_document(&n)? else { continue };
                 other.blocks = self.store.record_blocks(&n)?;
                 self.previous.insert(n.clone(), other.group_id.clone());
                 let gid = other.group_id.clone();
