@@ -262,7 +262,7 @@ fn head<const N: usize>(e: &[u32; N]) -> u64 {
 /// The start in the sorted entries of each bucket of heads (their top `bits` bits), about
 /// eight entries a bucket: a lookup reads one directory slot and a bucket, where a binary
 /// search over the whole array (18 million entries at a million listings, 216 MB) took two
-/// dozen cache misses, most of the matcher's time at that size (BENCHMARKS.md, "Store format 5").
+/// dozen cache misses, most of the matcher's time at that size (BENCHMARKS.md, "Store formats 4 and 5").
 #[derive(Default)]
 struct Directory {
     /// 64 minus the bits of a bucket number.

@@ -6,8 +6,8 @@
 //! attributes (an internally tagged `Recurrence`, fields skipped when empty, fields added
 //! later with defaults) need a self-describing format, and a self-describing format is what
 //! lets a document written before a field existed decode after it. Compressed, a record
-//! document takes about 40% of its JSON and a group about 30% (BENCHMARKS.md, "Store format
-//! 4"), which a positional format would not beat by much, at a few µs per document.
+//! document takes about 42% of its JSON and a group about 30% (BENCHMARKS.md, "Store formats
+//! 4 and 5"), which a positional format would not beat by much, at a few µs per document.
 //!
 //! Each value starts with `TAG`; anything else (the JSON of format 3 starts with `{`, its key
 //! lists with a zero byte) is refused with an error, never guessed at. The dictionary is part
