@@ -410,8 +410,7 @@ impl<'a> Closure<'a> {
                     }
                     self.compared.remove(&n);
                 }
-                let Some(mut other) = self.store.record_document(&n)? else { continue };
-                other.blocks = self.store.record_blocks(&n)?;
+                let Some(other) = self.store.record(&n)? else { continue };
                 self.previous.insert(n.clone(), other.group_id.clone());
                 let gid = other.group_id.clone();
                 self.queue.push_back(n.clone());

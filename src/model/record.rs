@@ -35,7 +35,8 @@ pub fn derived_id_bits(text: &[u8]) -> u64 {
 
 /// The bits of a derived id (`g` and 16 hex digits), or `None` for an id of another shape.
 pub fn parse_derived_id(id: &str) -> Option<u64> {
-    let hex = id.strip_prefix('g').filter(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+    let hex =
+        id.strip_prefix('g').filter(|h| h.len() == 16 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))?;
     u64::from_str_radix(hex, 16).ok()
 }
 

@@ -15,9 +15,11 @@
 //! the array, so a small commit costs its own entries and a first import one sort.
 //!
 //! It also holds every stored record's key and the id derived from it (`RecordKey::group_id`),
-//! so the store knows which records exist without reading sled (a run's undo log skips the
-//! reads for new records) and finds the group holding a derived id (store format 4 kept a sled
-//! tree for that, an insert per record).
+//! so the store knows which records surely do not exist without reading sled (a run's undo log
+//! skips the reads for new records) and finds the group holding a derived id (store format 4
+//! kept a sled tree for that, an insert per record). A commit gives its new records ids as it
+//! is written, so after a failed commit the index may name records sled does not hold (the
+//! safe direction: those are read and found absent), never the other way round.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::Hasher;
@@ -472,7 +474,6 @@ mod tests {
         assert_eq!(big.most_per_source("nm:y|", 10), 0);
     }
 
-    /// A record put and deleted in one commit leaves nothing, by either path.
     #[test]
     fn the_directory_finds_every_entry_in_its_bucket() {
         for n in [0usize, 1, 7, 1000, 100_000] {
@@ -498,6 +499,7 @@ mod tests {
         }
     }
 
+    /// A record put and deleted in one commit leaves nothing, by either path.
     #[test]
     fn the_last_edit_of_a_commit_holds() {
         for records in [1, 100] {

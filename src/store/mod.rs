@@ -223,8 +223,8 @@ impl Store {
     pub fn for_each_live_group(&self, mut f: impl FnMut(&StoredGroup)) -> anyhow::Result<()> {
         let _r = self.read();
         for kv in self.inner.trees.groups.iter() {
-            let (_, v) = kv?;
-            let g: StoredGroup = codec::decode(&v).context("decoding a stored group")?;
+            let (k, v) = kv?;
+            let g: StoredGroup = decode_at(&self.inner.trees.groups, &k, &v)?;
             f(&g);
         }
         Ok(())
@@ -234,8 +234,8 @@ impl Store {
     pub fn for_each_tombstone(&self, mut f: impl FnMut(&StoredGroup)) -> anyhow::Result<()> {
         let _r = self.read();
         for kv in self.inner.trees.tombstones.iter() {
-            let (_, v) = kv?;
-            let g: StoredGroup = codec::decode(&v).context("decoding a tombstone")?;
+            let (k, v) = kv?;
+            let g: StoredGroup = decode_at(&self.inner.trees.tombstones, &k, &v)?;
             f(&g);
         }
         Ok(())
@@ -317,16 +317,10 @@ impl Store {
     }
 
     /// A record without its blocking keys (`blocks` empty): what comparing it needs. The
-    /// matcher reads many candidates for each one it keeps (`record_blocks` then).
+    /// matcher reads many candidates for each one it keeps.
     pub fn record_document(&self, key: &RecordKey) -> anyhow::Result<Option<StoredRecord>> {
         let _r = self.read();
         get_doc::<StoredRecord>(&self.inner.trees.records, &record_key(key))
-    }
-
-    /// A record's blocking keys (none for a record the store does not hold).
-    pub fn record_blocks(&self, key: &RecordKey) -> anyhow::Result<Vec<String>> {
-        let _r = self.read();
-        decode_blocks(self.inner.trees.record_blocks.get(record_key(key))?.as_deref().unwrap_or_default())
     }
 
     /// Every record of one source.
@@ -338,7 +332,7 @@ impl Store {
         let mut out = Vec::new();
         for kv in t.records.scan_prefix(&prefix) {
             let (k, v) = kv?;
-            let mut rec: StoredRecord = codec::decode(&v).context("decoding a stored record")?;
+            let mut rec: StoredRecord = decode_at(&t.records, &k, &v)?;
             // Both trees are keyed by record key: walk them side by side.
             while let Some(Ok((bk, _))) = keys.peek() {
                 if bk.as_ref() >= k.as_ref() {
@@ -348,7 +342,7 @@ impl Store {
             }
             if let Some(Ok((bk, bv))) = keys.peek() {
                 if bk.as_ref() == k.as_ref() {
-                    rec.blocks = decode_blocks(bv)?;
+                    rec.blocks = decode_blocks(bv).with_context(|| at(&t.record_blocks, bk))?;
                 }
             }
             out.push(rec);
@@ -370,7 +364,8 @@ impl Store {
         let mut out = Vec::new();
         for kv in self.inner.trees.records.scan_prefix(&prefix) {
             let (k, v) = kv?;
-            let age: Age = serde_json::from_slice(&codec::unpack(&v)?).context("decoding a stored record")?;
+            let json = codec::unpack(&v).with_context(|| at(&self.inner.trees.records, &k))?;
+            let age: Age = serde_json::from_slice(&json).with_context(|| at(&self.inner.trees.records, &k))?;
             out.push(RecordAge { key: decode_record_key(&k)?, missing_since: age.missing_since });
         }
         Ok(out)
@@ -423,8 +418,8 @@ impl Store {
         let prefix = key_prefix(source_id);
         let mut out = Vec::new();
         for kv in self.inner.trees.runs.scan_prefix(prefix).rev().take(limit) {
-            let (_, v) = kv?;
-            out.push(codec::decode(&v).context("decoding an import run")?);
+            let (k, v) = kv?;
+            out.push(decode_at(&self.inner.trees.runs, &k, &v)?);
         }
         Ok(out)
     }
@@ -438,8 +433,8 @@ impl Store {
 fn build_index(groups: &sled::Tree) -> anyhow::Result<finder::Index> {
     let mut index = finder::Index::new();
     for kv in groups.iter() {
-        let (_, v) = kv?;
-        let g: StoredGroup = codec::decode(&v).context("decoding a stored group to index it")?;
+        let (k, v) = kv?;
+        let g: StoredGroup = decode_at(groups, &k, &v).context("indexing the stored groups")?;
         index.upsert(&g);
     }
     Ok(index)
@@ -449,7 +444,8 @@ fn build_index(groups: &sled::Tree) -> anyhow::Result<finder::Index> {
 fn build_block_index(lists: &sled::Tree) -> anyhow::Result<blocks::BlockIndex> {
     let lists = lists.iter().map(|kv| -> anyhow::Result<_> {
         let (k, v) = kv?;
-        Ok((k.to_vec(), decode_blocks(&v)?))
+        let blocks = decode_blocks(&v).with_context(|| at(lists, &k))?;
+        Ok((k.to_vec(), blocks))
     });
     blocks::BlockIndex::build(crate::dedup::carrier_family, lists)
 }
@@ -489,15 +485,20 @@ pub(crate) fn decode_record_key(bytes: &[u8]) -> anyhow::Result<RecordKey> {
 /// an error names the tree and the key.
 pub(crate) fn get_doc<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8]) -> anyhow::Result<Option<T>> {
     match tree.get(key)? {
-        Some(v) => Ok(Some(codec::decode(&v).with_context(|| {
-            format!(
-                "decoding the stored {} {}",
-                String::from_utf8_lossy(&tree.name()),
-                String::from_utf8_lossy(key).replace('\0', "/")
-            )
-        })?)),
+        Some(v) => Ok(Some(decode_at(tree, key, &v)?)),
         None => Ok(None),
     }
+}
+
+/// A value of the trees `codec.rs` encodes, decoded; an error names the tree and the key.
+pub(crate) fn decode_at<T: DeserializeOwned>(tree: &sled::Tree, key: &[u8], value: &[u8]) -> anyhow::Result<T> {
+    codec::decode(value).with_context(|| at(tree, key))
+}
+
+/// "decoding the stored <tree> <key>", the key's zero separators shown as `/`.
+pub(crate) fn at(tree: &sled::Tree, key: &[u8]) -> String {
+    let key = String::from_utf8_lossy(key).replace('\0', "/");
+    format!("decoding the stored {} {key}", String::from_utf8_lossy(&tree.name()))
 }
 
 /// A JSON document of the operators' trees (registry, tokens, audit, held runs).

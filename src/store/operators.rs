@@ -167,8 +167,8 @@ impl Store {
         let mut prefix = source_id.as_bytes().to_vec();
         prefix.push(0);
         for kv in self.inner.trees.runs.scan_prefix(prefix).rev() {
-            let (_, v) = kv?;
-            let run: ImportRun = codec::decode(&v).context("decoding an import run")?;
+            let (k, v) = kv?;
+            let run: ImportRun = super::decode_at(&self.inner.trees.runs, &k, &v)?;
             if run.id == run_id {
                 return Ok(Some(run));
             }
@@ -196,8 +196,8 @@ impl Store {
             prefix.push(0);
             let mut taken = 0;
             for kv in self.inner.trees.runs.scan_prefix(prefix).rev() {
-                let (_, v) = kv?;
-                let run: ImportRun = codec::decode(&v).context("decoding an import run")?;
+                let (k, v) = kv?;
+                let run: ImportRun = super::decode_at(&self.inner.trees.runs, &k, &v)?;
                 let cursor = RunCursor::of(&run);
                 if after.is_some_and(|a| cursor <= *a) || !filter.admits(&run) {
                     continue;

@@ -56,14 +56,17 @@ impl Store {
     }
 }
 
-/// The format the store is in: the recorded one; 1 for a store with documents and no format
-/// recorded; `STORE_FORMAT` for an empty store (recorded then).
+/// The format the store is in: the recorded one; 1 for a store with documents, runs or source
+/// states and no format recorded; `STORE_FORMAT` for an empty store (recorded then).
 pub(super) fn found(t: &Trees) -> anyhow::Result<u64> {
     let recorded = read_u64(&t.meta, FORMAT_KEY)?;
     if recorded > 0 {
         return Ok(recorded);
     }
-    if t.records.is_empty() && t.groups.is_empty() && t.tombstones.is_empty() {
+    // Empty of everything a migration rewrites (a store whose sources only ever failed holds
+    // runs and source states in the format it was written in).
+    let trees = [&t.records, &t.groups, &t.tombstones, &t.record_blocks, &t.runs, &t.sources];
+    if trees.iter().all(|tree| tree.is_empty()) {
         t.meta.insert(FORMAT_KEY, &STORE_FORMAT.to_be_bytes()[..])?;
         return Ok(STORE_FORMAT);
     }

@@ -323,7 +323,9 @@ fn a_format_3_store_with_a_run_cut_short_is_rolled_back_then_migrated() {
             .iter()
             .filter(|kv| kv.as_ref().unwrap().1.windows(b"renamed".len()).any(|w| w == b"renamed"));
         assert!(renamed.count() > 0, "the fixture holds records the cut-short run renamed");
-        assert!(!db.open_tree("undo").unwrap().is_empty(), "the fixture holds the run's undo log");
+        let undo = db.open_tree("undo").unwrap();
+        assert!(undo.get([0u8]).unwrap().is_some(), "the fixture holds the marker of a run being written");
+        assert!(undo.len() > 1, "and the run's undo log");
     }
 
     let store = supportmesh::store::Store::open(&path).unwrap();
@@ -395,6 +397,29 @@ async fn first_import_changes_only_what_the_feed_changed(name: &str) {
     assert_eq!(event["groupUpdated"]["name"], renamed.as_str(), "{event}");
     assert_eq!(ws.next_data(std::time::Duration::from_millis(500)).await, None, "no other group was reported");
     assert_eq!(app.total().await as usize, ids.len());
+}
+
+/// A store of the code before formats were recorded whose sources only ever failed holds no
+/// records, only runs and source states as JSON: it is migrated (packed), not taken for a new
+/// store, so its source states still read.
+#[test]
+fn a_format_1_store_with_only_source_states_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let state = supportmesh::model::SourceState {
+        last_modified: Some("Tue, 01 Dec 2026 03:00:00 GMT".into()),
+        ..Default::default()
+    };
+    {
+        let db = sled::open(&path).unwrap();
+        db.open_tree("sources").unwrap().insert("sepa", serde_json::to_vec(&state).unwrap()).unwrap();
+        db.flush().unwrap();
+    }
+
+    let store = crate::helpers::open_store_when_unlocked(&path).unwrap();
+
+    assert_eq!(store.store_format().unwrap(), supportmesh::store::STORE_FORMAT);
+    assert_eq!(store.source_state("sepa").unwrap().last_modified, state.last_modified);
 }
 
 /// A store written by a newer version (a store format above this code's) is refused with a
