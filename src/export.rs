@@ -17,7 +17,7 @@ use crate::store::Store;
 
 pub async fn run(config: Option<PathBuf>, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(config.as_deref())?;
-    let store = Store::open(&settings.store.path)?;
+    let store = Store::open_with_cache(&settings.store.path, settings.store.cache_bytes)?;
     let mut sink: Box<dyn Write> = match &out {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,

@@ -45,7 +45,7 @@ impl Application {
     /// Builds everything and binds the listen address; `imports` says whether the scheduler
     /// runs once the application is served.
     pub async fn build(settings: Settings, imports: Imports) -> anyhow::Result<Application> {
-        let store = Store::open(&settings.store.path)?;
+        let store = Store::open_with_cache(&settings.store.path, settings.store.cache_bytes)?;
         let instance_id: Arc<str> = match &settings.server.instance_id {
             Some(id) => id.as_str().into(),
             None => store.instance_id().context("reading the instance id")?.into(),

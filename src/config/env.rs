@@ -23,7 +23,7 @@ pub struct Vars(BTreeMap<String, String>);
 const PREFIX: &str = "SUPPORTMESH_";
 
 /// Every overridable setting outside `[[sources]]`, as `section.key`.
-const KEYS: [&str; 32] = [
+const KEYS: [&str; 33] = [
     "server.listen",
     "server.cors_origins",
     "server.max_page_size",
@@ -45,6 +45,7 @@ const KEYS: [&str; 32] = [
     "server.map_tiles",
     "server.instance_id",
     "store.path",
+    "store.cache_mb",
     "fetch.timeout_secs",
     "fetch.connect_timeout_secs",
     "fetch.max_body_bytes",
@@ -125,6 +126,7 @@ fn apply_key(raw: &mut RawConfig, key: &str, var: &str, value: &str) -> Result<(
         "server.map_tiles" => raw.server.map_tiles = value.to_owned(),
         "server.instance_id" => raw.server.instance_id = Some(value.to_owned()),
         "store.path" => raw.store.path = value.to_owned(),
+        "store.cache_mb" => raw.store.cache_mb = whole(var, value)?,
         "fetch.timeout_secs" => raw.fetch.timeout_secs = whole(var, value)?,
         "fetch.connect_timeout_secs" => raw.fetch.connect_timeout_secs = whole(var, value)?,
         "fetch.max_body_bytes" => raw.fetch.max_body_bytes = whole(var, value)?,

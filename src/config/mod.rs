@@ -119,6 +119,8 @@ pub enum CorsOrigins {
 pub struct StoreSettings {
     /// As written: a relative path resolves against the current directory.
     pub path: PathBuf,
+    /// The most bytes of sled's page cache (`store.cache_mb`).
+    pub cache_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -101,11 +101,12 @@ impl Default for RawServer {
 #[serde(deny_unknown_fields, default)]
 pub struct RawStore {
     pub path: String,
+    pub cache_mb: u64,
 }
 
 impl Default for RawStore {
     fn default() -> Self {
-        RawStore { path: "data/supportmesh.sled".to_owned() }
+        RawStore { path: "data/supportmesh.sled".to_owned(), cache_mb: crate::store::DEFAULT_CACHE_BYTES >> 20 }
     }
 }
 

@@ -126,6 +126,8 @@ fn each_bad_value_names_file_key_and_fix() {
         ("[server]\nmax_page_size = 0".into(), &["server.max_page_size = 0", "at least 1"]),
         ("[server]\nmax_websocket_backlog = 0".into(), &["server.max_websocket_backlog = 0", "at least 1"]),
         ("[server]\nmax_websocket_backlog = 1000000".into(), &["server.max_websocket_backlog = 1000000", "at most 65536", "stopped reading"]),
+        ("[store]\ncache_mb = 0".into(), &["store.cache_mb = 0", "at least 8"]),
+        ("[store]\ncache_mb = 100000".into(), &["store.cache_mb = 100000", "at most 65536"]),
         ("[server]\ncors_origins = [\"https://a.example.org/app\"]".into(), &["server.cors_origins = \"https://a.example.org/app\"", "scheme://host[:port]"]),
         ("[server]\nmap_tiles = \"tiles.example.org\"".into(), &["server.map_tiles = \"tiles.example.org\"", "{z}, {x} and {y}"]),
         ("[server]\ninstance_id = \"north intergroup\"".into(), &["server.instance_id = \"north intergroup\"", "1 to 64 letters"]),
@@ -184,6 +186,7 @@ fn environment_overrides_apply_before_validation() {
         ("SUPPORTMESH_SOURCES_SEPA_SCHEDULE", "*/5 * * * *"),
         ("SUPPORTMESH_SOURCES_SEPA_TRUST", "10"),
         ("SUPPORTMESH_SERVER_MAX_WEBSOCKET_BACKLOG", "32"),
+        ("SUPPORTMESH_STORE_CACHE_MB", "256"),
         ("SUPPORTMESH_OPERATOR_TOKEN", "s3cret"),
         ("SUPPORTMESH_LOG", "ignored: not a config section"),
         ("PATH", "/usr/bin"),
@@ -193,6 +196,7 @@ fn environment_overrides_apply_before_validation() {
     assert_eq!(settings.server.listen.port(), 0);
     assert_eq!(settings.server.max_websocket_backlog, 32);
     assert_eq!(settings.store.path, PathBuf::from("/tmp/store"));
+    assert_eq!(settings.store.cache_bytes, 256 << 20, "SUPPORTMESH_STORE_CACHE_MB, in MiB");
     assert_eq!(settings.fetch.timeout, Duration::from_secs(3));
     assert!(!settings.fetch.block_private_networks);
     assert_eq!(settings.ingest.max_removal_share, 0.9);

@@ -170,7 +170,19 @@ fn store(cx: &Context, raw: RawStore) -> Result<StoreSettings, ConfigError> {
         let fix = "empty; give a directory for the sled store, e.g. \"data/supportmesh.sled\"";
         return Err(cx.invalid("store.path", quoted(&raw.path), fix));
     }
-    Ok(StoreSettings { path: raw.path.into() })
+    Ok(StoreSettings { path: raw.path.into(), cache_bytes: store_cache(cx, raw.cache_mb)? << 20 })
+}
+
+/// sled's page cache, in MiB: at least 8, at most 65,536. What the service searches and
+/// matches against lives in its own indexes, so the cache holds only the documents being read
+/// and written; a larger one mostly adds to the memory the service holds.
+fn store_cache(cx: &Context, mb: u64) -> Result<u64, ConfigError> {
+    const MAX_CACHE_MB: u64 = 65_536;
+    let mb = cx.at_least("store.cache_mb", mb, 8)?;
+    if mb > MAX_CACHE_MB {
+        return Err(cx.invalid("store.cache_mb", mb.to_string(), format!("must be at most {MAX_CACHE_MB} (64 GiB)")));
+    }
+    Ok(mb)
 }
 
 fn fetch(cx: &Context, raw: RawFetch) -> Result<FetchSettings, ConfigError> {

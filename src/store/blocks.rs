@@ -72,12 +72,21 @@ impl BlockIndex {
         lists: impl Iterator<Item = Result<(Vec<u8>, Vec<String>), E>>,
     ) -> Result<Self, E> {
         let mut index = BlockIndex::new(family_of);
-        let mut changes = Changes::default();
+        let (mut keys, mut families) = (Chunks::default(), Chunks::default());
         for item in lists {
             let (key, blocks) = item?;
-            index.change(&mut changes, &key, &[], &blocks);
+            let id = index.ids.id(&key);
+            for block in &blocks {
+                let [a, b] = words(hash(block));
+                keys.push([a, b, id]);
+                if let Some(family) = family_of(block) {
+                    let [c, d] = words(hash(family));
+                    families.push([c, d, a, b, id]);
+                }
+            }
         }
-        index.apply(changes);
+        index.keys = Postings::of(keys.sorted());
+        index.families = Postings::of(families.sorted());
         Ok(index)
     }
 
@@ -177,6 +186,45 @@ impl BlockIndex {
     }
 }
 
+/// Entries collected at open, in chunks of `CHUNK` so that collecting 18 million never holds
+/// a doubled array (a `Vec` grown by pushes reaches twice what it holds, and three times
+/// while it moves): `sorted` copies them into one array of exactly their size, freeing each
+/// chunk as it goes.
+struct Chunks<const N: usize>(Vec<Vec<[u32; N]>>);
+
+const CHUNK: usize = 1 << 16;
+
+impl<const N: usize> Default for Chunks<N> {
+    fn default() -> Self {
+        Chunks(Vec::new())
+    }
+}
+
+impl<const N: usize> Chunks<N> {
+    fn push(&mut self, e: [u32; N]) {
+        match self.0.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(e),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(e);
+                self.0.push(chunk);
+            }
+        }
+    }
+
+    /// Every entry once, sorted, in an array of exactly their size.
+    fn sorted(self) -> Vec<[u32; N]> {
+        let mut all = Vec::with_capacity(self.0.iter().map(Vec::len).sum());
+        for chunk in self.0 {
+            all.extend_from_slice(&chunk);
+        }
+        all.sort_unstable();
+        all.dedup();
+        all.shrink_to_fit();
+        all
+    }
+}
+
 /// A sorted array of entries plus an overlay of changes not yet merged into it.
 #[derive(Default)]
 struct Postings<const N: usize> {
@@ -189,6 +237,11 @@ struct Postings<const N: usize> {
 }
 
 impl<const N: usize> Postings<N> {
+    /// Postings of these entries (sorted, distinct), with no overlay.
+    fn of(base: Vec<[u32; N]>) -> Self {
+        Postings { dir: Directory::of(&base), base, added: BTreeSet::new(), removed: BTreeSet::new() }
+    }
+
     fn len(&self) -> usize {
         self.base.len() + self.added.len() - self.removed.len()
     }
@@ -305,6 +358,9 @@ fn merged<const N: usize>(base: Vec<[u32; N]>, minus: &[[u32; N]], plus: Vec<[u3
         return base;
     }
     if base.is_empty() {
+        // Collected through a filter, `plus` may hold up to twice its entries' room.
+        let mut plus = plus;
+        plus.shrink_to_fit();
         return plus;
     }
     let mut out = Vec::with_capacity(base.len() + plus.len());

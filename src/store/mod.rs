@@ -124,18 +124,28 @@ pub(crate) struct Trees {
 }
 
 const LIVE_GROUPS: &[u8] = b"live_groups";
-/// sled's page cache: its default (1 GiB) filled up during a first import and was most of its
-/// peak memory; searches read decoded groups from `cache.rs` first.
-const CACHE_BYTES: u64 = 512 * 1024 * 1024;
+/// sled's page cache when the caller names none (`Store::open`), as `store.cache_mb`'s
+/// default: sled's own default (1 GiB) filled up during a first import and was most of its
+/// peak memory, and searches read decoded groups from `cache.rs` first. The cache holds only
+/// the pages being read and written (the finder and the matcher's keys live in their own
+/// indexes): at 1,000,000 listings 512 MiB added about 470 MB to the service's memory and
+/// 10 s to its start (filled by the scan that builds the indexes) and sped nothing up
+/// (BENCHMARKS.md, "The service's memory at a million listings").
+pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// The instance id generated for this store (`Store::instance_id`).
 const INSTANCE_ID: &[u8] = b"instance_id";
 /// The sled tree of filter keys that group format 1 kept; dropped at open.
 const RETIRED_INDEX_TREE: &[u8] = b"index";
 
 impl Store {
-    /// Opens (or creates) the store at `path`.
+    /// Opens (or creates) the store at `path`, with the default page cache.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
-        let db = match sled::Config::new().path(path).cache_capacity(CACHE_BYTES).open() {
+        Store::open_with_cache(path, DEFAULT_CACHE_BYTES)
+    }
+
+    /// Opens (or creates) the store at `path`, with at most `cache_bytes` of sled's page cache.
+    pub fn open_with_cache(path: &Path, cache_bytes: u64) -> anyhow::Result<Store> {
+        let db = match sled::Config::new().path(path).cache_capacity(cache_bytes).open() {
             Ok(db) => db,
             Err(e) if e.to_string().contains("could not acquire lock") => anyhow::bail!(
                 "the store at {} is in use by another supportmesh process (is `supportmesh serve` running on it?). \
