@@ -298,7 +298,7 @@ impl Weekday {
 }
 
 /// One recurring (or one-off) meeting of a group, in the group's local time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Meeting {
     pub weekday: Option<Weekday>,
     pub start: Option<NaiveTime>,
@@ -309,7 +309,7 @@ pub struct Meeting {
 }
 
 /// How a meeting repeats.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum Recurrence {
     Weekly,

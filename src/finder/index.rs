@@ -6,8 +6,14 @@
 //! u32, the token-id sequence of its text fields, its point, its sort name), so an upsert of a
 //! changed group first takes the ordinal out of exactly those bitmaps. A removed group's
 //! ordinal goes to a free list and is reused by the next new group.
+//!
+//! Memory, about 900 bytes a group before (BENCHMARKS.md, "The service's memory at a million
+//! listings"): a slot's id and sort name are the very keys of the ID and NAME orders (one
+//! `Arc<str>` each, not three copies), and its meetings point into one set of distinct
+//! meeting slots (`Meetings`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use roaring::RoaringBitmap;
 
@@ -21,10 +27,12 @@ use crate::model::{haversine_km, StoredGroup};
 pub struct Index {
     pub(super) slots: Vec<Option<Slot>>,
     free: Vec<u32>,
-    /// Id -> ordinal, and the ID order.
-    pub(super) by_id: BTreeMap<Box<str>, u32>,
-    /// `Facts::sort_name` -> ordinal: the NAME order.
-    pub(super) by_name: BTreeMap<Box<str>, u32>,
+    /// Id -> ordinal, and the ID order (each key is the one its slot holds, not a copy).
+    pub(super) by_id: BTreeMap<Arc<str>, u32>,
+    /// `Facts::sort_name` -> ordinal: the NAME order (its keys are the slots' too).
+    pub(super) by_name: BTreeMap<Arc<str>, u32>,
+    /// Every distinct meeting slot the groups hold, each once (`Meetings`).
+    pub(super) meetings: Meetings,
     /// Every ordinal in use.
     pub(super) live: RoaringBitmap,
     /// One `Postings` per `Facet`, by `Facet as usize`.
@@ -52,6 +60,7 @@ impl Index {
             free: Vec::new(),
             by_id: BTreeMap::new(),
             by_name: BTreeMap::new(),
+            meetings: Meetings::default(),
             live: RoaringBitmap::new(),
             facets: vec![Postings::default(); Facet::COUNT],
             tokens: Postings::default(),
@@ -83,8 +92,9 @@ impl Index {
             None => self.allocate(&g.id),
         };
         self.index(ord, facts);
+        let meetings = g.listing.meetings.iter().map(|m| self.meetings.intern(m)).collect();
         if let Some(slot) = self.slots[ord as usize].as_mut() {
-            slot.meetings = g.listing.meetings.clone().into();
+            slot.meetings = meetings;
         }
     }
 
@@ -148,10 +158,11 @@ impl Index {
                 u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 groups")
             }
         };
-        self.by_id.insert(id.into(), ord);
+        let id: Arc<str> = id.into();
+        self.by_id.insert(id.clone(), ord);
         self.slots[ord as usize] = Some(Slot {
-            id: id.into(),
-            sort_name: Box::default(),
+            id,
+            sort_name: Arc::default(),
             keys: Box::default(),
             text: Box::default(),
             point: None,
@@ -174,12 +185,13 @@ impl Index {
         if let Some((lat, lon)) = facts.point {
             self.grid.insert(ord, lat, lon);
         }
-        self.by_name.insert(facts.sort_name.as_str().into(), ord);
+        let sort_name: Arc<str> = facts.sort_name.into();
+        self.by_name.insert(sort_name.clone(), ord);
         let slot = self.slots[ord as usize].as_mut().expect("an allocated ordinal has a slot");
         slot.keys = keys;
         slot.text = text.into();
         slot.point = facts.point;
-        slot.sort_name = facts.sort_name.into();
+        slot.sort_name = sort_name;
     }
 
     /// Takes the ordinal out of every bitmap, order and cell it was indexed under.
@@ -189,6 +201,7 @@ impl Index {
         let mut text = std::mem::take(&mut slot.text).into_vec();
         let point = slot.point.take();
         let sort_name = std::mem::take(&mut slot.sort_name);
+        self.meetings.release(std::mem::take(&mut slot.meetings));
         for key in keys.iter() {
             let (facet, id) = unpack(*key);
             self.facets[facet].remove(id, ord);
@@ -202,21 +215,66 @@ impl Index {
             self.grid.remove(ord, lat, lon);
         }
         self.by_name.remove(&sort_name);
+        self.meetings.prune();
+    }
+}
+
+/// The meeting slots of every indexed group, each distinct one held once and shared: most
+/// groups meet at one of a few thousand (weekday, start, end, zone, rule) slots, so a slot
+/// costs a group a pointer instead of a copy with its own zone name (about 100 bytes).
+/// Slots no group holds any more are dropped (`prune`) before they outnumber the groups'
+/// uses of slots, so churn cannot grow the set beyond twice what the groups hold.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Meetings {
+    pub(super) held: HashSet<Arc<importers::Meeting>>,
+    /// The groups' uses of slots (one per meeting of each indexed group).
+    in_use: usize,
+    /// How many were held after the last prune.
+    kept: usize,
+}
+
+impl Meetings {
+    fn intern(&mut self, m: &importers::Meeting) -> Arc<importers::Meeting> {
+        self.in_use += 1;
+        if let Some(held) = self.held.get(m) {
+            return held.clone();
+        }
+        let held = Arc::new(m.clone());
+        self.held.insert(held.clone());
+        held
+    }
+
+    /// A group lets go of its slots.
+    fn release(&mut self, slots: Box<[Arc<importers::Meeting>]>) {
+        self.in_use = self.in_use.saturating_sub(slots.len());
+        drop(slots);
+        self.prune();
+    }
+
+    /// Drops the slots no group holds, once the set has doubled since the last prune or holds
+    /// twice as many as the groups use (then at least half go): each prune's cost is paid for
+    /// by the growth or the drops before it.
+    fn prune(&mut self) {
+        let held = self.held.len();
+        if held > 1024 && (held > 2 * self.kept || held > 2 * self.in_use) {
+            self.held.retain(|m| Arc::strong_count(m) > 1);
+            self.kept = self.held.len();
+        }
     }
 }
 
 /// What one ordinal holds: its group's id and what the group was indexed under.
 #[derive(Debug, Clone)]
 pub(super) struct Slot {
-    pub(super) id: Box<str>,
-    pub(super) sort_name: Box<str>,
+    pub(super) id: Arc<str>,
+    pub(super) sort_name: Arc<str>,
     /// Facet value ids, each packed with its facet (`pack`).
     keys: Box<[u32]>,
     /// Token ids of the text fields in order, fields separated by `FIELD_BREAK`.
     pub(super) text: Box<[u32]>,
     pub(super) point: Option<(f64, f64)>,
-    /// The group's meeting slots, for `upcoming`.
-    pub(super) meetings: Box<[importers::Meeting]>,
+    /// The group's meeting slots, for `upcoming` (shared: `Meetings`).
+    pub(super) meetings: Box<[Arc<importers::Meeting>]>,
 }
 
 /// Separates the text fields in `Slot::text`, so a phrase never spans two fields.

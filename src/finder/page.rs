@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -155,7 +156,7 @@ impl Window<'_> {
 
     /// The page of the members of an ordered map (ID or NAME order), walking the map from
     /// the cursor: fast when the members are a large share of the map.
-    pub(crate) fn scan<'a>(&self, order: &'a BTreeMap<Box<str>, u32>, members: &RoaringBitmap) -> Page<'a> {
+    pub(crate) fn scan<'a>(&self, order: &'a BTreeMap<Arc<str>, u32>, members: &RoaringBitmap) -> Page<'a> {
         let lo = self.after.map_or(Bound::Unbounded, |a| Bound::Excluded(a.text));
         let hi = self.before.map_or(Bound::Unbounded, |b| Bound::Excluded(b.text));
         let empty = matches!((self.after, self.before), (Some(a), Some(b)) if a.text >= b.text);

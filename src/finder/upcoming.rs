@@ -82,7 +82,7 @@ impl Index {
                 .iter()
                 .enumerate()
                 .filter(|(_, m)| meeting_passes(&s.filter, m))
-                .map(move |(i, m)| ((ord, i), m))
+                .map(move |(i, m)| ((ord, i), &**m))
         });
         let wanted = offset.saturating_add(first).saturating_add(1);
         let found = upcoming(meetings, from, Some(Duration::hours(hours)), wanted);

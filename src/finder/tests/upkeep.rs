@@ -102,3 +102,45 @@ fn removed_ordinals_are_reused_and_tombstones_never_indexed() {
     let both = Filter { status: vec![GroupStatus::Missing, GroupStatus::Active], ..Filter::default() };
     assert_eq!(found(&index, &both), ["b", "c"]);
 }
+
+/// Groups that meet in the same slot share one copy of it, and the slots no group holds any
+/// more are let go as groups change and leave: churn does not grow them.
+#[test]
+fn meeting_slots_are_shared_and_let_go() {
+    use importers::Weekday;
+    let mut index = Index::new();
+    for i in 0..3000u32 {
+        let mut g = group(&format!("g{i:04}"), "Shared Slot");
+        // Ten groups for each of 300 slots (minutes past 18:00 and weekdays).
+        let slot = i % 300;
+        g.listing.meetings = vec![super::meeting(Weekday::ALL[(slot % 7) as usize], 18 + slot / 60 % 4, slot % 60)];
+        index.upsert(&g);
+    }
+    assert_eq!(index.meetings.held.len(), 300, "one copy of each distinct slot");
+    let first = |index: &Index, id: &str| index.slot(index.by_id[id]).meetings[0].clone();
+    assert!(std::sync::Arc::ptr_eq(&first(&index, "g0000"), &first(&index, "g0300")), "the same slot, shared");
+    assert_eq!(*first(&index, "g0001"), super::meeting(Weekday::ALL[1], 18, 1), "each group keeps its own slot");
+    // Every group moves to a slot of its own, then they all leave.
+    for round in 0..3u32 {
+        for i in 0..3000u32 {
+            let mut g = group(&format!("g{i:04}"), "Shared Slot");
+            g.listing.meetings = vec![
+                super::meeting(Weekday::Friday, 6 + round * 4 + i / 1000, i % 60),
+                super::meeting(Weekday::Sunday, (i / 60) % 24, 0),
+            ];
+            index.upsert(&g);
+        }
+    }
+    let in_use: std::collections::HashSet<_> =
+        (0..3000u32).flat_map(|i| index.slot(index.by_id[format!("g{i:04}").as_str()]).meetings.to_vec()).collect();
+    assert!(
+        index.meetings.held.len() <= 2 * in_use.len().max(1024),
+        "{} held for {} in use",
+        index.meetings.held.len(),
+        in_use.len()
+    );
+    for i in 0..3000u32 {
+        index.remove(&format!("g{i:04}"));
+    }
+    assert!(index.meetings.held.len() <= 1024, "{} slots held after every group left", index.meetings.held.len());
+}
