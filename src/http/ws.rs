@@ -14,7 +14,7 @@
 //! each connection holds at most `max_subscriptions_per_connection` subscriptions
 //! (`SubscriptionSlots`, in the connection's data).
 //!
-//! Each connection starts with 8 KiB read and write buffers, and a client message may be at
+//! Each connection starts with a 1 KiB read buffer and gathers 8 KiB of writes, and a client message may be at
 //! most 256 KiB (as an HTTP request body); a larger one closes the connection.
 //!
 //! Outgoing messages wait for the socket in a queue of at most `server.max_websocket_backlog` messages, written
@@ -46,10 +46,13 @@ use tokio::sync::{mpsc, Notify};
 
 use crate::graphql::{Api, SubscriptionSlots};
 
-/// The read and write buffers each connection starts with (tungstenite's default is 128 KiB
-/// each: 10,000 subscribers held 2.5 GB of buffers for messages of a few hundred bytes). They
-/// grow for a larger message, up to `MAX_MESSAGE_BYTES`.
-const BUFFER_BYTES: usize = 8 * 1024;
+/// The read buffer each connection holds from its start, and what a write gathers before it
+/// goes to the socket (tungstenite's default is 128 KiB each: 10,000 subscribers held 2.5 GB
+/// of buffers for messages of a few hundred bytes). A client sends a few small messages
+/// (`connection_init`, `subscribe`, pings), so its buffer is small and grows for a larger
+/// message, up to `MAX_MESSAGE_BYTES`; the write buffer starts empty and grows to a burst.
+const READ_BUFFER_BYTES: usize = 1024;
+const WRITE_BUFFER_BYTES: usize = 8 * 1024;
 
 /// The largest message (and frame) a client may send, as for an HTTP request body; a larger
 /// one closes the connection (tungstenite's default is 64 MiB).
@@ -82,8 +85,8 @@ pub async fn upgrade(schema: Api, req: Request<Body>, limits: Limits) -> Respons
     };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .read_buffer_size(BUFFER_BYTES)
-        .write_buffer_size(BUFFER_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
