@@ -71,6 +71,15 @@ pub(super) fn unpack(value: &[u8]) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
+/// How many bytes `value` holds once decoded, read off its header (a value from before the
+/// format is its own length).
+pub(super) fn decoded_len(value: &[u8]) -> usize {
+    match value.get(1..HEADER) {
+        Some(len) if value[0] == TAG => u32::from_le_bytes(len.try_into().expect("four bytes")) as usize,
+        _ => value.len(),
+    }
+}
+
 /// A document as the store keeps it.
 pub(super) fn encode<T: Serialize + ?Sized>(doc: &T) -> serde_json::Result<Vec<u8>> {
     Ok(pack(&serde_json::to_vec(doc)?))

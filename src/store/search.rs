@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use super::{get_doc, Store};
+use super::{decode_at, Store};
 use chrono::{DateTime, Utc};
 
 use crate::finder::{Hits, Search, SearchError, UpcomingPage};
@@ -53,10 +53,12 @@ impl Store {
                 out.push(g);
                 continue;
             }
-            let g = get_doc::<StoredGroup>(&self.inner.trees.groups, id.as_bytes())?
+            let groups = &self.inner.trees.groups;
+            let value = groups
+                .get(id.as_bytes())?
                 .with_context(|| format!("the finder names group {id}, which the store does not hold"))?;
-            let g = Arc::new(g);
-            self.inner.cache.put(g.clone());
+            let g = Arc::new(decode_at::<StoredGroup>(groups, id.as_bytes(), &value)?);
+            self.inner.cache.put(g.clone(), super::codec::decoded_len(&value));
             out.push(g);
         }
         Ok(out)
