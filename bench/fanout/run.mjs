@@ -14,7 +14,8 @@
 // scrubbed SE Pennsylvania sample; with FANOUT_CONFIG (a config whose store is already
 // imported), FANOUT_SOURCE (a source of it) and FANOUT_FEED (that source's feed file, which the
 // bench rewrites and restores), it runs on that store instead, e.g. the query bench's 100k groups.
-// FANOUT_BIN runs another binary than target/release/supportmesh (the code before, say).
+// FANOUT_BIN runs another binary than target/release/supportmesh (the code before, say);
+// FANOUT_ROUND (below) lets runs follow each other on one store.
 // FANOUT_RADIUS (km, 3) and FANOUT_EVERY (one subscriber in this many asks for every group of
 // its topic; 10, 0 for none) set the mix: FANOUT_RADIUS=0.5 FANOUT_EVERY=0 is 10,000 people
 // watching their own towns, each matched by one new group.
@@ -65,11 +66,15 @@ for (let i = 0; i < 600 && (await fetch(`http://${base}/readyz`)).status !== 200
 const groupsBefore = (await post({ query: '{ groups(first: 0) { totalCount } }' })).data.groups.totalCount;
 const rssIdle = rss('VmRSS');
 
-// The new groups: a row of points 0.01 degrees (1.1 km) apart, north of the first listing.
-const lat0 = Number(rows.find((r) => r.latitude)?.latitude ?? 39.9) + 0.5;
+// The new groups: a row of points 0.01 degrees (1.1 km) apart, north of the first listing;
+// FANOUT_ROUND=n puts the row 1.5n degrees further north, with other names, so that a run on a
+// store a run before it added to adds new groups again.
+const round = Number(process.env.FANOUT_ROUND ?? 0);
+const lat0 = Number(rows.find((r) => r.latitude)?.latitude ?? 39.9) + 0.5 + 1.5 * round;
 const lon0 = Number(rows.find((r) => r.longitude)?.longitude ?? -75.38);
+const label = round ? `${round}-` : '';
 const added = Array.from({ length: events }, (_, i) => ({
-  name: `Fanout Group ${i}`, slug: `fanout-${i}`, day: i % 7, time: '19:00',
+  name: `Fanout Group ${label}${i}`, slug: `fanout-${label}${i}`, day: i % 7, time: '19:00',
   formatted_address: `${100 + i} Fanout Street, Fanout Town, PA 19063, USA`, latitude: lat0 + i * 0.01, longitude: lon0,
 }));
 const km = (a, b, c, d) => {
