@@ -70,6 +70,7 @@ const rssIdle = rss('VmRSS');
 // FANOUT_ROUND=n puts the row 1.5n degrees further north, with other names, so that a run on a
 // store a run before it added to adds new groups again.
 const round = Number(process.env.FANOUT_ROUND ?? 0);
+if (!Number.isInteger(round) || round < 0) throw new Error(`FANOUT_ROUND must be a whole number, not ${process.env.FANOUT_ROUND}`);
 const lat0 = Number(rows.find((r) => r.latitude)?.latitude ?? 39.9) + 0.5 + 1.5 * round;
 const lon0 = Number(rows.find((r) => r.longitude)?.longitude ?? -75.38);
 const label = round ? `${round}-` : '';

@@ -22,8 +22,9 @@ use super::geo::Grid;
 use super::postings::Postings;
 use crate::model::{haversine_km, StoredGroup};
 
-/// The in-memory search index of the directory's live groups.
-#[derive(Debug, Clone)]
+/// The in-memory search index of the directory's live groups. Not `Clone`: a copy would
+/// share its meeting slots (`Meetings`), which then could never be let go.
+#[derive(Debug)]
 pub struct Index {
     pub(super) slots: Vec<Option<Slot>>,
     free: Vec<u32>,
@@ -215,7 +216,6 @@ impl Index {
             self.grid.remove(ord, lat, lon);
         }
         self.by_name.remove(&sort_name);
-        self.meetings.prune();
     }
 }
 
@@ -224,7 +224,7 @@ impl Index {
 /// costs a group a pointer instead of a copy with its own zone name (about 100 bytes).
 /// Slots no group holds any more are dropped (`prune`) before they outnumber the groups'
 /// uses of slots, so churn cannot grow the set beyond twice what the groups hold.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub(super) struct Meetings {
     pub(super) held: HashSet<Arc<importers::Meeting>>,
     /// The groups' uses of slots (one per meeting of each indexed group).
@@ -259,6 +259,10 @@ impl Meetings {
         if held > 1024 && (held > 2 * self.kept || held > 2 * self.in_use) {
             self.held.retain(|m| Arc::strong_count(m) > 1);
             self.kept = self.held.len();
+            // A set that churn once made large gives its room back.
+            if self.held.capacity() > 4 * self.kept.max(256) {
+                self.held.shrink_to(2 * self.kept);
+            }
         }
     }
 }

@@ -14,8 +14,8 @@
 //! each connection holds at most `max_subscriptions_per_connection` subscriptions
 //! (`SubscriptionSlots`, in the connection's data).
 //!
-//! Each connection starts with a 1 KiB read buffer and gathers 8 KiB of writes, and a client message may be at
-//! most 256 KiB (as an HTTP request body); a larger one closes the connection.
+//! Each connection starts with a 1 KiB read buffer and gathers 8 KiB of writes, and a client
+//! message may be at most 256 KiB (as an HTTP request body); a larger one closes the connection.
 //!
 //! Outgoing messages wait for the socket in a queue of at most `server.max_websocket_backlog` messages, written
 //! by their own task. A client that stops reading (its TCP window stays shut) fills it; the

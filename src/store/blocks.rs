@@ -513,8 +513,15 @@ mod tests {
         small.apply(std::mem::take(&mut changes));
         assert!(small.keys.added.is_empty() && small.keys.removed.is_empty(), "merged");
 
-        let big =
-            BlockIndex::build::<()>(family, lists.iter().map(|(k, v)| Ok((k.as_bytes().to_vec(), v.clone())))).unwrap();
+        // Built at open from the stored lists, one of them holding a key twice.
+        let stored = lists.iter().map(|(k, v)| {
+            let mut v = v.clone();
+            if k == "s0\0r0" {
+                v.extend(v.clone());
+            }
+            Ok((k.as_bytes().to_vec(), v))
+        });
+        let big = BlockIndex::build::<()>(family, stored).unwrap();
         for block in ["k0", "k1", "k99", "all", "nm:x|0", "none"] {
             let want: Vec<String> =
                 lists.iter().filter(|(_, v)| v.iter().any(|b| b == block)).map(|(k, _)| k.clone()).collect();
@@ -527,6 +534,7 @@ mod tests {
         // other records of the source after the change and the deletion).
         assert_eq!(small.most_per_source("nm:x|", 10), 4);
         assert_eq!(small.most_per_source("nm:x|", 2), 3, "counting stops past the cap");
+        assert_eq!(big.most_per_source("nm:x|", 10), 4, "and the index built at once counts alike");
         assert_eq!(big.most_per_source("nm:y|", 10), 0);
     }
 

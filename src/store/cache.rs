@@ -2,7 +2,7 @@
 //! 20 map lookups instead of 20 sled reads and decodes. Bounded by what the groups weigh, their
 //! stored JSON's length: cleared when full, so it holds at most `CAPACITY_BYTES` of JSON
 //! whatever the size of the groups (a decoded group takes three to four times its JSON). A
-//! bound of 50,000 groups held 210 MB once a client had paged through a large directory.
+//! bound of 50,000 groups held 190 MB once a client had paged through a large directory.
 //! Commits drop the groups they change, under the store's write lock, so a search never reads
 //! a group older than the index that found it.
 

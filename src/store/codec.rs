@@ -155,6 +155,17 @@ mod tests {
         }
     }
 
+    /// The length a value decodes to, read off its header without decoding; whatever the bytes.
+    #[test]
+    fn the_decoded_length_is_read_off_the_header() {
+        let doc = b"a document long enough to compress, a document long enough to compress";
+        assert_eq!(decoded_len(&pack(doc)), doc.len());
+        assert_eq!(decoded_len(&pack(b"")), 0);
+        for odd in [&b""[..], &[TAG], &[TAG, 1, 2, 3], br#"{"id":"g1"}"#] {
+            assert_eq!(decoded_len(odd), odd.len(), "{odd:?}: not a packed value, its own length");
+        }
+    }
+
     #[test]
     fn other_encodings_and_damage_are_errors_not_guesses() {
         let json = br#"{"id":"g1"}"#;

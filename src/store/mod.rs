@@ -128,8 +128,8 @@ const LIVE_GROUPS: &[u8] = b"live_groups";
 /// default: sled's own default (1 GiB) filled up during a first import and was most of its
 /// peak memory, and searches read decoded groups from `cache.rs` first. The cache holds only
 /// the pages being read and written (the finder and the matcher's keys live in their own
-/// indexes): at 1,000,000 listings 512 MiB added about 470 MB to the service's memory and
-/// 10 s to its start (filled by the scan that builds the indexes) and sped nothing up
+/// indexes): at 1,000,000 listings 512 MiB added about 470 MB to the service's memory (filled
+/// by the scan that builds the indexes at open) and made imports no faster beyond the noise
 /// (BENCHMARKS.md, "The service's memory at a million listings").
 pub const DEFAULT_CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// The instance id generated for this store (`Store::instance_id`).
