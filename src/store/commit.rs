@@ -10,6 +10,10 @@
 //! what the run changes in the in-memory blocking-key index (`blocks.rs`). `Store::commit`
 //! applies that, and updates the finder's index, under the same write lock once every write
 //! succeeded.
+//!
+//! A source keeps its newest `RUNS_KEPT` runs (and any run still held for an operator); each
+//! commit of a run deletes what falls out of that window, after the run is written, so a
+//! service importing every hour for years holds weeks of runs, not every run it ever made.
 
 use std::sync::Arc;
 
@@ -19,7 +23,7 @@ use sled::Batch;
 use super::blocks::{BlockIndex, Changes};
 use super::undo::{self, Entries, Slot};
 use super::{codec, decode_blocks, encode_blocks, read_u64, record_key, Trees, LIVE_GROUPS};
-use crate::model::{Correction, ImportRun, RecordKey, SourceState, StoredGroup, StoredRecord};
+use crate::model::{Correction, ImportRun, RecordKey, RunOutcome, SourceState, StoredGroup, StoredRecord};
 
 /// Everything one run (an import, or an operator's correction) writes.
 #[derive(Debug, Clone, Default)]
@@ -120,6 +124,36 @@ fn apply_logged(t: &Trees, c: &RunCommit, index: &mut BlockIndex, changes: &mut 
     t.corrections.apply_batch(corrections)?;
     t.meta.insert(LIVE_GROUPS, &live.to_be_bytes()[..])?;
     undo::finish(t)?;
+    if let Some(l) = &c.run {
+        // Outside the undo log: a crash here leaves old runs for the next commit to delete.
+        forget_old_runs(t, &l.source_id)?;
+    }
+    Ok(())
+}
+
+/// Runs kept per source, newest first (about six weeks of hourly imports).
+#[cfg(not(test))]
+const RUNS_KEPT: usize = 1_000;
+/// Small in the unit tests, so they pass the window.
+#[cfg(test)]
+const RUNS_KEPT: usize = 5;
+
+/// Deletes the source's runs older than its newest `RUNS_KEPT`, except those still held for an
+/// operator (`Held` with no resolution yet: the operator's decision needs them). A run that does
+/// not decode is deleted with the rest: it is past the window.
+fn forget_old_runs(t: &Trees, source_id: &str) -> anyhow::Result<()> {
+    let mut prefix = source_id.as_bytes().to_vec();
+    prefix.push(0);
+    let mut old = Batch::default();
+    for kv in t.runs.scan_prefix(&prefix).rev().skip(RUNS_KEPT) {
+        let (k, v) = kv?;
+        let held =
+            codec::decode::<ImportRun>(&v).is_ok_and(|r| r.outcome == RunOutcome::Held && r.resolution.is_none());
+        if !held {
+            old.remove(k);
+        }
+    }
+    t.runs.apply_batch(old)?;
     Ok(())
 }
 
@@ -267,4 +301,62 @@ pub(super) fn run_key(run: &ImportRun) -> Vec<u8> {
     k.push(0);
     k.extend_from_slice(run.id.as_bytes());
     k
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Duration};
+
+    use super::*;
+    use crate::model::RunCounts;
+    use crate::store::Store;
+
+    fn run(source: &str, n: i64, outcome: RunOutcome) -> ImportRun {
+        let started_at = DateTime::UNIX_EPOCH + Duration::hours(n);
+        ImportRun {
+            id: format!("{source}-{n}"),
+            source_id: source.to_owned(),
+            started_at,
+            finished_at: started_at,
+            outcome,
+            http_status: Some(200),
+            fetched_bytes: 0,
+            counts: RunCounts::default(),
+            problems: Vec::new(),
+            problems_omitted: 0,
+            error: None,
+            changes: Vec::new(),
+            changes_omitted: 0,
+            resolution: None,
+        }
+    }
+
+    fn ids(store: &Store, source: &str) -> Vec<String> {
+        store.runs(source, usize::MAX).unwrap().into_iter().map(|r| r.id).collect()
+    }
+
+    /// Each commit of a run leaves its source the newest `RUNS_KEPT` runs and any older run
+    /// still held for an operator; other sources' runs are left alone.
+    #[test]
+    fn a_source_keeps_its_newest_runs_and_those_still_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let commit = |r: ImportRun| store.commit(RunCommit::run_only(&r.source_id.clone(), r, SourceState::default()));
+        commit(run("b", 0, RunOutcome::Succeeded)).unwrap();
+        commit(run("a", 1, RunOutcome::Held)).unwrap();
+        commit(run("a", 2, RunOutcome::Held)).unwrap();
+        for n in 3..20 {
+            commit(run("a", n, RunOutcome::Succeeded)).unwrap();
+        }
+        // The operator discards the second held run: it is no longer kept past the window.
+        let mut resolved = run("a", 2, RunOutcome::Held);
+        let stamp = crate::model::Stamp { at: DateTime::UNIX_EPOCH, by: "op".into(), reason: None };
+        resolved.resolution = Some(crate::model::HeldResolution { applied: false, stamp, run_id: None });
+        store.put_run(&resolved).unwrap();
+        commit(run("a", 20, RunOutcome::Unchanged)).unwrap();
+        let mut want: Vec<String> = (16..=20).rev().map(|n| format!("a-{n}")).collect();
+        want.push("a-1".into());
+        assert_eq!(ids(&store, "a"), want, "the newest five, then the held runs not yet resolved");
+        assert_eq!(ids(&store, "b"), ["b-0"], "another source's runs stay");
+    }
 }
