@@ -22,8 +22,7 @@
 //! safe direction: those are read and found absent), never the other way round.
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::Hasher;
-use std::sync::Arc;
+use std::hash::{BuildHasher, Hasher};
 
 /// An overlay larger than this share of the sorted entries (or than `MIN_OVERLAY`) is merged in.
 const OVERLAY_SHARE: usize = 16;
@@ -384,53 +383,101 @@ fn merged<const N: usize>(base: Vec<[u32; N]>, minus: &[[u32; N]], plus: Vec<[u3
 /// Record keys <-> dense ids, and the id derived from each record (`RecordKey::group_id`)
 /// -> its dense id; a deleted record's id is reused. Since store format 5 every stored record
 /// has a key list (empty when it has no keys), so this holds every record.
+///
+/// The keys' bytes lie end to end in one arena, each id naming its span, and the key -> id
+/// map holds only ids (hashed by the bytes they name): about 60 bytes a record, where a key
+/// of its own (`Arc<[u8]>`) held in a `Vec` and a `HashMap` took about 120. A released key's
+/// bytes stay until they are half the arena, which is then rewritten without them.
 #[derive(Default)]
 struct RecordIds {
-    keys: Vec<Option<Arc<[u8]>>>,
-    by_key: HashMap<Arc<[u8]>, u32>,
+    arena: Vec<u8>,
+    /// By id: where its key lies in `arena` (`FREE` for an id on the free list).
+    spans: Vec<Span>,
+    by_key: hashbrown::HashTable<u32>,
+    hasher: std::hash::RandomState,
     by_derived: HashMap<u64, u32>,
     free: Vec<u32>,
+    /// Bytes of `arena` that no key holds any more.
+    garbage: usize,
 }
+
+#[derive(Clone, Copy)]
+struct Span {
+    start: u64,
+    len: u32,
+}
+
+/// The span of an id on the free list.
+const FREE: Span = Span { start: 0, len: u32::MAX };
 
 impl RecordIds {
     fn id(&mut self, key: &[u8]) -> u32 {
-        if let Some(&id) = self.by_key.get(key) {
+        if let Some(id) = self.get(key) {
             return id;
         }
-        let key: Arc<[u8]> = key.into();
+        let len = u32::try_from(key.len()).ok().filter(|&len| len != FREE.len).expect("a record key under 4 GiB");
+        let span = Span { start: self.arena.len() as u64, len };
+        self.arena.extend_from_slice(key);
         let id = match self.free.pop() {
             Some(id) => {
-                self.keys[id as usize] = Some(key.clone());
+                self.spans[id as usize] = span;
                 id
             }
             None => {
-                self.keys.push(Some(key.clone()));
-                u32::try_from(self.keys.len() - 1).expect("fewer than 2^32 records")
+                self.spans.push(span);
+                u32::try_from(self.spans.len() - 1).expect("fewer than 2^32 records")
             }
         };
-        self.by_derived.insert(derived_bits(&key), id);
-        self.by_key.insert(key, id);
+        self.by_derived.insert(derived_bits(key), id);
+        let (arena, spans, hasher) = (&self.arena, &self.spans, &self.hasher);
+        let hash = hasher.hash_one(key);
+        self.by_key.insert_unique(hash, id, |&other| hasher.hash_one(bytes(arena, spans[other as usize])));
         id
     }
 
     fn get(&self, key: &[u8]) -> Option<u32> {
-        self.by_key.get(key).copied()
+        let hash = self.hasher.hash_one(key);
+        self.by_key.find(hash, |&id| self.key(id) == Some(key)).copied()
     }
 
     fn key(&self, id: u32) -> Option<&[u8]> {
-        self.keys.get(id as usize).and_then(|k| k.as_deref())
+        let span = *self.spans.get(id as usize)?;
+        (span.len != FREE.len).then(|| bytes(&self.arena, span))
     }
 
     fn release(&mut self, id: u32) {
-        if let Some(key) = self.keys.get_mut(id as usize).and_then(Option::take) {
-            self.by_key.remove(&key);
-            let bits = derived_bits(&key);
-            if self.by_derived.get(&bits) == Some(&id) {
-                self.by_derived.remove(&bits);
-            }
-            self.free.push(id);
+        let Some(key) = self.key(id) else { return };
+        let hash = self.hasher.hash_one(key);
+        let bits = derived_bits(key);
+        if let Ok(entry) = self.by_key.find_entry(hash, |&other| other == id) {
+            entry.remove();
+        }
+        if self.by_derived.get(&bits) == Some(&id) {
+            self.by_derived.remove(&bits);
+        }
+        self.garbage += self.spans[id as usize].len as usize;
+        self.spans[id as usize] = FREE;
+        self.free.push(id);
+        if self.garbage > self.arena.len() / 2 && self.garbage > 1 << 16 {
+            self.compact();
         }
     }
+
+    /// Rewrites the arena with only the keys held (ids and the map stay as they are).
+    fn compact(&mut self) {
+        let mut arena = Vec::with_capacity(self.arena.len() - self.garbage);
+        for span in self.spans.iter_mut().filter(|s| s.len != FREE.len) {
+            let start = arena.len() as u64;
+            arena.extend_from_slice(bytes(&self.arena, *span));
+            span.start = start;
+        }
+        self.arena = arena;
+        self.garbage = 0;
+    }
+}
+
+fn bytes(arena: &[u8], span: Span) -> &[u8] {
+    &arena[span.start as usize..span.start as usize + span.len as usize]
 }
 
 /// The bits of the id derived from the record stored under `key` (`source \0 external`).
@@ -536,6 +583,39 @@ mod tests {
         assert_eq!(small.most_per_source("nm:x|", 2), 3, "counting stops past the cap");
         assert_eq!(big.most_per_source("nm:x|", 10), 4, "and the index built at once counts alike");
         assert_eq!(big.most_per_source("nm:y|", 10), 0);
+    }
+
+    /// Record keys keep their ids through releases, reuse and the arena's compaction.
+    #[test]
+    fn record_ids_survive_release_reuse_and_compaction() {
+        let key = |i: u32| format!("src{}\0record-{i:06}", i % 7).into_bytes();
+        let mut ids = RecordIds::default();
+        let first: Vec<u32> = (0..10_000).map(|i| ids.id(&key(i))).collect();
+        assert_eq!(first, (0..10_000).collect::<Vec<_>>(), "dense ids in order");
+        assert_eq!(ids.id(&key(42)), 42, "a key held keeps its id");
+        for i in (0..10_000).filter(|i| i % 5 != 0) {
+            ids.release(i);
+        }
+        let live: usize = (0..10_000).filter(|i| i % 5 == 0).map(|i| key(i).len()).sum();
+        assert_eq!(ids.arena.len() - ids.garbage, live, "the garbage is counted");
+        let before: usize = (0..10_000).map(|i| key(i).len()).sum();
+        assert!(
+            ids.arena.len() <= 2 * live + (1 << 16) && ids.arena.len() < before,
+            "compacted: {} bytes",
+            ids.arena.len()
+        );
+        for i in 0..10_000u32 {
+            let held = i % 5 == 0;
+            assert_eq!(ids.get(&key(i)), held.then_some(i), "key {i}");
+            assert_eq!(ids.key(i), held.then(|| key(i)).as_deref(), "id {i}");
+            assert_eq!(ids.by_derived.get(&derived_bits(&key(i))), held.then_some(&i), "derived id of {i}");
+        }
+        let again = ids.id(b"new\0one");
+        assert!(again % 5 != 0 && again < 10_000, "a released id is reused: {again}");
+        assert_eq!(ids.key(again), Some(&b"new\0one"[..]));
+        ids.release(again);
+        ids.release(again);
+        assert_eq!(ids.get(b"new\0one"), None, "released twice, gone once");
     }
 
     #[test]
