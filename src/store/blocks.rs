@@ -86,6 +86,7 @@ impl BlockIndex {
         }
         index.keys = Postings::of(keys.sorted());
         index.families = Postings::of(families.sorted());
+        index.ids.shrink();
         Ok(index)
     }
 
@@ -461,6 +462,12 @@ impl RecordIds {
         if self.garbage > self.arena.len() / 2 && self.garbage > 1 << 16 {
             self.compact();
         }
+    }
+
+    /// Gives back the room that growing by pushes left (once built at open).
+    fn shrink(&mut self) {
+        self.arena.shrink_to_fit();
+        self.spans.shrink_to_fit();
     }
 
     /// Rewrites the arena with only the keys held (ids and the map stay as they are).
