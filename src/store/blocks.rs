@@ -76,12 +76,9 @@ impl BlockIndex {
             let (key, blocks) = item?;
             let id = index.ids.id(&key);
             for block in &blocks {
-                let [a, b] = words(hash(block));
-                keys.push([a, b, id]);
-                if let Some(family) = family_of(block) {
-                    let [c, d] = words(hash(family));
-                    families.push([c, d, a, b, id]);
-                }
+                let (key, family) = entries(index.family_of, block, id);
+                keys.push(key);
+                families.extend(family);
             }
         }
         index.keys = Postings::of(keys.sorted());
@@ -112,12 +109,7 @@ impl BlockIndex {
     }
 
     fn edit(&self, changes: &mut Changes, block: &str, id: u32, add: bool) {
-        let [a, b] = words(hash(block));
-        let key = [a, b, id];
-        let family = self.family_of.and_then(|f| f(block)).map(|f| {
-            let [c, d] = words(hash(f));
-            [c, d, a, b, id]
-        });
+        let (key, family) = entries(self.family_of, block, id);
         changes.keys.0.push((key, add));
         changes.families.0.extend(family.map(|f| (f, add)));
     }
@@ -186,6 +178,17 @@ impl BlockIndex {
     }
 }
 
+/// The entries of record `id` holding `block`: its key entry, and its family entry when the
+/// key has a family.
+fn entries(family_of: Option<fn(&str) -> Option<&str>>, block: &str, id: u32) -> ([u32; 3], Option<[u32; 5]>) {
+    let [a, b] = words(hash(block));
+    let family = family_of.and_then(|f| f(block)).map(|f| {
+        let [c, d] = words(hash(f));
+        [c, d, a, b, id]
+    });
+    ([a, b, id], family)
+}
+
 /// Entries collected at open, in chunks of `CHUNK` so that collecting 18 million never holds
 /// a doubled array (a `Vec` grown by pushes reaches twice what it holds, and three times
 /// while it moves): `sorted` copies them into one array of exactly their size, freeing each
@@ -201,6 +204,12 @@ impl<const N: usize> Default for Chunks<N> {
 }
 
 impl<const N: usize> Chunks<N> {
+    fn extend(&mut self, entries: impl IntoIterator<Item = [u32; N]>) {
+        for e in entries {
+            self.push(e);
+        }
+    }
+
     fn push(&mut self, e: [u32; N]) {
         match self.0.last_mut() {
             Some(chunk) if chunk.len() < CHUNK => chunk.push(e),

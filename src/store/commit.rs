@@ -145,10 +145,8 @@ const RUNS_KEPT: usize = 5;
 /// operator (`Held` with no resolution yet: the operator's decision needs them). A run that does
 /// not decode is deleted with the rest: it is past the window.
 fn forget_old_runs(t: &Trees, source_id: &str) -> anyhow::Result<()> {
-    let mut prefix = source_id.as_bytes().to_vec();
-    prefix.push(0);
     let mut old = Batch::default();
-    for kv in t.runs.scan_prefix(&prefix).rev().skip(RUNS_KEPT) {
+    for kv in t.runs.scan_prefix(super::key_prefix(source_id)).rev().skip(RUNS_KEPT) {
         let (k, v) = kv?;
         let held =
             codec::decode::<ImportRun>(&v).is_ok_and(|r| r.outcome == RunOutcome::Held && r.resolution.is_none());
