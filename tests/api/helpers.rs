@@ -483,7 +483,9 @@ pub fn reopen_store(path: &std::path::Path) -> supportmesh::store::Store {
 pub fn open_store_when_unlocked(path: &std::path::Path) -> anyhow::Result<supportmesh::store::Store> {
     for _ in 0..100 {
         match supportmesh::store::Store::open(path) {
-            Err(e) if format!("{e:#}").contains("could not acquire lock") => {
+            // `Store::open` names sled's lock error for operators ("in use by another
+            // supportmesh process"): sled's own text is gone from it.
+            Err(e) if format!("{e:#}").contains("is in use by another supportmesh process") => {
                 std::thread::sleep(Duration::from_millis(50))
             }
             other => return other,
