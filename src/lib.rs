@@ -19,7 +19,7 @@ pub mod http;
 pub mod ingest;
 pub mod listen;
 pub mod model;
-pub mod parallel;
+pub use importers::parallel;
 pub mod places;
 pub mod publish;
 pub mod readiness;

@@ -20,6 +20,7 @@ mod finish;
 pub mod model;
 pub mod normalize;
 pub mod options;
+pub mod parallel;
 pub mod problem;
 pub mod taxonomy;
 pub mod topics;

@@ -11,13 +11,17 @@ mod fields;
 mod place;
 mod record;
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::model::Listing;
 use crate::normalize::text;
 use crate::options::SourceOptions;
-use crate::problem::{DocumentError, Parsed, RecordProblems};
+use crate::parallel;
+use crate::problem::{DocumentError, Parsed, Problems, RecordProblems};
 
 use fields::Fields;
 
@@ -27,46 +31,110 @@ pub fn parse(bytes: &[u8], opts: &SourceOptions) -> Result<Parsed, DocumentError
     Ok(parse_records(&items, opts))
 }
 
-/// Maps already-read Meeting Guide records (JSON objects with the spec's keys) to listings;
-/// shared with the spreadsheet form (`meeting_guide_csv`), which builds such objects per row.
-pub(crate) fn parse_records(items: &[Value], opts: &SourceOptions) -> Parsed {
+/// A record as the mapping gets it: a JSON value already built (the spreadsheet form's rows),
+/// or one array element's JSON text, read into a value only when its turn comes, so a feed
+/// is never held as one tree of values (several times its size).
+pub(crate) trait Item: Sync {
+    fn value(&self) -> Result<Cow<'_, Value>, String>;
+}
+
+impl Item for Value {
+    fn value(&self) -> Result<Cow<'_, Value>, String> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl Item for &RawValue {
+    fn value(&self) -> Result<Cow<'_, Value>, String> {
+        serde_json::from_str(self.get()).map(Cow::Owned).map_err(|e| e.to_string())
+    }
+}
+
+/// Maps Meeting Guide records (JSON objects with the spec's keys) to listings; shared with
+/// the spreadsheet form (`meeting_guide_csv`), which builds such objects per row.
+///
+/// Records are mapped on every core first, each on its own with its own problem list; a
+/// record mapped without a single problem, whose slug no earlier record took, is used as it
+/// is. Any other record is mapped again in turn, with the feed's problem list and the ids
+/// taken so far, so the result is the same as mapping one record after another.
+pub(crate) fn parse_records<T: Item>(items: &[T], opts: &SourceOptions) -> Parsed {
+    let clean = parallel::par_map(items, |item| clean_record(item, opts));
     let mut parsed = Parsed::default();
     let mut used_ids: HashSet<String> = HashSet::new();
-    for (index, item) in items.iter().enumerate() {
-        let position = format!("[{index}]");
-        let mut problems = RecordProblems::new(&mut parsed.problems, position.clone());
-        let Value::Object(obj) = item else {
-            let found = json_kind(item);
-            problems.dropped(None, format!("expected a meeting object, found {found}"));
-            continue;
+    for (index, (item, clean)) in items.iter().zip(clean).enumerate() {
+        let listings = match clean {
+            Some((slug, listings)) if !used_ids.contains(&slug) => {
+                used_ids.insert(slug);
+                listings
+            }
+            _ => match record(index, item, opts, &mut parsed.problems, &mut used_ids) {
+                Some(listings) => listings,
+                None => continue,
+            },
         };
-        let mut f = Fields::new(obj, problems);
-        let slug = f.scalar("slug").and_then(|s| text::plain_line(&s));
-        let name = f.line("name");
-        let (Some(slug), Some(name)) = (slug, name) else {
-            let (field, why) =
-                if f.get("slug").is_none() || f.problems.found().iter().any(|p| p.field.as_deref() == Some("slug")) {
-                    ("slug", "no usable slug (the record's key)")
-                } else {
-                    ("name", "no usable name")
-                };
-            let record = f.scalar("slug").unwrap_or(position);
-            f.problems.rename(record);
-            f.problems.dropped(Some(field), why);
-            continue;
-        };
-        f.problems.rename(slug.clone());
-        let base_id = unique_id(&slug, &mut used_ids);
-        if base_id != slug {
-            f.problems.field("slug", format!("slug \"{slug}\" repeats an earlier record; listed as \"{base_id}\""));
-        }
-        let listings = record::listings(&mut f, name, &base_id, opts);
         for listing in &listings {
             used_ids.insert(listing.external_id.clone());
         }
         parsed.listings.extend(listings);
     }
     parsed
+}
+
+/// The slug and listings of a record that maps without a problem when no id is taken yet;
+/// `None` for any other record.
+fn clean_record<T: Item>(item: &T, opts: &SourceOptions) -> Option<(String, Vec<Listing>)> {
+    let mut problems = Problems::default();
+    let mut used = HashSet::new();
+    let listings = record(0, item, opts, &mut problems, &mut used)?;
+    let slug = used.into_iter().next()?;
+    problems.is_empty().then_some((slug, listings))
+}
+
+/// The record at `index` mapped to listings, its problems added to `list`; its id (the slug,
+/// or the slug with a `-dup` suffix when `used_ids` holds it) is added to `used_ids`.
+/// `None` when the record is dropped.
+fn record<T: Item>(
+    index: usize,
+    item: &T,
+    opts: &SourceOptions,
+    list: &mut Problems,
+    used_ids: &mut HashSet<String>,
+) -> Option<Vec<Listing>> {
+    let position = format!("[{index}]");
+    let mut problems = RecordProblems::new(list, position.clone());
+    let item = match item.value() {
+        Ok(item) => item,
+        Err(e) => {
+            problems.dropped(None, format!("unreadable record: {e}"));
+            return None;
+        }
+    };
+    let Value::Object(obj) = item.as_ref() else {
+        let found = json_kind(&item);
+        problems.dropped(None, format!("expected a meeting object, found {found}"));
+        return None;
+    };
+    let mut f = Fields::new(obj, problems);
+    let slug = f.scalar("slug").and_then(|s| text::plain_line(&s));
+    let name = f.line("name");
+    let (Some(slug), Some(name)) = (slug, name) else {
+        let (field, why) =
+            if f.get("slug").is_none() || f.problems.found().iter().any(|p| p.field.as_deref() == Some("slug")) {
+                ("slug", "no usable slug (the record's key)")
+            } else {
+                ("name", "no usable name")
+            };
+        let record = f.scalar("slug").unwrap_or(position);
+        f.problems.rename(record);
+        f.problems.dropped(Some(field), why);
+        return None;
+    };
+    f.problems.rename(slug.clone());
+    let base_id = unique_id(&slug, used_ids);
+    if base_id != slug {
+        f.problems.field("slug", format!("slug \"{slug}\" repeats an earlier record; listed as \"{base_id}\""));
+    }
+    Some(record::listings(&mut f, name, &base_id, opts))
 }
 
 /// The English label of a type code ("X" -> "Wheelchair Access", "onl" -> "Online") and
@@ -90,32 +158,36 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
 
 const EXPECTED: &str = "not a Meeting Guide feed: expected a JSON array of meetings";
 
-/// The array of records, or an error that says in plain words what the document is instead.
-fn read_document(bytes: &[u8]) -> Result<Vec<Value>, DocumentError> {
+/// The array's records, each as its JSON text (the whole document is checked to be JSON
+/// here), or an error that says in plain words what the document is instead.
+fn read_document(bytes: &[u8]) -> Result<Vec<&RawValue>, DocumentError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = bytes.trim_ascii_start();
-    if start.is_empty() {
-        return Err(DocumentError(format!("{EXPECTED}, found an empty document")));
+    match start.first() {
+        None => return Err(DocumentError(format!("{EXPECTED}, found an empty document"))),
+        Some(b'<') => return Err(DocumentError(format!("{EXPECTED}, found HTML{}", html_hint(start)))),
+        Some(b'[') => return serde_json::from_slice(bytes).map_err(invalid_json),
+        Some(b'{') => {}
+        Some(_) => {
+            let value: Value = serde_json::from_slice(bytes).map_err(invalid_json)?;
+            return Err(DocumentError(format!("{EXPECTED}, found {}", json_kind(&value))));
+        }
     }
-    if start.first() == Some(&b'<') {
-        return Err(DocumentError(format!("{EXPECTED}, found HTML{}", html_hint(start))));
+    let mut obj: BTreeMap<String, &RawValue> = serde_json::from_slice(bytes).map_err(invalid_json)?;
+    if let Some(meetings) = obj.remove("meetings") {
+        if meetings.get().starts_with('[') {
+            return serde_json::from_str(meetings.get()).map_err(invalid_json);
+        }
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        let full = e.to_string();
-        let cause = full.split(" at line ").next().unwrap_or(&full);
-        DocumentError(format!("invalid JSON at line {} column {}: {cause}", e.line(), e.column()))
-    })?;
-    match value {
-        Value::Array(items) => Ok(items),
-        Value::Object(mut obj) => match obj.remove("meetings") {
-            Some(Value::Array(items)) => Ok(items),
-            _ => {
-                let keys: Vec<&str> = obj.keys().take(8).map(String::as_str).collect();
-                Err(DocumentError(format!("{EXPECTED}, found a JSON object with keys: {}", keys.join(", "))))
-            }
-        },
-        other => Err(DocumentError(format!("{EXPECTED}, found {}", json_kind(&other)))),
-    }
+    let keys: Vec<&str> = obj.keys().take(8).map(String::as_str).collect();
+    Err(DocumentError(format!("{EXPECTED}, found a JSON object with keys: {}", keys.join(", "))))
+}
+
+/// Where and why the document is not JSON.
+fn invalid_json(e: serde_json::Error) -> DocumentError {
+    let full = e.to_string();
+    let cause = full.split(" at line ").next().unwrap_or(&full);
+    DocumentError(format!("invalid JSON at line {} column {}: {cause}", e.line(), e.column()))
 }
 
 /// ` ("502 Bad Gateway")`: the start of the page's text, to tell an error page from a site.
