@@ -782,10 +782,11 @@ struct ImportOutcome {
 fn import(store: &Store, source: &str, listings: Vec<Listing>, now: DateTime<Utc>, seq: usize) -> ImportOutcome {
     let mut times = ImportTimes::default();
     let t = Instant::now();
-    let existing = store.records_of_source(source).expect("records_of_source");
+    let existing = store.record_digests(source).expect("record_digests");
     times.read = t.elapsed();
     let t = Instant::now();
-    let changes = diff(source, listings, existing, now, chrono::Duration::days(14));
+    let stored = |keys: &[_]| store.records_by_key(keys);
+    let changes = diff(source, listings, existing, now, chrono::Duration::days(14), stored).expect("diff");
     times.diff = t.elapsed();
     let counts = changes.counts.clone();
     let t = Instant::now();

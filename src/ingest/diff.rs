@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use importers::{Listing, Problem};
 
 use crate::dedup::{blocking_keys, listing_hash};
-use crate::model::{RecordAge, RecordKey, RunCounts, RunProblems, StoredRecord};
+use crate::model::{RecordDigest, RecordKey, RunCounts, RunProblems, StoredRecord};
 use crate::parallel::{par_for_each, par_map};
 
 use super::losses::Losses;
@@ -35,19 +35,27 @@ pub struct RecordChanges {
     pub losses: Losses,
 }
 
-/// Compares `listings` (the feed now) with `existing` (the store's records of the source).
+/// Compares `listings` (the feed now) with `existing` (the digests of the store's records of
+/// the source). `stored` reads records whole, given their keys: only those the run changes
+/// (updated, newly missing, removed) are read, so a feed that changed little reads little.
 pub fn diff(
     source_id: &str,
     listings: Vec<Listing>,
-    existing: Vec<StoredRecord>,
+    existing: Vec<RecordDigest>,
     now: DateTime<Utc>,
     grace: chrono::Duration,
-) -> RecordChanges {
+    stored: impl FnOnce(&[RecordKey]) -> anyhow::Result<Vec<StoredRecord>>,
+) -> anyhow::Result<RecordChanges> {
     let mut out = RecordChanges::default();
-    let mut old: BTreeMap<String, StoredRecord> =
+    let mut old: BTreeMap<String, RecordDigest> =
         existing.into_iter().map(|r| (r.key.external_id.clone(), r)).collect();
     out.previously_present = old.values().filter(|r| r.missing_since.is_none()).count();
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    // The records put, in feed order; an updated one waits for its stored record.
+    let mut feed: Vec<Pending> = Vec::new();
+    // The keys of the stored records to read: the updated ones in feed order, then the newly
+    // missing and removed ones in key order.
+    let mut wanted: Vec<RecordKey> = Vec::new();
     // Hashes and keys, the costly part, are computed on every core: hashes of every listing
     // first, keys of the records that change once they are known.
     let hashes = par_map(&listings, listing_hash);
@@ -64,22 +72,13 @@ pub fn diff(
         match old.remove(&listing.external_id) {
             Some(prev) if prev.hash == hash && prev.missing_since.is_none() => out.unchanged += 1,
             Some(prev) => {
-                if prev.missing_since.is_none() {
-                    out.losses.add(&prev.listing, &listing);
-                }
                 out.counts.updated += 1;
-                out.put.push(StoredRecord {
-                    blocks: Vec::new(),
-                    listing,
-                    hash,
-                    last_seen: now,
-                    missing_since: None,
-                    ..prev
-                });
+                wanted.push(prev.key);
+                feed.push(Pending::Updated(listing, hash));
             }
             None => {
                 out.counts.added += 1;
-                out.put.push(StoredRecord {
+                feed.push(Pending::Ready(StoredRecord {
                     key: RecordKey::new(source_id, listing.external_id.clone()),
                     blocks: Vec::new(),
                     listing,
@@ -88,36 +87,84 @@ pub fn diff(
                     last_seen: now,
                     missing_since: None,
                     group_id: String::new(),
-                });
+                }));
             }
         }
     }
     out.counts.unchanged = out.unchanged as u64;
-    // Every record put so far is in the feed, added or changed: its keys follow its listing.
-    par_for_each(&mut out.put, |r| r.blocks = blocking_keys(&r.listing));
+    // The records no longer in the feed: false for newly missing, true for removed.
+    let mut gone: Vec<bool> = Vec::new();
     for (_, rec) in old {
         match rec.missing_since {
             None => {
                 out.newly_missing += 1;
                 out.counts.missing += 1;
-                out.put.push(StoredRecord { missing_since: Some(now), ..rec });
+                wanted.push(rec.key);
+                gone.push(false);
             }
             Some(since) if now - since > grace => {
                 out.counts.removed += 1;
-                out.delete.push(rec);
+                wanted.push(rec.key);
+                gone.push(true);
             }
             Some(_) => out.counts.missing += 1,
         }
     }
-    out
+    let mut prevs = whole(stored, wanted)?.into_iter();
+    for pending in feed {
+        out.put.push(match pending {
+            Pending::Ready(rec) => rec,
+            Pending::Updated(listing, hash) => {
+                let prev = prevs.next().expect("one stored record per updated listing");
+                if prev.missing_since.is_none() {
+                    out.losses.add(&prev.listing, &listing);
+                }
+                StoredRecord { blocks: Vec::new(), listing, hash, last_seen: now, missing_since: None, ..prev }
+            }
+        });
+    }
+    // Every record put so far is in the feed, added or changed: its keys follow its listing.
+    par_for_each(&mut out.put, |r| r.blocks = blocking_keys(&r.listing));
+    for (rec, removed) in prevs.zip(gone) {
+        if removed {
+            out.delete.push(rec);
+        } else {
+            out.put.push(StoredRecord { missing_since: Some(now), ..rec });
+        }
+    }
+    Ok(out)
+}
+
+/// A record of the feed to put: ready, or updated and waiting for its stored record.
+enum Pending {
+    Ready(StoredRecord),
+    Updated(Listing, String),
+}
+
+/// The stored records of `keys`, in that order, read by `stored`; an error names a key whose
+/// record is not there (the caller holds the commit lock, so a record cannot go meanwhile).
+fn whole(
+    stored: impl FnOnce(&[RecordKey]) -> anyhow::Result<Vec<StoredRecord>>,
+    keys: Vec<RecordKey>,
+) -> anyhow::Result<Vec<StoredRecord>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let records = stored(&keys)?;
+    for (i, key) in keys.iter().enumerate() {
+        if records.get(i).map(|r| &r.key) != Some(key) {
+            anyhow::bail!("the stored record {} of source {} could not be read", key.external_id, key.source_id);
+        }
+    }
+    Ok(records)
 }
 
 /// A run whose feed did not change (304, or the same document hash): the records still in
 /// the feed are unchanged, those missing within the grace period stay missing, and those
 /// missing past it are removed, as a changed run would remove them. Reads only each record's
-/// age; returns the keys of the records to remove, for the caller to load into `delete`.
+/// digest; returns the keys of the records to remove, for the caller to load into `delete`.
 pub fn unchanged_feed(
-    existing: Vec<RecordAge>,
+    existing: Vec<RecordDigest>,
     now: DateTime<Utc>,
     grace: chrono::Duration,
 ) -> (RecordChanges, Vec<RecordKey>) {

@@ -92,9 +92,9 @@ impl Ingestor {
         let _commit = self.inner.commit_lock.lock().await;
         let now = run.started_at;
         let diffing = std::time::Instant::now();
-        let existing = store.records_of_source(&source.id)?;
+        let existing = store.record_digests(&source.id)?;
         let grace = self.grace();
-        let mut changes = diff(&source.id, listings, existing, now, grace);
+        let mut changes = diff(&source.id, listings, existing, now, grace, |keys| store.records_by_key(keys))?;
         let diffed = diffing.elapsed();
         run.problems.append(std::mem::take(&mut changes.problems));
         run.counts = RunCounts { problems: run.problems.total(), ..changes.counts.clone() };
@@ -148,7 +148,7 @@ impl Ingestor {
     ) -> anyhow::Result<ImportRun> {
         let _commit = self.inner.commit_lock.lock().await;
         let store = &self.inner.store;
-        let (mut changes, expired) = unchanged_feed(store.record_ages(&source.id)?, run.started_at, self.grace());
+        let (mut changes, expired) = unchanged_feed(store.record_digests(&source.id)?, run.started_at, self.grace());
         changes.delete = store.records_by_key(&expired)?;
         run.counts = changes.counts.clone();
         let state = SourceState { last_run: Some(run.clone()), last_success_at: Some(run.finished_at), ..state };

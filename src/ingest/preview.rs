@@ -41,11 +41,13 @@ impl Ingestor {
         let settings = &self.inner.settings;
         let read = documents::parse_all(&self.inner.fetcher, source, doc.bytes, settings, &mut fetched_bytes).await?;
         let documents::ParsedDocuments { listings, mut problems, .. } = read;
-        let existing = self.inner.store.records_of_source(&source.id)?;
+        let store = &self.inner.store;
+        let existing = store.record_digests(&source.id)?;
         policy::refuse_empty(listings.len(), !existing.is_empty())?;
         let listings = policy::refuse_echoes(listings, &self.inner.instance_id, &mut problems);
         let now = chrono::Utc::now();
-        let mut changes = diff(&source.id, listings.clone(), existing, now, self.grace());
+        let mut changes =
+            diff(&source.id, listings.clone(), existing, now, self.grace(), |keys| store.records_by_key(keys))?;
         problems.append(std::mem::take(&mut changes.problems));
         let counts = RunCounts { problems: problems.total(), ..changes.counts.clone() };
         let held = policy::hold_reason(&changes, source, settings.max_removal_share, policy::Removals::Hold);

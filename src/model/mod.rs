@@ -22,7 +22,7 @@ pub use occurrence::{
     next_occurrence, parse_hhmm, starts_between, times_of_day, upcoming, Occurrence, TimeOfDay, DEFAULT_LENGTH,
 };
 pub use operators::{AuditEntry, OperatorToken, SourceOrigin, Stamp, StoredSource};
-pub use record::{derived_id_bits, parse_derived_id, RecordAge, RecordKey, StoredRecord};
+pub use record::{derived_id_bits, parse_derived_id, RecordDigest, RecordKey, StoredRecord};
 pub use run::{
     GroupChange, GroupChangeKind, HeldResolution, ImportRun, RunCounts, RunOutcome, RunProblems, SourceState,
     MAX_RUN_CHANGES, MAX_RUN_PROBLEMS,

@@ -46,11 +46,13 @@ impl std::fmt::Display for RecordKey {
     }
 }
 
-/// What a run of an unchanged feed reads of a stored record: its key and since when it is
-/// missing (not its listing).
+/// What a run reads of every stored record of its source to judge it: its key, its content
+/// hash and since when it is missing, not its listing. Only the records that change are then
+/// read whole.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RecordAge {
+pub struct RecordDigest {
     pub key: RecordKey,
+    pub hash: String,
     pub missing_since: Option<DateTime<Utc>>,
 }
 

@@ -36,7 +36,7 @@ use anyhow::Context;
 use serde::de::DeserializeOwned;
 
 use crate::finder;
-use crate::model::{Correction, ImportRun, RecordAge, RecordKey, SourceState, StoredGroup, StoredRecord};
+use crate::model::{Correction, ImportRun, RecordDigest, RecordKey, SourceState, StoredGroup, StoredRecord};
 
 pub use commit::{RunCommit, RunLog};
 pub use operators::{HeldListings, RunCursor, RunFilter, RunPage};
@@ -360,12 +360,13 @@ impl Store {
         Ok(out)
     }
 
-    /// Every record of one source as its age (`RecordAge`), in key order: what a run of an
-    /// unchanged feed needs, read without decoding the listings.
-    pub fn record_ages(&self, source_id: &str) -> anyhow::Result<Vec<RecordAge>> {
-        /// The one field read of a stored record; serde skips the rest without building it.
+    /// Every record of one source as its digest (`RecordDigest`), in key order: what a run
+    /// needs to judge each record, read without decoding the listings.
+    pub fn record_digests(&self, source_id: &str) -> anyhow::Result<Vec<RecordDigest>> {
+        /// The fields read of a stored record; serde skips the rest without building it.
         #[derive(serde::Deserialize)]
-        struct Age {
+        struct Digest {
+            hash: String,
             #[serde(default)]
             missing_since: Option<chrono::DateTime<chrono::Utc>>,
         }
@@ -375,8 +376,8 @@ impl Store {
         for kv in self.inner.trees.records.scan_prefix(&prefix) {
             let (k, v) = kv?;
             let json = codec::unpack(&v).with_context(|| at(&self.inner.trees.records, &k))?;
-            let age: Age = serde_json::from_slice(&json).with_context(|| at(&self.inner.trees.records, &k))?;
-            out.push(RecordAge { key: decode_record_key(&k)?, missing_since: age.missing_since });
+            let d: Digest = serde_json::from_slice(&json).with_context(|| at(&self.inner.trees.records, &k))?;
+            out.push(RecordDigest { key: decode_record_key(&k)?, hash: d.hash, missing_since: d.missing_since });
         }
         Ok(out)
     }
