@@ -24,6 +24,7 @@ use super::blocks::{BlockIndex, Changes};
 use super::undo::{self, Entries, Slot};
 use super::{codec, decode_blocks, encode_blocks, read_u64, record_key, Trees, LIVE_GROUPS};
 use crate::model::{Correction, ImportRun, RecordKey, RunOutcome, SourceState, StoredGroup, StoredRecord};
+use crate::parallel::par_map;
 
 /// Everything one run (an import, or an operator's correction) writes.
 #[derive(Debug, Clone, Default)]
@@ -159,7 +160,8 @@ fn forget_old_runs(t: &Trees, source_id: &str) -> anyhow::Result<()> {
 }
 
 /// New record states: each record's key list (an empty one for a record without keys, so
-/// every record has one: the index of them knows every record) and the documents.
+/// every record has one: the index of them knows every record) and the documents (encoded
+/// on every core first).
 fn put_records(
     t: &Trees,
     mut log: Entries<'_>,
@@ -168,12 +170,12 @@ fn put_records(
     changes: &mut Changes,
 ) -> anyhow::Result<()> {
     let (mut docs, mut lists) = (Batch::default(), Batch::default());
-    for r in records {
+    for (r, doc) in records.iter().zip(par_map(records, codec::encode)) {
         let key = record_key(&r.key);
         let old = log_record(t, &mut log, index, &key)?;
         index.change(changes, &key, &old, &r.blocks);
         lists.insert(key.as_slice(), encode_blocks(&r.blocks));
-        docs.insert(key.as_slice(), codec::encode(r)?);
+        docs.insert(key.as_slice(), doc?);
     }
     log.write(t)?;
     t.record_blocks.apply_batch(lists)?;
@@ -218,7 +220,7 @@ fn delete_records(
 
 fn put_groups(t: &Trees, mut log: Entries<'_>, groups: &[Arc<StoredGroup>], live: &mut u64) -> anyhow::Result<()> {
     let (mut docs, mut tombs, mut redirects) = (Batch::default(), Batch::default(), Batch::default());
-    for g in groups {
+    for (g, doc) in groups.iter().zip(par_map(groups, |g| codec::encode(&**g))) {
         let id = g.id.as_bytes();
         let old = t.groups.get(id)?;
         if old.is_some() {
@@ -234,7 +236,7 @@ fn put_groups(t: &Trees, mut log: Entries<'_>, groups: &[Arc<StoredGroup>], live
             log.log(Slot::Redirects, id, Some(&old));
             redirects.remove(id);
         }
-        docs.insert(id, codec::encode(&**g)?);
+        docs.insert(id, doc?);
     }
     log.write(t)?;
     t.tombstones.apply_batch(tombs)?;
