@@ -45,8 +45,13 @@ impl Item for Value {
 }
 
 impl Item for &RawValue {
+    /// The record's value; an error gives serde's cause without its position, which would count
+    /// from the start of the record (the problem names the record).
     fn value(&self) -> Result<Cow<'_, Value>, String> {
-        serde_json::from_str(self.get()).map(Cow::Owned).map_err(|e| e.to_string())
+        serde_json::from_str(self.get()).map(Cow::Owned).map_err(|e| {
+            let full = e.to_string();
+            full.split(" at line ").next().unwrap_or(&full).to_owned()
+        })
     }
 }
 
@@ -54,17 +59,21 @@ impl Item for &RawValue {
 /// the spreadsheet form (`meeting_guide_csv`), which builds such objects per row.
 ///
 /// Records are mapped on every core first, each on its own with its own problem list; a
-/// record mapped without a single problem, whose slug no earlier record took, is used as it
-/// is. Any other record is mapped again in turn, with the feed's problem list and the ids
-/// taken so far, so the result is the same as mapping one record after another.
+/// record that was kept and whose slug no earlier record took is used as it is, its problems
+/// appended to the feed's. Any other record (dropped, or its slug taken) is mapped again in
+/// turn, with the feed's problem list and the ids taken so far, so the result is the same as
+/// mapping one record after another. That holds because a record's problems depend on the
+/// record alone: nothing here calls `RecordProblems::field_once`, which looks at the whole list.
 pub(crate) fn parse_records<T: Item>(items: &[T], opts: &SourceOptions) -> Parsed {
-    let clean = parallel::par_map(items, |item| clean_record(item, opts));
+    let indexed: Vec<(usize, &T)> = items.iter().enumerate().collect();
+    let first = parallel::par_map(&indexed, |&(index, item)| on_its_own(index, item, opts));
     let mut parsed = Parsed::default();
     let mut used_ids: HashSet<String> = HashSet::new();
-    for (index, (item, clean)) in items.iter().zip(clean).enumerate() {
-        let listings = match clean {
-            Some((slug, listings)) if !used_ids.contains(&slug) => {
+    for ((index, item), first) in indexed.into_iter().zip(first) {
+        let listings = match first {
+            Some(Mapped { slug, listings, problems }) if !used_ids.contains(&slug) => {
                 used_ids.insert(slug);
+                parsed.problems.append(problems);
                 listings
             }
             _ => match record(index, item, opts, &mut parsed.problems, &mut used_ids) {
@@ -80,14 +89,20 @@ pub(crate) fn parse_records<T: Item>(items: &[T], opts: &SourceOptions) -> Parse
     parsed
 }
 
-/// The slug and listings of a record that maps without a problem when no id is taken yet;
-/// `None` for any other record.
-fn clean_record<T: Item>(item: &T, opts: &SourceOptions) -> Option<(String, Vec<Listing>)> {
+/// A record mapped on its own: its slug, listings and problems.
+struct Mapped {
+    slug: String,
+    listings: Vec<Listing>,
+    problems: Problems,
+}
+
+/// The record at `index` mapped as if no id were taken yet; `None` when it is dropped.
+fn on_its_own<T: Item>(index: usize, item: &T, opts: &SourceOptions) -> Option<Mapped> {
     let mut problems = Problems::default();
     let mut used = HashSet::new();
-    let listings = record(0, item, opts, &mut problems, &mut used)?;
+    let listings = record(index, item, opts, &mut problems, &mut used)?;
     let slug = used.into_iter().next()?;
-    problems.is_empty().then_some((slug, listings))
+    Some(Mapped { slug, listings, problems })
 }
 
 /// The record at `index` mapped to listings, its problems added to `list`; its id (the slug,
@@ -158,8 +173,10 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
 
 const EXPECTED: &str = "not a Meeting Guide feed: expected a JSON array of meetings";
 
-/// The array's records, each as its JSON text (the whole document is checked to be JSON
-/// here), or an error that says in plain words what the document is instead.
+/// The array's records, each as its JSON text, or an error that says in plain words what the
+/// document is instead. The document's syntax is checked here; what only reading a value
+/// finds (a number out of range, a lone surrogate escape, nesting past 128 levels) drops that
+/// record alone, with a problem, when it is read.
 fn read_document(bytes: &[u8]) -> Result<Vec<&RawValue>, DocumentError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = bytes.trim_ascii_start();

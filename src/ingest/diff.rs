@@ -1,4 +1,5 @@
-//! Comparing a parsed feed with the records the store holds for that source. Pure.
+//! Comparing a parsed feed with the records the store holds for that source. Pure, but for
+//! the reader of stored records it is handed (the caller's store, under the commit lock).
 //!
 //! Decides, per record, added / updated / unchanged / newly missing / still missing /
 //! removed (missing past the grace period), what updates strip from live records (`Losses`),

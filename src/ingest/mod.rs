@@ -195,7 +195,7 @@ impl Ingestor {
     /// each with its evidence (`dedup::Review`), sorted by pair. It regroups as an import would
     /// and writes nothing; a source with no stored records has none.
     pub fn match_reviews(&self, source_id: &str) -> anyhow::Result<Vec<crate::dedup::Review>> {
-        let keys: Vec<_> = self.inner.store.records_of_source(source_id)?.into_iter().map(|r| r.key).collect();
+        let keys: Vec<_> = self.inner.store.record_digests(source_id)?.into_iter().map(|r| r.key).collect();
         reviews::match_reviews(&self.inner.store, &self.trust(), &keys)
     }
 

@@ -42,6 +42,9 @@ impl Ingestor {
         let read = documents::parse_all(&self.inner.fetcher, source, doc.bytes, settings, &mut fetched_bytes).await?;
         let documents::ParsedDocuments { listings, mut problems, .. } = read;
         let store = &self.inner.store;
+        // Under the commit lock, as a run's diff: the digests and the records read whole after
+        // them are of one state of the store.
+        let _commit = self.inner.commit_lock.lock().await;
         let existing = store.record_digests(&source.id)?;
         policy::refuse_empty(listings.len(), !existing.is_empty())?;
         let listings = policy::refuse_echoes(listings, &self.inner.instance_id, &mut problems);

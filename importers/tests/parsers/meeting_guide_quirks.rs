@@ -104,28 +104,36 @@ fn a_feed_long_enough_for_every_core_reads_as_one_record_after_another() {
         .map(|i| format!(r#"{{"slug": "m{i}", "name": "Meeting {i}", "day": 1, "time": "19:00"}}"#))
         .collect();
     records[1] = r#"{"slug": "two-days", "name": "Two days", "day": [1, 2], "time": "19:00"}"#.to_owned();
+    records[count - 4] = r#"{"slug": "two-days", "name": "Bare", "day": 3, "time": "19:00"}"#.to_owned();
     records[count - 3] = r#"{"slug": "m0", "name": "Again", "day": 3, "time": "19:00"}"#.to_owned();
     records[count - 2] = r#"{"slug": "two-days#1", "name": "Taken", "day": 3, "time": "19:00"}"#.to_owned();
     records[count / 2] = r#"{"slug": "late", "name": "Late", "day": 1, "time": "soon"}"#.to_owned();
+    // Valid syntax, but no value: the record alone is dropped.
+    records[count / 2 + 1] = r#"{"slug": "huge", "name": "Huge", "latitude": 1e999}"#.to_owned();
     records[count - 1] = "42".to_owned();
     let parsed = parse_json(&format!("[{}]", records.join(",")));
     let ids: Vec<&str> = parsed.listings.iter().map(|l| l.external_id.as_str()).collect();
-    assert_eq!(ids.len(), count, "one listing a record, two for the two days, none for the number");
+    assert_eq!(ids.len(), count - 1, "one listing a record, two for the two days, none for the number or the huge");
     assert_eq!(ids[..4], ["m0", "two-days#1", "two-days#2", "m2"]);
     assert_eq!(ids[count / 2 + 1], "late");
-    assert_eq!(ids[count - 2..], ["m0-dup2", "two-days#1-dup2"]);
+    assert_eq!(ids[count / 2 + 2], format!("m{}", count / 2 + 2));
+    assert_eq!(ids[count - 4..], ["two-days-dup2", "m0-dup2", "two-days#1-dup2"]);
     let problems: Vec<(Option<&str>, Option<&str>, bool)> =
         parsed.problems.iter().map(|p| (p.record.as_deref(), p.field.as_deref(), p.dropped)).collect();
     let last = format!("[{}]", count - 1);
+    let huge = format!("[{}]", count / 2 + 1);
     assert_eq!(
         problems,
         [
             (Some("late"), Some("time"), false),
+            (Some(huge.as_str()), None, true),
+            (Some("two-days"), Some("slug"), false),
             (Some("m0"), Some("slug"), false),
             (Some("two-days#1"), Some("slug"), false),
             (Some(last.as_str()), None, true),
         ]
     );
+    assert_eq!(parsed.problems.kept()[1].message, "unreadable record: number out of range");
 }
 
 #[test]
